@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "yoi",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "yoi", targets: ["yoi"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // Debian's Lua 5.4, found through pkg-config; no foreign source is vendored.
+    .systemLibrary(
+      name: "CLua",
+      pkgConfig: "lua5.4",
+      providers: [.apt(["liblua5.4-dev"])]
+    ),
+    // Every Lua API call that can raise lives here, under a protected call.
+    .target(name: "YoiCLua", dependencies: ["CLua"]),
+    .target(name: "YoiDiagnostics"),
+    .target(name: "YoiLua", dependencies: ["YoiCLua", "CLua", "YoiDiagnostics"]),
+    .target(name: "YoiManifest", dependencies: ["YoiDiagnostics"]),
+    .target(
+      name: "YoiCLI",
+      dependencies: [
+        "YoiLua", "YoiDiagnostics", "YoiManifest",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "yoi", dependencies: ["YoiCLI"]),
+    .testTarget(name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"]),
+    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

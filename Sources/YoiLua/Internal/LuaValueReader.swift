@@ -1,0 +1,178 @@
+import CLua
+
+/// Reads a value on the Lua stack into a `LuaValue`, using only API calls that cannot raise
+/// (type queries, `lua_next` on an unmodified table, `lua_tolstring` on actual strings).
+struct LuaValueReader {
+  /// One conversion problem at a key path.
+  struct Problem: Sendable, Hashable {
+    var path: String
+    var message: String
+  }
+
+  /// Bounds on what a script may hand back, so a giant or shared-subtree value fails fast.
+  static let maximumDepth = 100
+  static let maximumValues = 200_000
+  static let maximumProblems = 20
+
+  let state: OpaquePointer
+  private(set) var problems: [Problem] = []
+  private var ancestors: [UnsafeRawPointer] = []
+  private var valueCount = 0
+
+  init(state: OpaquePointer) {
+    self.state = state
+  }
+
+  /// Converts the value at `index` (absolute), recording problems instead of stopping at the first.
+  mutating func read(at index: Int32, path: String = "") -> LuaValue {
+    valueCount += 1
+    if valueCount > Self.maximumValues {
+      if valueCount == Self.maximumValues + 1 {
+        problem(path, "the returned value is too large (more than \(Self.maximumValues) values)")
+      }
+      return .nil
+    }
+    switch lua_type(state, index) {
+    case LUA_TNIL:
+      return .nil
+    case LUA_TBOOLEAN:
+      return .boolean(lua_toboolean(state, index) != 0)
+    case LUA_TNUMBER:
+      if lua_isinteger(state, index) != 0 {
+        return .integer(Int64(lua_tointegerx(state, index, nil)))
+      }
+      let number = Double(lua_tonumberx(state, index, nil))
+      guard number.isFinite else {
+        problem(path, "\(number.isNaN ? "NaN" : "an infinite number") cannot be converted")
+        return .nil
+      }
+      return .number(number)
+    case LUA_TSTRING:
+      return readString(at: index, path: path).map(LuaValue.string) ?? .nil
+    case LUA_TTABLE:
+      return readTable(at: index, path: path)
+    default:
+      let type = String(cString: lua_typename(state, lua_type(state, index)))
+      problem(path, "a \(type) cannot be converted (only nil, booleans, numbers, strings and tables)")
+      return .nil
+    }
+  }
+
+  private mutating func readString(at index: Int32, path: String) -> String? {
+    var length = 0
+    guard let bytes = lua_tolstring(state, index, &length) else { return nil }
+    let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
+    guard let text = String(validating: buffer, as: UTF8.self) else {
+      problem(path, "the string is not valid UTF-8")
+      return nil
+    }
+    return text
+  }
+
+  private mutating func readTable(at index: Int32, path: String) -> LuaValue {
+    guard let identity = lua_topointer(state, index) else { return .nil }
+    if ancestors.contains(identity) {
+      problem(path, "the table contains itself (a cycle)")
+      return .nil
+    }
+    if ancestors.count >= Self.maximumDepth {
+      problem(path, "the value is nested too deeply (more than \(Self.maximumDepth) levels)")
+      return .nil
+    }
+    guard lua_checkstack(state, 3) != 0 else {
+      problem(path, "the value is nested too deeply")
+      return .nil
+    }
+    ancestors.append(identity)
+    defer { ancestors.removeLast() }
+
+    var integerKeys: [(Int64, LuaValue)] = []
+    var stringKeys: [(String, LuaValue)] = []
+    var otherKeys = false
+    lua_pushnil(state)
+    while lua_next(state, index) != 0 {
+      let keyIndex = lua_gettop(state) - 1
+      let valueIndex = keyIndex + 1
+      switch lua_type(state, keyIndex) {
+      case LUA_TSTRING:
+        if let key = readString(at: keyIndex, path: path) {
+          stringKeys.append((key, read(at: valueIndex, path: Self.join(path, key))))
+        }
+      case LUA_TNUMBER where lua_isinteger(state, keyIndex) != 0:
+        let key = Int64(lua_tointegerx(state, keyIndex, nil))
+        integerKeys.append((key, read(at: valueIndex, path: "\(path)[\(key)]")))
+      default:
+        otherKeys = true
+        problem(path, "a table key must be a string or a list index, found a \(describeKey(at: keyIndex)) key")
+      }
+      lua_settop(state, keyIndex)
+    }
+    if otherKeys { return .nil }
+    if !integerKeys.isEmpty && !stringKeys.isEmpty {
+      problem(path, "a table mixes list entries and named fields (\(stringKeys.map(\.0).sorted().prefix(3).joined(separator: ", ")))")
+      return .nil
+    }
+    if !integerKeys.isEmpty {
+      integerKeys.sort { $0.0 < $1.0 }
+      for (position, entry) in integerKeys.enumerated() where entry.0 != Int64(position + 1) {
+        problem(path, "a list must have keys 1...n without holes, found key \(entry.0) at position \(position + 1)")
+        return .nil
+      }
+      return .array(integerKeys.map(\.1))
+    }
+    return .table(makeTable(stringKeys, path: path))
+  }
+
+  /// Two keys with different bytes that Swift considers equal (canonically equivalent Unicode,
+  /// e.g. "\u{E9}" and "e\u{301}") would silently merge; report them instead.
+  private mutating func makeTable(_ entries: [(String, LuaValue)], path: String) -> LuaTable {
+    var seen: [String: String] = [:]
+    var fields: [LuaTable.Field] = []
+    fields.reserveCapacity(entries.count)
+    for (key, value) in entries {
+      if let other = seen[key] {
+        problem(path, "keys \(Self.quoteBytes(other)) and \(Self.quoteBytes(key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
+        continue
+      }
+      seen[key] = key
+      fields.append(.init(key: key, value: value))
+    }
+    return LuaTable(fields)
+  }
+
+  private func describeKey(at index: Int32) -> String {
+    if lua_type(state, index) == LUA_TNUMBER {
+      let number = Double(lua_tonumberx(state, index, nil))
+      return "number (\(number))"
+    }
+    return String(cString: lua_typename(state, lua_type(state, index)))
+  }
+
+  private mutating func problem(_ path: String, _ message: String) {
+    if problems.count < Self.maximumProblems {
+      problems.append(Problem(path: path, message: message))
+    }
+  }
+
+  /// `worker` + `max_turns` → `worker.max_turns`; keys that are not identifiers are quoted.
+  static func join(_ path: String, _ key: String) -> String {
+    let isIdentifier = key.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } ?? false
+      && key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    if isIdentifier { return path.isEmpty ? key : "\(path).\(key)" }
+    return "\(path)[\(quoteBytes(key))]"
+  }
+
+  /// A key as a Lua string literal with non-ASCII bytes escaped, so look-alikes are told apart.
+  static func quoteBytes(_ text: String) -> String {
+    var out = "\""
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out += "\\\""
+      case UInt8(ascii: "\\"): out += "\\\\"
+      case 0x20..<0x7F: out.append(Character(Unicode.Scalar(byte)))
+      default: out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+      }
+    }
+    return out + "\""
+  }
+}

@@ -1,0 +1,3 @@
+import YoiCLI
+
+YoiCommand.main()
