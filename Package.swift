@@ -30,8 +30,9 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "yoi", dependencies: ["YoiCLI"]),
-    .testTarget(name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"]),
-    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI"]),
+    .testTarget(
+      name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"], exclude: ["Fixtures"]),
+    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -319,6 +319,9 @@ static int bounded_rep(lua_State *L) {
     lua_pushliteral(L, "");
     return 1;
   }
+  /* A result past the memory cap is a memory error, reported as one before any copying. */
+  yoi_sandbox *sb = yoi_sandbox_of(L);
+  if ((uint64_t)n > sb->limits.memory_bytes / (l + lsep)) return yoi_trip(L, YOI_LIMIT_MEMORY);
   yoi_charge(L, (uint64_t)n);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);

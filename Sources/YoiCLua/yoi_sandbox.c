@@ -309,6 +309,25 @@ static void remove_field(lua_State *L, const char *table, const char *field) {
   }
 }
 
+/* host.load_text(text, chunk_name, env): the prelude's way to load profile-local modules.
+   Text only, never bytecode; returns the function, or nil and the syntax error message. */
+static int load_text(lua_State *L) {
+  size_t length;
+  const char *text = luaL_checklstring(L, 1, &length);
+  const char *chunk_name = luaL_checkstring(L, 2);
+  int has_env = !lua_isnoneornil(L, 3);
+  if (luaL_loadbufferx(L, text, length, chunk_name, "t") != LUA_OK) {
+    luaL_pushfail(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  if (has_env) {
+    lua_pushvalue(L, 3);
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
+  }
+  return 1;
+}
+
 static int setup_protected(lua_State *L) {
   yoi_sandbox *sb = yoi_sandbox_of(L);
   open_library(L, LUA_GNAME, luaopen_base);
@@ -346,6 +365,8 @@ static int setup_protected(lua_State *L) {
   lua_pop(L, 1);
 
   lua_newtable(L);
+  lua_pushcfunction(L, load_text);
+  lua_setfield(L, -2, "load_text");
   sb->host_table_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   return 0;
 }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages yoi needs to build and test, only when they are missing.
+#   liblua5.4-dev + pkg-config: the Lua library and headers the YoiCLua target links against
+#   lua5.4: the stock interpreter the pattern-matcher tests compare against
+#   libsqlite3-dev: the Pod store
+#   tmux: end-to-end tests of the terminal dialog
+set -euo pipefail
+
+missing=()
+dpkg -s liblua5.4-dev >/dev/null 2>&1 || missing+=(liblua5.4-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+dpkg -s lua5.4 >/dev/null 2>&1 || missing+=(lua5.4)
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "installing: ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+elif command -v sudo >/dev/null 2>&1; then
+  sudo apt-get update -qq
+  sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "error: missing packages ${missing[*]}; install them with apt-get" >&2
+  exit 1
+fi
