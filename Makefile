@@ -13,7 +13,7 @@ build: setup
 # Sets everything up and runs yoi's main job on the builtin default.
 demo: build
 	$(YOI) --version
-	$(YOI) eval examples/demo.lua
+	$(YOI) profile resolve builtin:default --workspace .
 
 # The whole test suite (unit, sandbox, end to end through the built binary).
 test: build

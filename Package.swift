@@ -5,7 +5,9 @@ let package = Package(
   name: "yoi",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "yoi", targets: ["yoi"])
+    .executable(name: "yoi", targets: ["yoi"]),
+    // For the benchmark package in Benchmarks/ (kept separate so tests never build it).
+    .library(name: "YoiKit", targets: ["YoiLua", "YoiManifest", "YoiDiagnostics", "YoiProfiles"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -22,10 +24,11 @@ let package = Package(
     .target(name: "YoiDiagnostics"),
     .target(name: "YoiLua", dependencies: ["YoiCLua", "CLua", "YoiDiagnostics"]),
     .target(name: "YoiManifest", dependencies: ["YoiDiagnostics"]),
+    .target(name: "YoiProfiles", dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics"]),
     .target(
       name: "YoiCLI",
       dependencies: [
-        "YoiLua", "YoiDiagnostics", "YoiManifest",
+        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -438,6 +438,7 @@ struct run_request {
   size_t length;
   const char *chunk_name;
   int is_prelude;
+  const char *argument;
   int load_failed;
 };
 
@@ -452,15 +453,18 @@ static int run_protected(lua_State *L) {
   if (request->is_prelude) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, sb->host_table_ref);
     arguments = 1;
+  } else if (request->argument) {
+    lua_pushstring(L, request->argument);
+    arguments = 1;
   }
   lua_call(L, arguments, 1);
   return 1;
 }
 
 int yoi_sandbox_run(yoi_sandbox *sb, const char *text, size_t length, const char *chunk_name,
-                    int is_prelude) {
+                    int is_prelude, const char *argument) {
   lua_State *L = sb->L;
-  struct run_request request = {text, length, chunk_name, is_prelude, 0};
+  struct run_request request = {text, length, chunk_name, is_prelude, argument, 0};
   free(sb->message);
   sb->message = NULL;
   sb->message_length = 0;

@@ -27,12 +27,12 @@ public struct DiagnosticRenderer: Sendable {
     var out = ""
     let label = diagnostic.severity.rawValue + (diagnostic.code.map { "[\($0)]" } ?? "")
     out += paint(label, diagnostic.severity == .error ? "1;31" : diagnostic.severity == .warning ? "1;33" : "1;36")
-    out += paint(": ", "1") + paint(diagnostic.message, "1") + "\n"
+    out += paint(": ", "1") + paint(SecretRedaction.redactWords(diagnostic.message), "1") + "\n"
     let gutterWidth = diagnostic.location?.line.map { String($0).count } ?? 0
     let pad = String(repeating: " ", count: gutterWidth)
     if let location = diagnostic.location {
       out += "\(pad)" + paint("--> ", "1;34") + location.description + "\n"
-      if let line = location.line, let source = diagnostic.sourceLine {
+      if let line = location.line, let source = diagnostic.sourceLine.map(SecretRedaction.redactLine) {
         let bar = paint("|", "1;34")
         out += "\(pad) \(bar)\n"
         out += paint(String(line), "1;34") + " \(bar) \(source)\n"
@@ -43,7 +43,7 @@ public struct DiagnosticRenderer: Sendable {
       }
     }
     for note in diagnostic.notes {
-      out += "\(pad) = " + paint("note", "1") + ": " + indentContinuation(note, by: pad.count + 9) + "\n"
+      out += "\(pad) = " + paint("note", "1") + ": " + indentContinuation(SecretRedaction.redactWords(note), by: pad.count + 9) + "\n"
     }
     for help in diagnostic.help {
       out += "\(pad) = " + paint("help", "1") + ": " + indentContinuation(help, by: pad.count + 9) + "\n"

@@ -27,12 +27,12 @@ public struct LuaSandbox: Sendable {
   /// The Lua release the sandbox runs, e.g. "Lua 5.4.4".
   public static var luaRelease: String { String(cString: yoi_lua_release()) }
 
-  /// Evaluates `chunk` and converts its first result.
+  /// Evaluates `chunk` (with `argument` as its `...` when given) and converts its first result.
   /// - Throws: `LuaError` for syntax errors, runtime errors, tripped limits and values that
   ///   cannot be converted, each with located diagnostics.
-  public func evaluate(_ chunk: LuaChunk) throws(LuaError) -> LuaEvaluation {
+  public func evaluate(_ chunk: LuaChunk, argument: String? = nil) throws(LuaError) -> LuaEvaluation {
     let owner = LuaStateOwner(hostFunctions: hostFunctions, limits: limits)
-    return try owner.evaluate(chunk, preludes: preludes)
+    return try owner.evaluate(chunk, preludes: preludes, argument: argument)
   }
 }
 

@@ -55,10 +55,11 @@ struct lua_State *yoi_sandbox_state(yoi_sandbox *sandbox);
 int yoi_sandbox_add_host_function(yoi_sandbox *sandbox, const char *name, int function_id);
 
 /// Loads `text` as a text chunk named `chunk_name` (use an "@path" name) and calls it. A prelude
-/// receives the host table as its only argument. On success the chunk's first result is left
-/// on top of the stack. Returns a yoi_status; details are in the yoi_sandbox_error_* accessors.
+/// receives the host table as its only argument; any other chunk receives `argument` as `...`
+/// when it is not NULL. On success the chunk's first result is left on top of the stack.
+/// Returns a yoi_status; details are in the yoi_sandbox_error_* accessors.
 int yoi_sandbox_run(yoi_sandbox *sandbox, const char *text, size_t length, const char *chunk_name,
-                    int is_prelude);
+                    int is_prelude, const char *argument);
 
 /// Details of the last failed run. Strings are owned by the sandbox and NUL-terminated.
 const char *yoi_sandbox_error_message(yoi_sandbox *sandbox, size_t *length);

@@ -14,7 +14,7 @@ final class LuaStateOwner {
     self.limits = limits
   }
 
-  func evaluate(_ chunk: LuaChunk, preludes: [LuaChunk]) throws(LuaError) -> LuaEvaluation {
+  func evaluate(_ chunk: LuaChunk, preludes: [LuaChunk], argument: String?) throws(LuaError) -> LuaEvaluation {
     var cLimits = yoi_limits(
       memory_bytes: limits.memoryBytes,
       instruction_budget: limits.instructionBudget,
@@ -35,7 +35,7 @@ final class LuaStateOwner {
         try run(prelude, in: sandbox, isPrelude: true)
         yoi_sandbox_pop(sandbox)
       }
-      try run(chunk, in: sandbox, isPrelude: false)
+      try run(chunk, in: sandbox, isPrelude: false, argument: argument)
       guard let state = yoi_sandbox_state(sandbox) else {
         throw LuaError(kind: .setup, diagnostics: [.error("the Lua state vanished", code: "E-LUA-SETUP")])
       }
@@ -56,16 +56,14 @@ final class LuaStateOwner {
     }
   }
 
-  private func run(_ chunk: LuaChunk, in sandbox: OpaquePointer, isPrelude: Bool) throws(LuaError) {
+  private func run(_ chunk: LuaChunk, in sandbox: OpaquePointer, isPrelude: Bool, argument: String? = nil) throws(LuaError) {
     sources.append(chunk)
-    let status = chunk.text.utf8.withContiguousStorageIfAvailable { bytes in
+    var text = chunk.text
+    let status = text.withUTF8 { bytes in
       bytes.withMemoryRebound(to: CChar.self) { text in
-        yoi_sandbox_run(sandbox, text.baseAddress, text.count, "@" + chunk.displayName, isPrelude ? 1 : 0)
+        yoi_sandbox_run(sandbox, text.baseAddress, text.count, "@" + chunk.displayName, isPrelude ? 1 : 0, argument)
       }
-    } ?? {
-      let copy = Array(chunk.text.utf8CString)
-      return yoi_sandbox_run(sandbox, copy, copy.count - 1, "@" + chunk.displayName, isPrelude ? 1 : 0)
-    }()
+    }
     guard status != Int32(YOI_STATUS_OK.rawValue) else { return }
     throw LuaFailureReport(sandbox: sandbox, status: status, limits: limits, sources: sources).error()
   }

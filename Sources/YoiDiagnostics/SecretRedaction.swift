@@ -1,0 +1,63 @@
+/// Keeps plaintext secrets out of diagnostics: the renderer passes every message and source
+/// line through here, so a credential quoted by Lua or written in a profile is never echoed.
+public enum SecretRedaction {
+  /// Prefixes of well-known credential formats.
+  public static let prefixes = ["sk-", "ghp_", "xox", "AKIA"]
+  static let secretKeys: Set<String> = ["api_key", "apikey", "token", "password", "secret", "key"]
+  public static let mask = "«redacted»"
+
+  /// `text` with credential-looking words (known prefixes) masked.
+  public static func redactWords(_ text: String) -> String {
+    guard prefixes.contains(where: { text.contains($0) }) else { return text }
+    var out = ""
+    var word = ""
+    func flush() {
+      out += prefixes.contains(where: { word.hasPrefix($0) }) && word.count > 3 ? mask : word
+      word = ""
+    }
+    for character in text {
+      if character.isLetter || character.isNumber || "-_./+=".contains(character) {
+        word.append(character)
+      } else {
+        flush()
+        out.append(character)
+      }
+    }
+    flush()
+    return out
+  }
+
+  /// A source line with every quoted string literal masked (for lines that hold a secret).
+  public static func redactLiterals(_ line: String) -> String {
+    var out = ""
+    var quote: Character?
+    var escaped = false
+    for character in line {
+      if let open = quote {
+        if escaped { escaped = false; continue }
+        if character == "\\" { escaped = true; continue }
+        if character == open {
+          out += mask + String(open)
+          quote = nil
+        }
+        continue
+      }
+      out.append(character)
+      if character == "\"" || character == "'" { quote = character }
+    }
+    if quote != nil { out += mask }
+    return out
+  }
+
+  /// A source line with the values of secret-named keys (`api_key = "..."`) and
+  /// credential-looking words masked.
+  public static func redactLine(_ line: String) -> String {
+    let lowered = line.lowercased()
+    let namesSecret = secretKeys.contains { key in
+      guard let range = lowered.firstRange(of: key) else { return false }
+      let after = lowered[range.upperBound...].drop { $0 == " " || $0 == "\"" || $0 == "]" }
+      return after.hasPrefix("=") && !after.hasPrefix("==")
+    }
+    return namesSecret ? redactLiterals(line) : redactWords(line)
+  }
+}

@@ -1,0 +1,48 @@
+/// One problem in a configuration, at a key path such as `worker.max_turns`.
+public struct ConfigProblem: Sendable, Hashable {
+  public var path: String
+  public var message: String
+  public var help: [String]
+  /// The problem is a plaintext secret: its value must be redacted wherever the line is shown.
+  public var isSecret: Bool
+
+  public init(path: String, message: String, help: [String] = [], isSecret: Bool = false) {
+    self.path = path
+    self.message = message
+    self.help = help
+    self.isSecret = isSecret
+  }
+
+  /// `path: message`, the way diagnostics print it.
+  public var text: String { path.isEmpty ? message : "\(path): \(message)" }
+}
+
+/// Spotting plaintext secrets in configuration values (DESIGN.md §3).
+public enum SecretHeuristics {
+  /// Keys whose string values are secrets.
+  public static let secretKeys: Set<String> = ["api_key", "apikey", "token", "password", "secret", "key"]
+  /// Prefixes of well-known credential formats.
+  public static let secretPrefixes = ["sk-", "ghp_", "xox", "AKIA"]
+
+  /// Whether `value` under `key` looks like a plaintext secret.
+  public static func isPlaintextSecret(key: String, value: String) -> Bool {
+    secretKeys.contains(key.lowercased()) || secretPrefixes.contains { value.hasPrefix($0) }
+  }
+
+  /// Whether `id` is a valid secret id: 1–128 of `[A-Za-z0-9._/-]`, no empty, `.`, `..` parts.
+  public static func isValidSecretID(_ id: String) -> Bool {
+    guard (1...128).contains(id.utf8.count),
+      id.utf8.allSatisfy({ isIDByte($0) })
+    else { return false }
+    return id.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+  }
+
+  private static func isIDByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+      UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "/"), UInt8(ascii: "-"):
+      true
+    default: false
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import YoiDiagnostics
+import YoiLua
+import YoiManifest
+
+/// Decodes the table a profile returned into a validated configuration, with the refusals
+/// of DESIGN.md §3 and every problem located in the profile's source.
+struct ProfileDecoder {
+  let source: ProfileSource
+
+  static let runtimeKeys: Set<String> = ["socket", "session_id", "pid", "runtime", "state", "workspace", "created_at"]
+
+  func decode(_ value: LuaValue) throws(ProfileError) -> JSONObject {
+    var decoder = ConfigDecoder(refuse: Self.refusal)
+    let config = decoder.decodeProfile(JSONValue(value))
+    if !decoder.problems.isEmpty { throw ProfileError(diagnostics(for: decoder.problems)) }
+    return config
+  }
+
+  static func refusal(parent: String, key: String) -> ConfigProblem? {
+    let path = ConfigDecoder.join(parent, key)
+    switch (parent, key) {
+    case ("", "pod"):
+      return ConfigProblem(path: path, message: "`pod` is runtime-bound: a profile cannot name the Pod",
+        help: ["the Pod name comes from the command line (--pod-name / --profile-pod-name) or the new-Pod dialog"])
+    case ("", "manifest"), ("", "config"):
+      return ConfigProblem(path: path, message: "a complete manifest is not a reusable profile",
+        help: ["return the profile's fields at the top level, or pass a manifest file with --manifest FILE.toml"])
+    case ("scope", "allow"), ("scope", "deny"), ("delegation_scope", "allow"), ("delegation_scope", "deny"):
+      return ConfigProblem(path: path, message: "`\(path)` is concrete authority, which a profile cannot grant",
+        help: ["state an intent with yoi.scope.workspace_read() or yoi.scope.workspace_write { deny_write = { ... } }; the launch policy turns it into rules"])
+    case ("", let key) where runtimeKeys.contains(key):
+      return ConfigProblem(path: path, message: "`\(key)` is runtime state, not configuration",
+        help: ["remove it; yoi sets runtime values when the Pod starts"])
+    default:
+      return nil
+    }
+  }
+
+  /// Locates each problem at its field's line and column in the profile's source.
+  func diagnostics(for problems: [ConfigProblem]) -> [Diagnostic] {
+    let index = ProfileSourceIndex(source: source.text)
+    return problems.map { problem in
+      let entry = problem.path.isEmpty ? nil : index.location(of: problem.path)
+      var line = entry.flatMap { index.line($0.line) }
+      if problem.isSecret, let text = line { line = SecretRedaction.redactLiterals(text) }
+      return Diagnostic(
+        code: problem.isSecret ? "E-PROFILE-SECRET" : "E-PROFILE-FIELD",
+        message: problem.text,
+        location: SourceLocation(file: source.displayPath, line: entry?.line, column: entry?.column),
+        sourceLine: line,
+        highlightLength: entry?.length ?? 1,
+        help: problem.help)
+    }
+  }
+}
+
+extension JSONValue {
+  /// A Lua value as configuration input (empty tables stay empty objects; the schema decides).
+  init(_ value: LuaValue) {
+    switch value {
+    case .nil: self = .null
+    case .boolean(let flag): self = .bool(flag)
+    case .integer(let number): self = .integer(number)
+    case .number(let number): self = .number(number)
+    case .string(let text): self = .string(text)
+    case .array(let items): self = .array(items.map(JSONValue.init))
+    case .table(let table): self = .object(JSONObject(table.map { (key: $0.key, value: JSONValue($0.value)) }))
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import YoiDiagnostics
+import YoiLua
+import YoiManifest
+
+/// Evaluates a profile's Lua in the sandbox with the authoring API installed, returning the
+/// raw value it returned.
+struct ProfileEvaluator: Sendable {
+  var limits: LuaLimits = .default
+  /// Imports nest (a role imports default); a bound keeps a mistake from recursing.
+  var importDepth = 0
+  static let maximumImportDepth = 8
+
+  func evaluate(_ source: ProfileSource) throws(ProfileError) -> LuaValue {
+    let sandbox = LuaSandbox(limits: limits, preludes: [AuthoringPrelude.chunk], hostFunctions: hostFunctions(for: source))
+    let argument: String? = if case .builtin(let name) = source.origin { BuiltinProfiles.entry(name)?.argument } else { nil }
+    do {
+      return try sandbox.evaluate(source.chunk, argument: argument).value
+    } catch {
+      throw ProfileError(error.diagnostics)
+    }
+  }
+
+  private func hostFunctions(for source: ProfileSource) -> [LuaHostFunction] {
+    let importer = self
+    let readModule = LuaHostFunction(name: "read_module") { call throws(LuaHostFunctionError) in
+      guard case .string(let name)? = call.arguments.first else { throw LuaHostFunctionError("require expects a module name") }
+      let module = try ModuleLocator(source: source).locate(name)
+      call.recordSource(.text(module.text, chunkName: module.displayPath))
+      return [.value(.string(module.text)), .value(.string(module.displayPath))]
+    }
+    let importBuiltin = LuaHostFunction(name: "import_builtin") { call throws(LuaHostFunctionError) in
+      guard case .string(let ref)? = call.arguments.first else { throw LuaHostFunctionError("yoi.profile.import expects a reference") }
+      return [.value(try importer.importBuiltin(ref))]
+    }
+    return [readModule, importBuiltin]
+  }
+
+  /// Evaluates a builtin in a fresh state with the pristine API; the caller gets a fresh table.
+  private func importBuiltin(_ ref: String) throws(LuaHostFunctionError) -> LuaValue {
+    let name = ref.hasPrefix("builtin:") ? String(ref.dropFirst("builtin:".count)) : ref
+    if name.contains(":") || name.contains("/") || name.hasSuffix(".lua") || name.hasPrefix(".") {
+      throw LuaHostFunctionError(
+        "yoi.profile.import only imports builtin profiles (\"builtin:NAME\"); \"\(ref)\" is not one. "
+          + "To share code between your own profiles, put it in a module next to the profile and use require")
+    }
+    guard let source = ProfileSource.builtin(name) else {
+      let hint = Suggestion.closest(to: name, in: BuiltinProfiles.names).map { " (did you mean \"builtin:\($0)\"?)" } ?? ""
+      throw LuaHostFunctionError("yoi.profile.import: unknown builtin profile \"\(ref)\"\(hint); builtins: \(BuiltinProfiles.names.joined(separator: ", "))")
+    }
+    guard importDepth < Self.maximumImportDepth else {
+      throw LuaHostFunctionError("yoi.profile.import: imports nested more than \(Self.maximumImportDepth) deep")
+    }
+    var nested = self
+    nested.importDepth += 1
+    do {
+      return try nested.evaluate(source)
+    } catch {
+      let first = error.diagnostics.first
+      throw LuaHostFunctionError("importing \"\(ref)\" failed: \(first?.location.map { "\($0): " } ?? "")\(first?.message ?? "unknown error")")
+    }
+  }
+}
+
+/// Finds a profile-local module: `lib.common` → `<profile dir>/lib/common.lua`, which must
+/// stay inside the profile's directory after resolving symlinks.
+struct ModuleLocator {
+  let source: ProfileSource
+
+  struct Module {
+    var text: String
+    var displayPath: String
+  }
+
+  func locate(_ name: String) throws(LuaHostFunctionError) -> Module {
+    guard let directory = source.directory else {
+      throw LuaHostFunctionError("require(\"\(name)\"): builtin profiles have no local modules")
+    }
+    let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.allSatisfy(Self.isIdentifier) else {
+      throw LuaHostFunctionError(
+        "require(\"\(name)\"): invalid module name; use dotted identifiers like \"lib.common\" "
+          + "(resolved next to the profile), not paths, `..` or absolute names")
+    }
+    let relative = parts.joined(separator: "/") + ".lua"
+    let candidate = PathLexer.join(directory, relative)
+    let displayDirectory = PathLexer.dirname("/" + source.displayPath).dropFirst()
+    let displayPath = displayDirectory.isEmpty ? relative : "\(displayDirectory)/\(relative)"
+    guard let real = Self.realPath(candidate) else {
+      throw LuaHostFunctionError("require(\"\(name)\"): module not found (looked for \(displayPath))")
+    }
+    guard let realDirectory = Self.realPath(directory), PathLexer.isInside(real, directory: realDirectory) else {
+      throw LuaHostFunctionError("require(\"\(name)\"): \(displayPath) resolves outside the profile's directory (symlink escape refused)")
+    }
+    guard let data = FileManager.default.contents(atPath: real), let text = String(data: data, encoding: .utf8) else {
+      throw LuaHostFunctionError("require(\"\(name)\"): cannot read \(displayPath) as UTF-8 text")
+    }
+    return Module(text: text, displayPath: displayPath)
+  }
+
+  static func isIdentifier(_ part: Substring) -> Bool {
+    guard let first = part.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+    return part.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+  }
+
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import YoiLua
+import YoiManifest
+
+/// Where a profile's Lua comes from.
+public struct ProfileSource: Sendable, Hashable {
+  public enum Origin: Sendable, Hashable {
+    /// A builtin profile by name.
+    case builtin(String)
+    /// A file at an absolute path.
+    case file(String)
+  }
+
+  public var origin: Origin
+  /// The text that was evaluated.
+  public var text: String
+  /// The path diagnostics show (relative to the working directory where possible).
+  public var displayPath: String
+
+  /// The builtin `name`.
+  public static func builtin(_ name: String) -> ProfileSource? {
+    guard let chunk = BuiltinProfiles.chunk(name) else { return nil }
+    return ProfileSource(origin: .builtin(name), text: chunk.text, displayPath: chunk.displayName)
+  }
+
+  /// The file at `path`, read now.
+  /// - Throws: `ProfileError` when it cannot be read or is not UTF-8.
+  public static func file(_ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath) throws(ProfileError) -> ProfileSource {
+    let absolute = PathLexer.join(directory, path)
+    guard let data = FileManager.default.contents(atPath: absolute) else {
+      throw .single("profile file not found: \(path)", code: "E-PROFILE-NOT-FOUND", help: ["check the path, or see `yoi profile list` for named profiles"])
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw .single("\(path) is not valid UTF-8 text", code: "E-PROFILE-ENCODING")
+    }
+    let display = PathLexer.isInside(absolute, directory: directory) && absolute != directory
+      ? String(absolute.dropFirst(directory == "/" ? 1 : directory.count + 1)) : absolute
+    return ProfileSource(origin: .file(absolute), text: text, displayPath: display)
+  }
+
+  /// The directory relative paths and local modules are resolved against (nil for builtins).
+  public var directory: String? {
+    if case .file(let path) = origin { return PathLexer.dirname(path) }
+    return nil
+  }
+
+  /// The sha256 of the text: what project trust and Pod records pin.
+  public var contentDigest: String { SHA256.hex(text.utf8) }
+
+  var chunk: LuaChunk { .text(text, chunkName: displayPath) }
+}
