@@ -35,6 +35,10 @@ let package = Package(
     .executableTarget(name: "yoi", dependencies: ["YoiCLI"]),
     .testTarget(
       name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"], exclude: ["Fixtures"]),
+    .testTarget(name: "YoiManifestTests", dependencies: ["YoiManifest"]),
+    .testTarget(
+      name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
+      exclude: ["Fixtures", "Snapshots"]),
     .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

@@ -54,9 +54,10 @@ public enum SecretRedaction {
   public static func redactLine(_ line: String) -> String {
     let lowered = line.lowercased()
     let namesSecret = secretKeys.contains { key in
-      guard let range = lowered.firstRange(of: key) else { return false }
-      let after = lowered[range.upperBound...].drop { $0 == " " || $0 == "\"" || $0 == "]" }
-      return after.hasPrefix("=") && !after.hasPrefix("==")
+      lowered.ranges(of: key).contains { range in
+        let after = lowered[range.upperBound...].drop { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "]" }
+        return after.hasPrefix("=") && !after.hasPrefix("==")
+      }
     }
     return namesSecret ? redactLiterals(line) : redactWords(line)
   }

@@ -39,10 +39,12 @@ struct ProfileDecoder {
   /// Locates each problem at its field's line and column in the profile's source.
   func diagnostics(for problems: [ConfigProblem]) -> [Diagnostic] {
     let index = ProfileSourceIndex(source: source.text)
-    return problems.map { problem in
-      let entry = problem.path.isEmpty ? nil : index.location(of: problem.path)
+    let entries = problems.map { $0.path.isEmpty ? nil : index.location(of: $0.path) }
+    // Any line holding a plaintext secret is masked in every diagnostic that shows it.
+    let secretLines = Set(zip(problems, entries).compactMap { $0.isSecret ? $1?.line : nil })
+    let located = zip(problems, entries).map { problem, entry in
       var line = entry.flatMap { index.line($0.line) }
-      if problem.isSecret, let text = line { line = SecretRedaction.redactLiterals(text) }
+      if let number = entry?.line, secretLines.contains(number), let text = line { line = SecretRedaction.redactLiterals(text) }
       return Diagnostic(
         code: problem.isSecret ? "E-PROFILE-SECRET" : "E-PROFILE-FIELD",
         message: problem.text,
@@ -51,6 +53,11 @@ struct ProfileDecoder {
         highlightLength: entry?.length ?? 1,
         help: problem.help)
     }
+    // In source order, as a compiler reports them; unlocated problems last.
+    return located.enumerated().sorted { a, b in
+      let (la, lb) = (a.element.location?.line ?? .max, b.element.location?.line ?? .max)
+      return la != lb ? la < lb : a.offset < b.offset
+    }.map(\.element)
   }
 }
 

@@ -17,8 +17,29 @@ struct ProfileEvaluator: Sendable {
     do {
       return try sandbox.evaluate(source.chunk, argument: argument).value
     } catch {
-      throw ProfileError(error.diagnostics)
+      throw ProfileError(error.diagnostics.map { locateTailCall($0, in: source) })
     }
+  }
+
+  /// A tail call (`return yoi.profile.extend(...)`) leaves no frame of the caller, so Lua
+  /// cannot say which line called the API function that failed; find the call in the source.
+  private func locateTailCall(_ diagnostic: Diagnostic, in source: ProfileSource) -> Diagnostic {
+    guard diagnostic.location?.line == nil, diagnostic.location?.file == source.displayPath,
+      let function = ["yoi.profile.extend", "yoi.profile.import", "yoi.compact.ratio", "yoi.compact.tokens", "require"]
+        .first(where: { diagnostic.message.hasPrefix($0) || diagnostic.message.hasPrefix("require") && $0 == "require" })
+    else { return diagnostic }
+    let name = String(function.split(separator: ".").last ?? "")
+    let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard let index = lines.firstIndex(where: { $0.contains(name + "(") || $0.contains(name + " {") || $0.contains(name + "{") }) else {
+      return diagnostic
+    }
+    var located = diagnostic
+    let line = String(lines[index])
+    let column = line.firstRange(of: name).map { line.distance(from: line.startIndex, to: $0.lowerBound) + 1 }
+    located.location = SourceLocation(file: source.displayPath, line: index + 1, column: column)
+    located.sourceLine = line
+    located.highlightLength = name.count
+    return located
   }
 
   private func hostFunctions(for source: ProfileSource) -> [LuaHostFunction] {

@@ -8,6 +8,9 @@ struct LuaFailureReport {
   let limits: LuaLimits
   /// Every chunk loaded so far, to map positions to display paths and source lines.
   let sources: [LuaChunk]
+  /// Display names of trusted preludes: an error raised inside one is reported at the
+  /// script's frame that called into it.
+  let preludeNames: Set<String>
 
   func error() -> LuaError {
     var length = 0
@@ -15,7 +18,7 @@ struct LuaFailureReport {
     let truncated = yoi_sandbox_error_truncated(sandbox) != 0
     let handlerSource = String(cString: yoi_sandbox_error_source(sandbox))
     let handlerLine = Int(yoi_sandbox_error_line(sandbox))
-    let traceback = String(cString: yoi_sandbox_error_traceback(sandbox))
+    let fullTraceback = String(cString: yoi_sandbox_error_traceback(sandbox))
 
     // Lua prefixes messages with "source:line: "; prefer that position (it honours error's
     // level argument), else the innermost Lua frame the handler saw.
@@ -29,7 +32,15 @@ struct LuaFailureReport {
     } else if let main = sources.last {
       location = SourceLocation(file: main.displayName)
     }
+    if let file = location?.file, preludeNames.contains(file) {
+      location = firstScriptFrame(in: fullTraceback) ?? sources.last { !preludeNames.contains($0.displayName) }.map { SourceLocation(file: $0.displayName) }
+    }
     if truncated { message += " … (message cut at 4 KiB)" }
+    // Frames inside trusted preludes are yoi's, not the user's: leave them out.
+    let traceback = fullTraceback.split(separator: "\n").filter { line in
+      guard let (source, _, _) = Self.splitPosition(String(line)), let chunk = chunk(forShortSource: source) else { return true }
+      return !preludeNames.contains(chunk.displayName)
+    }.joined(separator: "\n")
 
     let kind: LuaError.Kind
     var help: [String] = []
@@ -93,6 +104,17 @@ struct LuaFailureReport {
     for text in chunk.text.split(separator: "\n", omittingEmptySubsequences: false) {
       if current == line { return String(text.prefix(200)).replacingTabs() }
       current += 1
+    }
+    return nil
+  }
+
+  /// The innermost traceback frame in a script rather than a prelude.
+  private func firstScriptFrame(in traceback: String) -> SourceLocation? {
+    for line in traceback.split(separator: "\n") {
+      guard let (source, number, _) = Self.splitPosition(String(line)), number > 0,
+        let chunk = chunk(forShortSource: source), !preludeNames.contains(chunk.displayName)
+      else { continue }
+      return SourceLocation(file: chunk.displayName, line: number)
     }
     return nil
   }

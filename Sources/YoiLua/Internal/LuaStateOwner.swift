@@ -8,6 +8,7 @@ final class LuaStateOwner {
   private let hostFunctions: [LuaHostFunction]
   private let limits: LuaLimits
   private var sources: [LuaChunk] = []
+  private var preludeNames: Set<String> = []
 
   init(hostFunctions: [LuaHostFunction], limits: LuaLimits) {
     self.hostFunctions = hostFunctions
@@ -31,6 +32,7 @@ final class LuaStateOwner {
           throw LuaError(kind: .setup, diagnostics: [.error("could not install host function \(function.name)", code: "E-LUA-SETUP")])
         }
       }
+      preludeNames = Set(preludes.map(\.displayName))
       for prelude in preludes {
         try run(prelude, in: sandbox, isPrelude: true)
         yoi_sandbox_pop(sandbox)
@@ -65,7 +67,7 @@ final class LuaStateOwner {
       }
     }
     guard status != Int32(YOI_STATUS_OK.rawValue) else { return }
-    throw LuaFailureReport(sandbox: sandbox, status: status, limits: limits, sources: sources).error()
+    throw LuaFailureReport(sandbox: sandbox, status: status, limits: limits, sources: sources, preludeNames: preludeNames).error()
   }
 
   private func conversionDiagnostic(_ problem: LuaValueReader.Problem, chunk: LuaChunk) -> Diagnostic {

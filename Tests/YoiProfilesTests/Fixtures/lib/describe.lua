@@ -1,0 +1,1 @@
+return function(word) return "built from a " .. word .. " module" end
