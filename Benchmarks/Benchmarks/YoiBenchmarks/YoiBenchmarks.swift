@@ -1,5 +1,7 @@
 import Benchmark
 import YoiLua
+import YoiManifest
+import YoiProfiles
 
 /// A ~60-line profile-like table, the shape issue 3 sets its target on.
 let profileLike = LuaChunk.text(
@@ -78,6 +80,28 @@ let benchmarks: @Sendable () -> Void = {
   Benchmark("sandbox: evaluate a 60-line profile and convert") { benchmark in
     for _ in benchmark.scaledIterations {
       blackHole(try? LuaSandbox().evaluate(profileLike))
+    }
+  }
+
+  let resolver = ProfileResolver(workingDirectory: "/tmp")
+  let inputs = ResolutionInputs(podName: "bench", workspace: "/tmp/bench-ws")
+
+  Benchmark("profile: resolve builtin:default (one evaluation)") { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try? resolver.resolve(.qualified(source: .builtin, name: "default"), inputs: inputs))
+    }
+  }
+
+  Benchmark("profile: resolve builtin:coder (imports default)") { benchmark in
+    for _ in benchmark.scaledIterations {
+      blackHole(try? resolver.resolve(.qualified(source: .builtin, name: "coder"), inputs: inputs))
+    }
+  }
+
+  Benchmark("manifest: canonical JSON + sha256 of builtin:coder") { benchmark in
+    guard let manifest = try? resolver.resolve(.qualified(source: .builtin, name: "coder"), inputs: inputs).manifest else { return }
+    for _ in benchmark.scaledIterations {
+      blackHole(SHA256.hex(CanonicalJSON.compact(.object(manifest.json)).utf8))
     }
   }
 }

@@ -87,12 +87,14 @@ final class LuaStateOwner {
       return
     }
     let function = hostFunctions[functionID]
-    var reader = LuaValueReader(state: state)
     var arguments: [LuaValue] = []
+    var problems: [LuaValueReader.Problem] = []
     for index in 0..<argumentCount {
-      arguments.append(reader.read(at: Int32(index + 1), path: "#\(index + 1)"))
+      var reader = LuaValueReader(state: state, root: "#\(index + 1)")
+      arguments.append(reader.read(at: Int32(index + 1)))
+      problems += reader.problems
     }
-    if let problem = reader.problems.first {
+    if let problem = problems.first {
       writer.writeError("bad argument \(problem.path) to '\(function.name)': \(problem.message)")
       return
     }

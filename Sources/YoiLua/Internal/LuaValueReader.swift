@@ -14,21 +14,31 @@ struct LuaValueReader {
   static let maximumValues = 200_000
   static let maximumProblems = 20
 
+  /// One step of a key path; rendered to text only when a problem is recorded.
+  enum Component {
+    case key(String)
+    case index(Int64)
+  }
+
   let state: OpaquePointer
   private(set) var problems: [Problem] = []
   private var ancestors: [UnsafeRawPointer] = []
+  private var path: [Component] = []
+  private let root: String
   private var valueCount = 0
 
-  init(state: OpaquePointer) {
+  /// A reader whose paths start at `root` (e.g. `#1` for a host function's first argument).
+  init(state: OpaquePointer, root: String = "") {
     self.state = state
+    self.root = root
   }
 
   /// Converts the value at `index` (absolute), recording problems instead of stopping at the first.
-  mutating func read(at index: Int32, path: String = "") -> LuaValue {
+  mutating func read(at index: Int32) -> LuaValue {
     valueCount += 1
     if valueCount > Self.maximumValues {
       if valueCount == Self.maximumValues + 1 {
-        problem(path, "the returned value is too large (more than \(Self.maximumValues) values)")
+        problem("the returned value is too large (more than \(Self.maximumValues) values)")
       }
       return .nil
     }
@@ -43,44 +53,44 @@ struct LuaValueReader {
       }
       let number = Double(lua_tonumberx(state, index, nil))
       guard number.isFinite else {
-        problem(path, "\(number.isNaN ? "NaN" : "an infinite number") cannot be converted")
+        problem("\(number.isNaN ? "NaN" : "an infinite number") cannot be converted")
         return .nil
       }
       return .number(number)
     case LUA_TSTRING:
-      return readString(at: index, path: path).map(LuaValue.string) ?? .nil
+      return readString(at: index).map(LuaValue.string) ?? .nil
     case LUA_TTABLE:
-      return readTable(at: index, path: path)
+      return readTable(at: index)
     default:
       let type = String(cString: lua_typename(state, lua_type(state, index)))
-      problem(path, "a \(type) cannot be converted (only nil, booleans, numbers, strings and tables)")
+      problem("a \(type) cannot be converted (only nil, booleans, numbers, strings and tables)")
       return .nil
     }
   }
 
-  private mutating func readString(at index: Int32, path: String) -> String? {
+  private mutating func readString(at index: Int32) -> String? {
     var length = 0
     guard let bytes = lua_tolstring(state, index, &length) else { return nil }
     let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
     guard let text = String(validating: buffer, as: UTF8.self) else {
-      problem(path, "the string is not valid UTF-8")
+      problem("the string is not valid UTF-8")
       return nil
     }
     return text
   }
 
-  private mutating func readTable(at index: Int32, path: String) -> LuaValue {
+  private mutating func readTable(at index: Int32) -> LuaValue {
     guard let identity = lua_topointer(state, index) else { return .nil }
     if ancestors.contains(identity) {
-      problem(path, "the table contains itself (a cycle)")
+      problem("the table contains itself (a cycle)")
       return .nil
     }
     if ancestors.count >= Self.maximumDepth {
-      problem(path, "the value is nested too deeply (more than \(Self.maximumDepth) levels)")
+      problem("the value is nested too deeply (more than \(Self.maximumDepth) levels)")
       return .nil
     }
     guard lua_checkstack(state, 3) != 0 else {
-      problem(path, "the value is nested too deeply")
+      problem("the value is nested too deeply")
       return .nil
     }
     ancestors.append(identity)
@@ -95,49 +105,56 @@ struct LuaValueReader {
       let valueIndex = keyIndex + 1
       switch lua_type(state, keyIndex) {
       case LUA_TSTRING:
-        if let key = readString(at: keyIndex, path: path) {
-          stringKeys.append((key, read(at: valueIndex, path: Self.join(path, key))))
+        if let key = readString(at: keyIndex) {
+          path.append(.key(key))
+          stringKeys.append((key, read(at: valueIndex)))
+          path.removeLast()
         }
       case LUA_TNUMBER where lua_isinteger(state, keyIndex) != 0:
         let key = Int64(lua_tointegerx(state, keyIndex, nil))
-        integerKeys.append((key, read(at: valueIndex, path: "\(path)[\(key)]")))
+        path.append(.index(key))
+        integerKeys.append((key, read(at: valueIndex)))
+        path.removeLast()
       default:
         otherKeys = true
-        problem(path, "a table key must be a string or a list index, found a \(describeKey(at: keyIndex)) key")
+        problem("a table key must be a string or a list index, found a \(describeKey(at: keyIndex)) key")
       }
       lua_settop(state, keyIndex)
     }
     if otherKeys { return .nil }
     if !integerKeys.isEmpty && !stringKeys.isEmpty {
-      problem(path, "a table mixes list entries and named fields (\(stringKeys.map(\.0).sorted().prefix(3).joined(separator: ", ")))")
+      problem("a table mixes list entries and named fields (\(stringKeys.map(\.0).sorted().prefix(3).joined(separator: ", ")))")
       return .nil
     }
     if !integerKeys.isEmpty {
       integerKeys.sort { $0.0 < $1.0 }
       for (position, entry) in integerKeys.enumerated() where entry.0 != Int64(position + 1) {
-        problem(path, "a list must have keys 1...n without holes, found key \(entry.0) at position \(position + 1)")
+        problem("a list must have keys 1...n without holes, found key \(entry.0) at position \(position + 1)")
         return .nil
       }
       return .array(integerKeys.map(\.1))
     }
-    return .table(makeTable(stringKeys, path: path))
+    return .table(makeTable(stringKeys))
   }
 
   /// Two keys with different bytes that Swift considers equal (canonically equivalent Unicode,
   /// e.g. "\u{E9}" and "e\u{301}") would silently merge; report them instead.
-  private mutating func makeTable(_ entries: [(String, LuaValue)], path: String) -> LuaTable {
+  private mutating func makeTable(_ entries: [(String, LuaValue)]) -> LuaTable {
+    let fields = entries.map { LuaTable.Field(key: $0.0, value: $0.1) }
+    // Only keys with non-ASCII bytes can collide this way; skip the hashing for the rest.
+    let nonASCII = fields.filter { !$0.key.utf8.allSatisfy { $0 < 0x80 } }
+    guard nonASCII.count > 0 else { return LuaTable(fields) }
     var seen: [String: String] = [:]
-    var fields: [LuaTable.Field] = []
-    fields.reserveCapacity(entries.count)
-    for (key, value) in entries {
-      if let other = seen[key] {
-        problem(path, "keys \(Self.quoteBytes(other)) and \(Self.quoteBytes(key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
+    var kept = fields.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
+    for field in nonASCII {
+      if let other = seen[field.key] {
+        problem("keys \(Self.quoteBytes(other)) and \(Self.quoteBytes(field.key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
         continue
       }
-      seen[key] = key
-      fields.append(.init(key: key, value: value))
+      seen[field.key] = field.key
+      kept.append(field)
     }
-    return LuaTable(fields)
+    return LuaTable(kept)
   }
 
   private func describeKey(at index: Int32) -> String {
@@ -148,9 +165,18 @@ struct LuaValueReader {
     return String(cString: lua_typename(state, lua_type(state, index)))
   }
 
-  private mutating func problem(_ path: String, _ message: String) {
+  private mutating func problem(_ message: String) {
     if problems.count < Self.maximumProblems {
-      problems.append(Problem(path: path, message: message))
+      problems.append(Problem(path: renderedPath, message: message))
+    }
+  }
+
+  private var renderedPath: String {
+    path.reduce(root) { text, component in
+      switch component {
+      case .key(let key): Self.join(text, key)
+      case .index(let index): "\(text)[\(index)]"
+      }
     }
   }
 
