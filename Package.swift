@@ -10,7 +10,8 @@ let package = Package(
     .library(name: "YoiKit", targets: ["YoiLua", "YoiManifest", "YoiDiagnostics", "YoiProfiles"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     // Debian's Lua 5.4, found through pkg-config; no foreign source is vendored.
@@ -24,7 +25,9 @@ let package = Package(
     .target(name: "YoiDiagnostics"),
     .target(name: "YoiLua", dependencies: ["YoiCLua", "CLua", "YoiDiagnostics"]),
     .target(name: "YoiManifest", dependencies: ["YoiDiagnostics"]),
-    .target(name: "YoiProfiles", dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics"]),
+    .target(
+      name: "YoiProfiles",
+      dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics", .product(name: "TOMLKit", package: "TOMLKit")]),
     .target(
       name: "YoiCLI",
       dependencies: [

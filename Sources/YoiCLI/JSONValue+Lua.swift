@@ -11,7 +11,7 @@ extension JSONValue {
     case .number(let number): self = .number(number)
     case .string(let text): self = .string(text)
     case .array(let items): self = .array(items.map(JSONValue.init))
-    case .table(let table): self = .object(JSONObject(table.map { (key: $0.key, value: JSONValue($0.value)) }))
+    case .table(let table): self = .object(JSONObject(presorted: table.map { (key: $0.key, value: JSONValue($0.value)) }))
     }
   }
 }

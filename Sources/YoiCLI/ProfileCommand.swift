@@ -33,6 +33,15 @@ struct RuntimeOptions: ParsableArguments {
     }
     return ResolutionInputs(podName: podName, workspace: workspace, role: launchRole)
   }
+
+  /// A resolver with the model catalog of the user's config directory.
+  func resolver() throws -> ProfileResolver {
+    let directories = YoiDirectories.from()
+    let catalog = try Terminal.reporting { () throws(ProfileError) in
+      try ModelCatalogFile.load(configDirectory: directories.config)
+    }
+    return ProfileResolver(catalog: catalog)
+  }
 }
 
 struct ProfileResolveCommand: ParsableCommand {
@@ -51,8 +60,9 @@ struct ProfileResolveCommand: ParsableCommand {
 
   func run() throws {
     let inputs = try runtime.inputs()
+    let resolver = try runtime.resolver()
     let resolved = try Terminal.reporting { () throws(ProfileError) in
-      try ProfileResolver().resolve(ProfileSelector.parse(selector), inputs: inputs)
+      try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
     }
     Terminal.write(digest ? resolved.manifest.digest + "\n" : resolved.manifest.prettyJSON)
   }
@@ -71,10 +81,11 @@ struct ProfileCheckCommand: ParsableCommand {
 
   func run() throws {
     let inputs = try runtime.inputs()
+    let resolver = try runtime.resolver()
     var failed = false
     for selector in selectors {
       do {
-        let resolved = try ProfileResolver().resolve(ProfileSelector.parse(selector), inputs: inputs)
+        let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
         Terminal.writeError("ok: \(selector) (\(resolved.manifest.digest.prefix(12)))\n")
       } catch {
         failed = true

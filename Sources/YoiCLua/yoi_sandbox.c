@@ -440,12 +440,13 @@ struct run_request {
   int is_prelude;
   const char *argument;
   int load_failed;
+  const char *mode; /* "t" for every script; "b" only for yoi's own compiled preludes */
 };
 
 static int run_protected(lua_State *L) {
   yoi_sandbox *sb = yoi_sandbox_of(L);
   struct run_request *request = lua_touserdata(L, 1);
-  if (luaL_loadbufferx(L, request->text, request->length, request->chunk_name, "t") != LUA_OK) {
+  if (luaL_loadbufferx(L, request->text, request->length, request->chunk_name, request->mode) != LUA_OK) {
     request->load_failed = 1;
     return lua_error(L);
   }
@@ -461,10 +462,84 @@ static int run_protected(lua_State *L) {
   return 1;
 }
 
+static int run_request(yoi_sandbox *sb, struct run_request request);
+
 int yoi_sandbox_run(yoi_sandbox *sb, const char *text, size_t length, const char *chunk_name,
                     int is_prelude, const char *argument) {
+  struct run_request request = {text, length, chunk_name, is_prelude, argument, 0, "t"};
+  return run_request(sb, request);
+}
+
+int yoi_sandbox_run_trusted_bytecode(yoi_sandbox *sb, const unsigned char *bytecode, size_t length,
+                                     const char *chunk_name) {
+  struct run_request request = {(const char *)bytecode, length, chunk_name, 1, NULL, 0, "b"};
+  return run_request(sb, request);
+}
+
+struct dump_buffer {
+  unsigned char *bytes;
+  size_t length;
+  size_t capacity;
+  int failed;
+};
+
+static int dump_writer(lua_State *L, const void *p, size_t size, void *ud) {
+  (void)L;
+  struct dump_buffer *buffer = ud;
+  if (buffer->length + size > buffer->capacity) {
+    size_t capacity = buffer->capacity ? buffer->capacity * 2 : 4096;
+    while (capacity < buffer->length + size) capacity *= 2;
+    unsigned char *grown = realloc(buffer->bytes, capacity);
+    if (grown == NULL) {
+      buffer->failed = 1;
+      return 1;
+    }
+    buffer->bytes = grown;
+    buffer->capacity = capacity;
+  }
+  memcpy(buffer->bytes + buffer->length, p, size);
+  buffer->length += size;
+  return 0;
+}
+
+struct compile_request {
+  const char *text;
+  size_t length;
+  const char *chunk_name;
+  struct dump_buffer *buffer;
+};
+
+static int compile_protected(lua_State *L) {
+  struct compile_request *request = lua_touserdata(L, 1);
+  if (luaL_loadbufferx(L, request->text, request->length, request->chunk_name, "t") != LUA_OK) return lua_error(L);
+  lua_dump(L, dump_writer, request->buffer, 0);
+  return 0;
+}
+
+unsigned char *yoi_compile_trusted(const char *text, size_t length, const char *chunk_name, size_t *out_length,
+                                   char **error) {
+  *error = NULL;
+  lua_State *L = luaL_newstate();
+  if (L == NULL) return NULL;
+  lua_atpanic(L, panic_handler);
+  struct dump_buffer buffer = {NULL, 0, 0, 0};
+  struct compile_request request = {text, length, chunk_name, &buffer};
+  lua_pushcfunction(L, compile_protected);
+  lua_pushlightuserdata(L, &request);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK || buffer.failed) {
+    const char *message = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "out of memory";
+    *error = strdup(message);
+    free(buffer.bytes);
+    lua_close(L);
+    return NULL;
+  }
+  lua_close(L);
+  *out_length = buffer.length;
+  return buffer.bytes;
+}
+
+static int run_request(yoi_sandbox *sb, struct run_request request) {
   lua_State *L = sb->L;
-  struct run_request request = {text, length, chunk_name, is_prelude, argument, 0};
   free(sb->message);
   sb->message = NULL;
   sb->message_length = 0;

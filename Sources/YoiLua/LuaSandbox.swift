@@ -13,12 +13,12 @@ public struct LuaSandbox: Sendable {
   public var limits: LuaLimits
   /// Trusted chunks run before the script, each receiving the host table as `...`; they
   /// install globals (`yoi`, `require`) built on the host functions.
-  public var preludes: [LuaChunk]
+  public var preludes: [LuaPrelude]
   /// Swift functions the preludes can reach.
   public var hostFunctions: [LuaHostFunction]
 
   /// A sandbox with the given limits, preludes and host functions.
-  public init(limits: LuaLimits = .default, preludes: [LuaChunk] = [], hostFunctions: [LuaHostFunction] = []) {
+  public init(limits: LuaLimits = .default, preludes: [LuaPrelude] = [], hostFunctions: [LuaHostFunction] = []) {
     self.limits = limits
     self.preludes = preludes
     self.hostFunctions = hostFunctions

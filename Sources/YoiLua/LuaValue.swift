@@ -1,7 +1,7 @@
 /// A value returned from Lua, converted deterministically: map keys sorted by their UTF-8
 /// bytes, integers and floats kept apart. Functions, threads, userdata, cycles and NaN/inf
 /// never become a `LuaValue`; converting them is an error naming the key path.
-public indirect enum LuaValue: Sendable, Hashable {
+public enum LuaValue: Sendable, Hashable {
   case `nil`
   case boolean(Bool)
   case integer(Int64)

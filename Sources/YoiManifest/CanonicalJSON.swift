@@ -7,59 +7,64 @@
 public enum CanonicalJSON {
   /// The compact canonical text.
   public static func compact(_ value: JSONValue) -> String {
-    var out = ""
+    var out: [UInt8] = []
+    out.reserveCapacity(4096)
     write(value, into: &out, indent: nil, depth: 0)
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Two-space indented text for people, ending with a newline; same key order.
   public static func pretty(_ value: JSONValue) -> String {
-    var out = ""
-    write(value, into: &out, indent: "  ", depth: 0)
-    return out + "\n"
+    var out: [UInt8] = []
+    out.reserveCapacity(8192)
+    write(value, into: &out, indent: 2, depth: 0)
+    out.append(UInt8(ascii: "\n"))
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private static func write(_ value: JSONValue, into out: inout String, indent: String?, depth: Int) {
+  private static func write(_ value: JSONValue, into out: inout [UInt8], indent: Int?, depth: Int) {
     switch value {
-    case .null: out += "null"
-    case .bool(let flag): out += flag ? "true" : "false"
-    case .integer(let number): out += String(number)
-    case .number(let number): out += format(number)
+    case .null: out += "null".utf8
+    case .bool(let flag): out += (flag ? "true" : "false").utf8
+    case .integer(let number): out += String(number).utf8
+    case .number(let number): out += format(number).utf8
     case .string(let text): writeString(text, into: &out)
     case .array(let items):
       guard !items.isEmpty else {
-        out += "[]"
+        out += "[]".utf8
         return
       }
-      out += "["
+      out.append(UInt8(ascii: "["))
       for (offset, item) in items.enumerated() {
-        if offset > 0 { out += "," }
+        if offset > 0 { out.append(UInt8(ascii: ",")) }
         newline(&out, indent: indent, depth: depth + 1)
         write(item, into: &out, indent: indent, depth: depth + 1)
       }
       newline(&out, indent: indent, depth: depth)
-      out += "]"
+      out.append(UInt8(ascii: "]"))
     case .object(let object):
       guard !object.isEmpty else {
-        out += "{}"
+        out += "{}".utf8
         return
       }
-      out += "{"
-      for (offset, member) in object.enumerated() {
-        if offset > 0 { out += "," }
+      out.append(UInt8(ascii: "{"))
+      for (offset, member) in object.members.enumerated() {
+        if offset > 0 { out.append(UInt8(ascii: ",")) }
         newline(&out, indent: indent, depth: depth + 1)
         writeString(member.key, into: &out)
-        out += indent == nil ? ":" : ": "
+        out.append(UInt8(ascii: ":"))
+        if indent != nil { out.append(UInt8(ascii: " ")) }
         write(member.value, into: &out, indent: indent, depth: depth + 1)
       }
       newline(&out, indent: indent, depth: depth)
-      out += "}"
+      out.append(UInt8(ascii: "}"))
     }
   }
 
-  private static func newline(_ out: inout String, indent: String?, depth: Int) {
+  private static func newline(_ out: inout [UInt8], indent: Int?, depth: Int) {
     guard let indent else { return }
-    out += "\n" + String(repeating: indent, count: depth)
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * depth))
   }
 
   /// Shortest round-trip form (Swift's `description` for Double), normalised: no `+` in
@@ -67,45 +72,37 @@ public enum CanonicalJSON {
   static func format(_ number: Double) -> String {
     precondition(number.isFinite, "non-finite numbers never reach JSON")
     if number == 0 { return number.sign == .minus ? "-0.0" : "0.0" }
-    var text = number.description
-    text = text.replacingOccurrences(of: "e+", with: "e")
-    if !text.contains(".") && !text.contains("e") && !text.contains("E") { text += ".0" }
+    var text = number.description.filter { $0 != "+" }
+    if !text.contains(".") && !text.contains("e") { text += ".0" }
     return text
   }
 
-  private static func writeString(_ text: String, into out: inout String) {
-    out += "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
+  private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  private static func writeString(_ text: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    // Most strings need no escaping: copy them whole.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      out.append(contentsOf: text.utf8)
+      out.append(UInt8(ascii: "\""))
+      return
+    }
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+      case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+      case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+      case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+      case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+      case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+      case 0..<0x20:
+        out += "\\u00".utf8
+        out.append(hexDigits[Int(byte >> 4)])
+        out.append(hexDigits[Int(byte & 0xF)])
+      default: out.append(byte)
       }
     }
-    out += "\""
-  }
-}
-
-extension String {
-  fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-    var result = ""
-    var rest = self[...]
-    while let range = rest.firstRange(of: target) {
-      result += rest[..<range.lowerBound]
-      result += replacement
-      rest = rest[range.upperBound...]
-    }
-    return result + rest
+    out.append(UInt8(ascii: "\""))
   }
 }

@@ -25,7 +25,8 @@ public struct ConfigDecoder {
     return decodeObject(object, ConfigSchema.profile, path: "")
   }
 
-  mutating func decode(_ value: JSONValue, as type: ConfigType, path: String, key: String) -> JSONValue? {
+  /// Decodes `value` as `type` at `path` (`key` is the last key, for secret detection).
+  public mutating func decode(_ value: JSONValue, as type: ConfigType, path: String, key: String) -> JSONValue? {
     if case .string(let text) = value, SecretHeuristics.isPlaintextSecret(key: key, value: text),
       !isSecretIDField(type)
     {
@@ -139,7 +140,7 @@ public struct ConfigDecoder {
         members.append((member.key, decoded))
       }
     }
-    return JSONObject(members)
+    return JSONObject(presorted: members)  // input order is key order
   }
 
   private mutating func decodeAuth(_ value: JSONValue, path: String) -> JSONValue? {

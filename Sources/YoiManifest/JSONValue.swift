@@ -1,6 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON document, with object keys kept sorted by their UTF-8 bytes so that writing it is
 /// canonical by construction.
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case integer(Int64)
@@ -16,10 +22,53 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
   /// An object from members in any order; a later duplicate key replaces an earlier one.
   public init(_ members: [(key: String, value: JSONValue)] = []) {
-    var unique: [String: JSONValue] = [:]
-    for member in members { unique[member.key] = member.value }
-    self.members = unique.map { (key: $0.key, value: $0.value) }
-      .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    // A stable sort keeps duplicates in input order; the last of each run wins.
+    let sorted = members.enumerated().sorted { a, b in
+      Self.precedes(a.element.key, b.element.key) || (a.element.key == b.element.key && a.offset < b.offset)
+    }
+    var unique: [(key: String, value: JSONValue)] = []
+    unique.reserveCapacity(sorted.count)
+    for (_, member) in sorted {
+      if let last = unique.last, last.key == member.key { unique[unique.count - 1] = member } else { unique.append(member) }
+    }
+    self.members = unique
+  }
+
+  /// An object from members already sorted by key bytes with unique keys (e.g. a `LuaTable`'s).
+  public init(presorted members: [(key: String, value: JSONValue)]) {
+    assert(zip(members, members.dropFirst()).allSatisfy { Self.precedes($0.key, $1.key) }, "members must be sorted and unique")
+    self.members = members
+  }
+
+  /// Byte order of the keys' UTF-8: the canonical order.
+  @inline(__always) static func precedes(_ a: String, _ b: String) -> Bool {
+    compare(a, b) < 0
+  }
+
+  /// Three-way comparison of the keys' UTF-8 bytes.
+  static func compare(_ a: String, _ b: String) -> Int {
+    var a = a, b = b
+    return a.withUTF8 { x in
+      b.withUTF8 { y in
+        let common = Swift.min(x.count, y.count)
+        if common > 0, let xp = x.baseAddress, let yp = y.baseAddress {
+          let c = memcmp(xp, yp, common)
+          if c != 0 { return Int(c) }
+        }
+        return x.count - y.count
+      }
+    }
+  }
+
+  private func position(of key: String) -> (index: Int, found: Bool) {
+    var low = 0, high = members.count
+    while low < high {
+      let mid = (low + high) / 2
+      let order = Self.compare(members[mid].key, key)
+      if order == 0 { return (mid, true) }
+      if order < 0 { low = mid + 1 } else { high = mid }
+    }
+    return (low, false)
   }
 
   public var startIndex: Int { members.startIndex }
@@ -28,11 +77,18 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
   /// The value under `key`.
   public subscript(key: String) -> JSONValue? {
-    get { members.first { $0.key == key }?.value }
+    get {
+      let (index, found) = position(of: key)
+      return found ? members[index].value : nil
+    }
     set {
-      var copy = members.filter { $0.key != key }
-      if let newValue { copy.append((key, newValue)) }
-      self = JSONObject(copy)
+      let (index, found) = position(of: key)
+      switch (found, newValue) {
+      case (true, let value?): members[index].value = value
+      case (true, nil): members.remove(at: index)
+      case (false, let value?): members.insert((key, value), at: index)
+      case (false, nil): break
+      }
     }
   }
 

@@ -6,7 +6,10 @@ import YoiLua
 /// builtin in a fresh state. Everything it keeps is captured in locals first, so a profile
 /// that reassigns globals cannot change how `require` or `import` behave.
 enum AuthoringPrelude {
-  static let chunk = LuaChunk.text(source, chunkName: "yoi/prelude.lua")
+  /// Compiled once per process; a failure here is a bug in yoi caught by every profile test.
+  static let prelude: Result<LuaPrelude, LuaError> = Result { () throws(LuaError) in
+    try LuaPrelude(.text(source, chunkName: "yoi/prelude.lua"))
+  }
 
   static let source = #"""
 local host = ...

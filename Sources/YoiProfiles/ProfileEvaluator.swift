@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import YoiDiagnostics
 import YoiLua
 import YoiManifest
@@ -12,7 +13,12 @@ struct ProfileEvaluator: Sendable {
   static let maximumImportDepth = 8
 
   func evaluate(_ source: ProfileSource) throws(ProfileError) -> LuaValue {
-    let sandbox = LuaSandbox(limits: limits, preludes: [AuthoringPrelude.chunk], hostFunctions: hostFunctions(for: source))
+    let prelude: LuaPrelude
+    switch AuthoringPrelude.prelude {
+    case .success(let compiled): prelude = compiled
+    case .failure(let error): throw ProfileError(error.diagnostics)
+    }
+    let sandbox = LuaSandbox(limits: limits, preludes: [prelude], hostFunctions: hostFunctions(for: source))
     let argument: String? = if case .builtin(let name) = source.origin { BuiltinProfiles.entry(name)?.argument } else { nil }
     do {
       return try sandbox.evaluate(source.chunk, argument: argument).value
@@ -72,10 +78,13 @@ struct ProfileEvaluator: Sendable {
     guard importDepth < Self.maximumImportDepth else {
       throw LuaHostFunctionError("yoi.profile.import: imports nested more than \(Self.maximumImportDepth) deep")
     }
+    if let cached = BuiltinImportCache.shared.value(name, limits: limits) { return cached }
     var nested = self
     nested.importDepth += 1
     do {
-      return try nested.evaluate(source)
+      let value = try nested.evaluate(source)
+      BuiltinImportCache.shared.store(value, for: name, limits: limits)
+      return value
     } catch {
       let first = error.diagnostics.first
       throw LuaHostFunctionError("importing \"\(ref)\" failed: \(first?.location.map { "\($0): " } ?? "")\(first?.message ?? "unknown error")")
@@ -128,5 +137,26 @@ struct ModuleLocator {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
+  }
+}
+
+/// Builtin sources are part of the binary and evaluate deterministically, so the value an
+/// import produces is the same every time in a process: keep it. Each import still hands the
+/// caller a fresh table (the value is replayed into the caller's state), so nothing is shared
+/// between evaluations. This matters where resolution repeats, e.g. the new-Pod dialog.
+final class BuiltinImportCache: Sendable {
+  static let shared = BuiltinImportCache()
+  private let values = Mutex<[String: LuaValue]>([:])
+
+  func value(_ name: String, limits: LuaLimits) -> LuaValue? {
+    values.withLock { $0[Self.key(name, limits)] }
+  }
+
+  func store(_ value: LuaValue, for name: String, limits: LuaLimits) {
+    values.withLock { $0[Self.key(name, limits)] = value }
+  }
+
+  private static func key(_ name: String, _ limits: LuaLimits) -> String {
+    "\(name)|\(limits.memoryBytes)|\(limits.instructionBudget)"
   }
 }

@@ -61,6 +61,16 @@ int yoi_sandbox_add_host_function(yoi_sandbox *sandbox, const char *name, int fu
 int yoi_sandbox_run(yoi_sandbox *sandbox, const char *text, size_t length, const char *chunk_name,
                     int is_prelude, const char *argument);
 
+/// Compiles a trusted chunk (yoi's own preludes, never user input) to bytecode in a plain
+/// state, so every sandbox loads it without parsing. Returns a malloc'd buffer the caller
+/// frees with `free`, or NULL with a message in `error` (a malloc'd string, or NULL).
+unsigned char *yoi_compile_trusted(const char *text, size_t length, const char *chunk_name,
+                                   size_t *out_length, char **error);
+
+/// Like `yoi_sandbox_run` for a prelude, but from bytecode made by `yoi_compile_trusted`.
+int yoi_sandbox_run_trusted_bytecode(yoi_sandbox *sandbox, const unsigned char *bytecode,
+                                     size_t length, const char *chunk_name);
+
 /// Details of the last failed run. Strings are owned by the sandbox and NUL-terminated.
 const char *yoi_sandbox_error_message(yoi_sandbox *sandbox, size_t *length);
 const char *yoi_sandbox_error_traceback(yoi_sandbox *sandbox);

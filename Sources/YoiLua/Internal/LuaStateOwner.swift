@@ -15,7 +15,7 @@ final class LuaStateOwner {
     self.limits = limits
   }
 
-  func evaluate(_ chunk: LuaChunk, preludes: [LuaChunk], argument: String?) throws(LuaError) -> LuaEvaluation {
+  func evaluate(_ chunk: LuaChunk, preludes: [LuaPrelude], argument: String?) throws(LuaError) -> LuaEvaluation {
     var cLimits = yoi_limits(
       memory_bytes: limits.memoryBytes,
       instruction_budget: limits.instructionBudget,
@@ -32,9 +32,15 @@ final class LuaStateOwner {
           throw LuaError(kind: .setup, diagnostics: [.error("could not install host function \(function.name)", code: "E-LUA-SETUP")])
         }
       }
-      preludeNames = Set(preludes.map(\.displayName))
+      preludeNames = Set(preludes.map(\.chunk.displayName))
       for prelude in preludes {
-        try run(prelude, in: sandbox, isPrelude: true)
+        sources.append(prelude.chunk)
+        let status = prelude.bytecode.withUnsafeBufferPointer { bytes in
+          yoi_sandbox_run_trusted_bytecode(sandbox, bytes.baseAddress, bytes.count, "@" + prelude.chunk.displayName)
+        }
+        guard status == Int32(YOI_STATUS_OK.rawValue) else {
+          throw LuaFailureReport(sandbox: sandbox, status: status, limits: limits, sources: sources, preludeNames: preludeNames).error()
+        }
         yoi_sandbox_pop(sandbox)
       }
       try run(chunk, in: sandbox, isPrelude: false, argument: argument)

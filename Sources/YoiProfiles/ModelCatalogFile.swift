@@ -1,0 +1,68 @@
+import Foundation
+import YoiDiagnostics
+import YoiManifest
+
+/// `<config>/models.toml`: additions and overrides to the builtin model catalog.
+///
+///     [models."anthropic/claude-sonnet-4-6"]
+///     context_window = 500000
+///
+///     [providers.local-vllm]
+///     scheme = "openai_chat"
+///     base_url = "http://127.0.0.1:8000/v1"
+///     auth = { kind = "none" }
+///
+/// A missing file means the builtin catalog; a broken one is an error, never skipped.
+public enum ModelCatalogFile {
+  /// The catalog for `configDirectory`.
+  /// - Throws: `ProfileError` naming the file and line of every problem.
+  public static func load(configDirectory: String) throws(ProfileError) -> ModelCatalog {
+    let path = configDirectory + "/models.toml"
+    guard FileManager.default.fileExists(atPath: path) else { return .builtin }
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw .single("cannot read \(path) as UTF-8 text", code: "E-MODELS", at: SourceLocation(file: path))
+    }
+    return try parse(text, path: path)
+  }
+
+  static func parse(_ text: String, path: String) throws(ProfileError) -> ModelCatalog {
+    let document = try TOMLDocument(text: text, path: path, displayPath: path)
+    var catalog = ModelCatalog.builtin
+    var diagnostics: [Diagnostic] = []
+    let providerSchema = ConfigObject([
+      ConfigField("scheme", .enumeration(ConfigSchema.schemes)), ConfigField("base_url", .string), ConfigField("auth", .auth),
+    ])
+    let modelSchema = ConfigObject([ConfigField("context_window", .integer(minimum: 1))])
+    for member in document.root {
+      switch member.key {
+      case "models", "providers":
+        guard case .object(let entries) = member.value else {
+          diagnostics.append(document.diagnostic("`\(member.key)` must be a table", at: member.key, code: "E-MODELS"))
+          continue
+        }
+        for entry in entries {
+          let entryPath = "\(member.key).\(entry.key)"
+          var decoder = ConfigDecoder()
+          let decoded = decoder.decode(entry.value, as: .object(member.key == "models" ? modelSchema : providerSchema), path: entryPath, key: entry.key)
+          diagnostics += decoder.problems.map { document.diagnostic($0.text, at: $0.path, code: "E-MODELS", help: $0.help) }
+          guard decoder.problems.isEmpty, case .object(let fields)? = decoded else { continue }
+          if member.key == "models" {
+            if case .integer(let window)? = fields["context_window"] { catalog.contextWindows[entry.key] = window }
+          } else {
+            guard case .string(let scheme)? = fields["scheme"], case .string(let baseURL)? = fields["base_url"] else {
+              diagnostics.append(document.diagnostic("\(entryPath): a provider needs `scheme` and `base_url`", at: entryPath, code: "E-MODELS"))
+              continue
+            }
+            catalog.providers[entry.key] = ModelCatalog.Provider(scheme: scheme, baseURL: baseURL, auth: fields["auth"] ?? ["kind": "none"])
+          }
+        }
+      default:
+        var help = Suggestion.didYouMean(member.key, in: ["models", "providers"]).map { [$0] } ?? []
+        help.append("models.toml has two tables: [models.\"provider/model\"] and [providers.NAME]")
+        diagnostics.append(document.diagnostic("unknown key `\(member.key)`", at: member.key, code: "E-MODELS", help: help))
+      }
+    }
+    if !diagnostics.isEmpty { throw ProfileError(diagnostics) }
+    return catalog
+  }
+}
