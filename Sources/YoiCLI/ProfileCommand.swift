@@ -8,63 +8,53 @@ import YoiProfiles
 struct ProfileCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "profile",
-    abstract: "Resolve and check profiles.",
-    subcommands: [ProfileResolveCommand.self, ProfileCheckCommand.self]
+    abstract: "List, inspect, resolve and author profiles.",
+    subcommands: [
+      ProfileListCommand.self, ProfileShowCommand.self, ProfileResolveCommand.self, ProfileCheckCommand.self,
+      ProfileNewCommand.self, ProfileDiffCommand.self, ProfileExplainCommand.self, ProfileTrustCommand.self,
+      ProfileSchemaCommand.self,
+    ]
   )
-}
-
-/// The runtime inputs every resolving command takes.
-struct RuntimeOptions: ParsableArguments {
-  @Option(help: "The Pod name (default: the workspace directory's name, sanitised).")
-  var podName: String?
-
-  @Option(help: "The workspace directory (default: the current directory).")
-  var workspace: String = "."
-
-  @Option(help: "The launch role: orchestrator, intake, reviewer or coder (default: a normal launch).")
-  var role: String?
-
-  func inputs() throws -> ResolutionInputs {
-    guard let launchRole = LaunchRole.parse(role) else {
-      var help = Suggestion.didYouMean(role ?? "", in: LaunchRole.allCases.map(\.rawValue)).map { [$0] } ?? []
-      help.append("roles: orchestrator, intake, reviewer, coder (or omit --role for a normal launch)")
-      Terminal.report([.error("unknown launch role `\(role ?? "")`", code: "E-ROLE", help: help)])
-      throw ExitCode(2)
-    }
-    return ResolutionInputs(podName: podName, workspace: workspace, role: launchRole)
-  }
-
-  /// A resolver with the model catalog of the user's config directory.
-  func resolver() throws -> ProfileResolver {
-    let directories = YoiDirectories.from()
-    let catalog = try Terminal.reporting { () throws(ProfileError) in
-      try ModelCatalogFile.load(configDirectory: directories.config)
-    }
-    return ProfileResolver(catalog: catalog)
-  }
 }
 
 struct ProfileResolveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resolve",
-    abstract: "Print the PodManifest a profile resolves to, as JSON."
+    abstract: "Print the PodManifest a profile (or a --manifest file) resolves to, as JSON."
   )
 
-  @Argument(help: "The profile: a name, builtin:NAME, or a path to a .lua file.")
-  var selector: String
+  @Argument(help: "The profile: default, NAME, builtin:|user:|project:NAME, or a path to a .lua file.")
+  var selector: String?
+
+  @Option(help: "Resolve this TOML manifest file instead of a profile.")
+  var manifest: String?
 
   @OptionGroup var runtime: RuntimeOptions
 
   @Flag(help: "Print only the manifest's sha256 digest.")
   var digest = false
 
+  func validate() throws {
+    if manifest != nil && selector != nil {
+      throw ValidationError("--manifest conflicts with a profile selector: a manifest file is the whole configuration")
+    }
+  }
+
   func run() throws {
     let inputs = try runtime.inputs()
-    let resolver = try runtime.resolver()
-    let resolved = try Terminal.reporting { () throws(ProfileError) in
-      try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
+    let result: PodManifest
+    if let manifest {
+      let resolver = try runtime.resolver()
+      result = try Terminal.reporting { () throws(ProfileError) in
+        try ManifestFile.resolve(manifest, inputs: inputs, resolver: resolver)
+      }
+    } else {
+      let resolver = try runtime.resolver()
+      result = try Terminal.reporting { () throws(ProfileError) in
+        try resolver.resolve(ProfileSelector.parse(selector ?? "default"), inputs: inputs).manifest
+      }
     }
-    Terminal.write(digest ? resolved.manifest.digest + "\n" : resolved.manifest.prettyJSON)
+    Terminal.write(digest ? result.digest + "\n" : result.prettyJSON)
   }
 }
 
@@ -75,15 +65,21 @@ struct ProfileCheckCommand: ParsableCommand {
   )
 
   @Argument(help: "Profiles to check.")
-  var selectors: [String]
+  var selectors: [String] = []
+
+  @Flag(help: "Check every registry entry.")
+  var all = false
 
   @OptionGroup var runtime: RuntimeOptions
 
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
+    var targets = selectors
+    if all, let registry = resolver.registry { targets += registry.entries.map(\.qualifiedName) }
+    guard !targets.isEmpty else { throw ValidationError("name at least one profile, or pass --all") }
     var failed = false
-    for selector in selectors {
+    for selector in targets {
       do {
         let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
         Terminal.writeError("ok: \(selector) (\(resolved.manifest.digest.prefix(12)))\n")
@@ -93,5 +89,176 @@ struct ProfileCheckCommand: ParsableCommand {
       }
     }
     if failed { throw ExitCode(1) }
+  }
+}
+
+struct ProfileListCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "list", abstract: "List every registered profile.")
+
+  @Option(help: "The workspace whose project registry to include (default: the current directory).")
+  var workspace: String = "."
+
+  @Flag(help: "Print JSON for scripts.")
+  var json = false
+
+  func run() throws {
+    let registry = try ProfileContext(workspace: workspace, yes: false).registry()
+    if !registry.warnings.isEmpty { Terminal.report(registry.warnings) }
+    if json {
+      let items: [JSONValue] = registry.entries.map { entry in
+        .object(JSONObject([
+          ("source", .string(entry.source.rawValue)), ("name", .string(entry.name)),
+          ("qualified_name", .string(entry.qualifiedName)), ("default", .bool(entry == registry.defaultEntry)),
+          ("description", entry.description.map(JSONValue.string) ?? .null), ("path", entry.path.map(JSONValue.string) ?? .null),
+          ("shadows", .array(registry.shadowed(by: entry).map { .string($0.qualifiedName) })), ("nix", .bool(entry.isNix)),
+        ]))
+      }
+      Terminal.write(CanonicalJSON.pretty(.array(items)))
+      return
+    }
+    var rows = [["SOURCE", "NAME", "DEFAULT", "DESCRIPTION", "PATH"]]
+    for entry in registry.entries {
+      let shadows = registry.shadowed(by: entry).map(\.qualifiedName)
+      var description = entry.description ?? ""
+      if !shadows.isEmpty { description += (description.isEmpty ? "" : " ") + "(shadows \(shadows.joined(separator: ", ")))" }
+      rows.append([entry.source.rawValue, entry.name, entry == registry.defaultEntry ? "default" : "", description, entry.path ?? "-"])
+    }
+    Terminal.write(TextTable.render(rows))
+  }
+}
+
+struct ProfileShowCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "show", abstract: "Show where a profile comes from and what it resolves to.")
+
+  @Argument(help: "The profile.")
+  var selector: String = "default"
+
+  @OptionGroup var runtime: RuntimeOptions
+
+  func run() throws {
+    let inputs = try runtime.inputs()
+    let resolver = try runtime.resolver()
+    let resolved = try Terminal.reporting { () throws(ProfileError) in
+      try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
+    }
+    var lines: [String] = []
+    let origin = resolved.entry.map { "\($0.qualifiedName)\($0.path.map { " (\($0))" } ?? "")" } ?? resolved.source.displayPath
+    lines.append("profile:     \(origin)")
+    if case .string(let description)? = resolved.manifest[path: "profile.description"] { lines.append("description: \(description)") }
+    lines += ManifestSummary(resolved.manifest).lines
+    lines.append("digest:      \(resolved.manifest.digest)")
+    Terminal.write(lines.joined(separator: "\n") + "\n")
+  }
+}
+
+struct ProfileDiffCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "diff", abstract: "Field-level diff of two resolved profiles.")
+
+  @Argument(help: "The first profile.") var first: String
+  @Argument(help: "The second profile.") var second: String
+  @OptionGroup var runtime: RuntimeOptions
+
+  func run() throws {
+    let inputs = try runtime.inputs()
+    let resolver = try runtime.resolver()
+    let (a, b) = try Terminal.reporting { () throws(ProfileError) in
+      (try resolver.resolve(ProfileSelector.parse(first), inputs: inputs).manifest,
+       try resolver.resolve(ProfileSelector.parse(second), inputs: inputs).manifest)
+    }
+    let changes = ManifestDiff(from: a, to: b).changes
+    if changes.isEmpty {
+      Terminal.write("no differences\n")
+      return
+    }
+    Terminal.write(changes.map(\.description).joined(separator: "\n") + "\n")
+  }
+}
+
+struct ProfileExplainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "explain", abstract: "Show which file and line set a field's value.")
+
+  @Argument(help: "The profile.") var selector: String
+  @Argument(help: "A field path, e.g. model.ref or worker.reasoning.") var field: String
+  @OptionGroup var runtime: RuntimeOptions
+
+  func run() throws {
+    let inputs = try runtime.inputs()
+    let resolver = try runtime.resolver()
+    let explanation = try Terminal.reporting { () throws(ProfileError) in
+      let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
+      return try ProfileExplainer(resolved: resolved).explain(field)
+    }
+    Terminal.write(explanation + "\n")
+  }
+}
+
+struct ProfileTrustCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "trust", abstract: "Trust a project profile at its current content.")
+
+  @Argument(help: "The project profile, e.g. project:coder.") var selector: String
+  @Option(help: "The workspace whose project registry to use (default: the current directory).")
+  var workspace: String = "."
+
+  func run() throws {
+    let context = ProfileContext(workspace: workspace, yes: true)
+    let resolver = try context.resolver()
+    let resolved = try Terminal.reporting { () throws(ProfileError) in
+      try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "trust-check", workspace: workspace))
+    }
+    guard let entry = resolved.entry, entry.source == .project else {
+      Terminal.report([.error("\(selector) is not a project profile; only project profiles need trust", code: "E-TRUST")])
+      throw ExitCode(1)
+    }
+    Terminal.write("trusted \(entry.qualifiedName) at \(resolved.contentDigest.prefix(12))\n" + ManifestSummary(resolved.manifest).lines.map { "  \($0)\n" }.joined())
+  }
+}
+
+struct ProfileNewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "new", abstract: "Write a starter profile that imports its base, and register it.")
+
+  @Argument(help: "The new profile's name.") var name: String
+  @Option(help: "The builtin to start from (default: builtin:default).") var from: String = "builtin:default"
+  @Flag(help: "Register in the user registry (the default).") var user = false
+  @Flag(help: "Register in the project registry of the workspace.") var project = false
+  @Option(help: "The workspace (for --project; default: the current directory).") var workspace: String = "."
+
+  func validate() throws {
+    if user && project { throw ValidationError("choose one of --user and --project") }
+  }
+
+  func run() throws {
+    let context = ProfileContext(workspace: workspace, yes: false)
+    let created = try Terminal.reporting { () throws(ProfileError) in
+      try ProfileScaffold(name: name, base: from).create(
+        in: project ? .project(workspace: context.workspacePath) : .user(configDirectory: context.directories.config))
+    }
+    Terminal.write("created \(created.profilePath)\nregistered \(created.qualifiedName) in \(created.registryPath)\n")
+  }
+}
+
+struct ProfileSchemaCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print the manifest's JSON Schema or LuaLS stubs for the yoi API.")
+
+  @Flag(help: "The PodManifest JSON Schema.") var jsonSchema = false
+  @Flag(help: "LuaLS `---@meta` stubs for the yoi authoring API.") var luaStubs = false
+
+  func validate() throws {
+    if jsonSchema == luaStubs { throw ValidationError("pass exactly one of --json-schema and --lua-stubs") }
+  }
+
+  func run() {
+    Terminal.write(jsonSchema ? CanonicalJSON.pretty(ManifestJSONSchema.schema) : LuaStubs.text)
+  }
+}
+
+/// Plain column alignment for people.
+enum TextTable {
+  static func render(_ rows: [[String]]) -> String {
+    guard let width = rows.first?.count else { return "" }
+    let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    return rows.map { row in
+      row.enumerated().map { $1.padding(toLength: $0 == width - 1 ? $1.count : widths[$0], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n") + "\n"
   }
 }

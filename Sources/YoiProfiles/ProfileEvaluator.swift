@@ -12,16 +12,28 @@ struct ProfileEvaluator: Sendable {
   var importDepth = 0
   static let maximumImportDepth = 8
 
+  /// The value a profile returned and the local modules it loaded (for trust digests).
+  struct Evaluation {
+    var value: LuaValue
+    var modules: [ModuleLocator.Module]
+  }
+
   func evaluate(_ source: ProfileSource) throws(ProfileError) -> LuaValue {
+    try evaluateWithModules(source).value
+  }
+
+  func evaluateWithModules(_ source: ProfileSource) throws(ProfileError) -> Evaluation {
     let prelude: LuaPrelude
     switch AuthoringPrelude.prelude {
     case .success(let compiled): prelude = compiled
     case .failure(let error): throw ProfileError(error.diagnostics)
     }
-    let sandbox = LuaSandbox(limits: limits, preludes: [prelude], hostFunctions: hostFunctions(for: source))
+    let modules = ModuleLog()
+    let sandbox = LuaSandbox(limits: limits, preludes: [prelude], hostFunctions: hostFunctions(for: source, log: modules))
     let argument: String? = if case .builtin(let name) = source.origin { BuiltinProfiles.entry(name)?.argument } else { nil }
     do {
-      return try sandbox.evaluate(source.chunk, argument: argument).value
+      let value = try sandbox.evaluate(source.chunk, argument: argument).value
+      return Evaluation(value: value, modules: modules.modules)
     } catch {
       throw ProfileError(error.diagnostics.map { locateTailCall($0, in: source) })
     }
@@ -48,11 +60,12 @@ struct ProfileEvaluator: Sendable {
     return located
   }
 
-  private func hostFunctions(for source: ProfileSource) -> [LuaHostFunction] {
+  private func hostFunctions(for source: ProfileSource, log: ModuleLog) -> [LuaHostFunction] {
     let importer = self
     let readModule = LuaHostFunction(name: "read_module") { call throws(LuaHostFunctionError) in
       guard case .string(let name)? = call.arguments.first else { throw LuaHostFunctionError("require expects a module name") }
       let module = try ModuleLocator(source: source).locate(name)
+      log.append(module)
       call.recordSource(.text(module.text, chunkName: module.displayPath))
       return [.value(.string(module.text)), .value(.string(module.displayPath))]
     }
@@ -92,12 +105,23 @@ struct ProfileEvaluator: Sendable {
   }
 }
 
+/// The modules one evaluation loaded, in load order.
+final class ModuleLog: Sendable {
+  private let storage = Mutex<[ModuleLocator.Module]>([])
+
+  func append(_ module: ModuleLocator.Module) {
+    storage.withLock { $0.append(module) }
+  }
+
+  var modules: [ModuleLocator.Module] { storage.withLock { $0 } }
+}
+
 /// Finds a profile-local module: `lib.common` → `<profile dir>/lib/common.lua`, which must
 /// stay inside the profile's directory after resolving symlinks.
 struct ModuleLocator {
   let source: ProfileSource
 
-  struct Module {
+  struct Module: Sendable {
     var text: String
     var displayPath: String
   }

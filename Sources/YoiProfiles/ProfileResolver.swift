@@ -34,6 +34,32 @@ public struct ResolutionInputs: Sendable, Hashable {
 public struct ResolvedProfile: Sendable {
   public var manifest: PodManifest
   public var source: ProfileSource
+  /// The registry entry, when the selector named one.
+  public var entry: RegistryEntry?
+  /// sha256 over the profile file and every local module it loaded: what trust pins.
+  public var contentDigest: String
+}
+
+/// What a project profile asks for, shown before the user trusts it.
+public struct TrustRequest: Sendable {
+  public enum Reason: Sendable { case firstUse, changed }
+  public var entry: RegistryEntry
+  public var reason: Reason
+  public var manifest: PodManifest
+  public var digest: String
+
+  /// The lines a confirmation shows: model, provider URL, secret references, scope intent, features.
+  public var summary: [String] { ManifestSummary(manifest).lines }
+}
+
+/// How to treat a project profile that is not trusted yet.
+public enum TrustPolicy: Sendable {
+  /// Fail with a diagnostic saying how to trust it.
+  case require
+  /// Trust it and record that (`--yes`, `YOI_TRUST_PROJECT=1`).
+  case grant
+  /// Ask (an interactive confirmation); true trusts and records it.
+  case ask(@Sendable (TrustRequest) -> Bool)
 }
 
 /// Selector + runtime inputs → validated `PodManifest`. In-process, no Lua state survives.
@@ -42,63 +68,95 @@ public struct ProfileResolver: Sendable {
   public var limits: LuaLimits
   /// The working directory relative selectors and workspaces are taken from.
   public var workingDirectory: String
+  /// The registries; nil means builtins only.
+  public var registry: ProfileRegistry?
+  public var trust: ProjectTrust?
+  public var trustPolicy: TrustPolicy
 
-  public init(catalog: ModelCatalog = .builtin, limits: LuaLimits = .default,
-              workingDirectory: String = FileManager.default.currentDirectoryPath) {
+  public init(
+    catalog: ModelCatalog = .builtin, limits: LuaLimits = .default,
+    workingDirectory: String = FileManager.default.currentDirectoryPath,
+    registry: ProfileRegistry? = nil, trust: ProjectTrust? = nil, trustPolicy: TrustPolicy = .require
+  ) {
     self.catalog = catalog
     self.limits = limits
     self.workingDirectory = workingDirectory
+    self.registry = registry
+    self.trust = trust
+    self.trustPolicy = trustPolicy
   }
 
-  /// Finds the profile a selector names.
-  /// - Throws: `ProfileError` for unknown names, `.nix` paths and unreadable files.
-  public func source(for selector: ProfileSelector) throws(ProfileError) -> ProfileSource {
-    switch selector {
-    case .default:
-      return try builtin("default")
-    case .qualified(.builtin, let name), .bare(let name):
-      return try builtin(name)
-    case .qualified(let registry, let name):
-      throw .single("\(registry.rawValue):\(name): the \(registry.rawValue) registry is not available yet", code: "E-SELECTOR",
-                    help: ["use builtin:NAME or a path to a .lua file"])
-    case .path(let path):
+  /// Finds the profile a selector names, and its registry entry.
+  /// - Throws: `ProfileError` for unknown or ambiguous names, `.nix` paths and unreadable files.
+  public func source(for selector: ProfileSelector) throws(ProfileError) -> (ProfileSource, RegistryEntry?) {
+    if case .path(let path) = selector {
       if path.hasSuffix(".nix") {
         throw .single(
           "\(path): Nix profiles are no longer evaluated", code: "E-PROFILE-NIX",
           help: ["port it to Lua: `yoi profile new NAME` writes a starter profile that imports its base",
                  "or write the complete manifest as TOML and pass it with --manifest FILE.toml"])
       }
-      return try ProfileSource.file(path, relativeTo: workingDirectory)
+      return (try ProfileSource.file(path, relativeTo: workingDirectory), nil)
     }
+    let entry: RegistryEntry
+    if let registry {
+      entry = try registry.entry(for: selector)
+    } else {
+      let name: String = switch selector {
+      case .default: "default"
+      case .qualified(.builtin, let name), .bare(let name): name
+      case .qualified(let source, let name): "\(source.rawValue):\(name)"
+      case .path(let path): path
+      }
+      guard BuiltinProfiles.entry(name) != nil else {
+        var help = Suggestion.closest(to: name, in: BuiltinProfiles.names).map { ["did you mean `builtin:\($0)`?"] } ?? []
+        help.append("builtin profiles: \(BuiltinProfiles.names.joined(separator: ", "))")
+        throw .single("unknown profile `\(name)`", code: "E-SELECTOR", help: help)
+      }
+      entry = RegistryEntry(source: .builtin, name: name, path: nil, description: BuiltinProfiles.descriptions[name], declaredIn: nil)
+    }
+    guard let path = entry.path else {
+      guard let builtin = ProfileSource.builtin(entry.name) else {
+        throw .single("unknown builtin profile `\(entry.name)`", code: "E-SELECTOR")
+      }
+      return (builtin, entry)
+    }
+    return (try ProfileSource.file(path, relativeTo: workingDirectory), entry)
   }
 
-  private func builtin(_ name: String) throws(ProfileError) -> ProfileSource {
-    guard let source = ProfileSource.builtin(name) else {
-      var help = Suggestion.closest(to: name, in: BuiltinProfiles.names).map { ["did you mean `builtin:\($0)`?"] } ?? []
-      help.append("builtin profiles: \(BuiltinProfiles.names.joined(separator: ", "))")
-      throw .single("unknown profile `\(name)`", code: "E-SELECTOR", help: help)
-    }
-    return source
+  /// Resolves the profile a selector names.
+  public func resolve(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(ProfileError) -> ResolvedProfile {
+    let (source, entry) = try source(for: selector)
+    return try resolve(source, inputs: inputs, entry: entry)
   }
 
-  /// Evaluates `source` and builds its manifest for `inputs`.
+  /// Evaluates `source` and builds its manifest for `inputs`; project profiles must be trusted.
   /// - Throws: `ProfileError` with every problem located in the profile.
-  public func resolve(_ source: ProfileSource, inputs: ResolutionInputs, registryName: String? = nil) throws(ProfileError) -> ResolvedProfile {
-    let value = try ProfileEvaluator(limits: limits).evaluate(source)
+  public func resolve(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry? = nil) throws(ProfileError) -> ResolvedProfile {
+    let evaluation = try ProfileEvaluator(limits: limits).evaluateWithModules(source)
     let decoder = ProfileDecoder(source: source)
-    let config = try decoder.decode(value)
+    let config = try decoder.decode(evaluation.value)
+    let manifest = try build(config, source: source, decoder: decoder, inputs: inputs, entry: entry)
+    var digestInput = source.text
+    for module in evaluation.modules { digestInput += "\u{0}\(module.displayPath)\u{0}\(module.text)" }
+    let resolved = ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: SHA256.hex(digestInput.utf8))
+    if let entry, entry.source == .project { try checkTrust(resolved, entry: entry) }
+    return resolved
+  }
+
+  private func build(_ config: JSONObject, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> PodManifest {
     let workspace = PathLexer.join(workingDirectory, inputs.workspace)
-    let provenance = Self.provenance(source: source, config: config, registryName: registryName)
+    let provenance = Self.provenance(source: source, config: config, entry: entry)
     let manifestInputs = ManifestInputs(
       podName: inputs.podName ?? ResolutionInputs.defaultPodName(forWorkspace: workspace),
       workspace: workspace, role: inputs.role,
       baseDirectory: source.directory ?? workspace, provenance: provenance)
     switch PodManifestBuilder(catalog: catalog).build(config, inputs: manifestInputs) {
-    case .success(let manifest): return ResolvedProfile(manifest: manifest, source: source)
+    case .success(let manifest): return manifest
     case .failure(let failure):
       var diagnostics = decoder.diagnostics(for: failure.problems)
       // A Pod name comes from the command line, not the file: no location.
-      for index in diagnostics.indices where failure.problems[index].path == "pod.name" {
+      for index in diagnostics.indices where diagnostics[index].message.hasPrefix("pod.name") {
         diagnostics[index].location = nil
         diagnostics[index].sourceLine = nil
       }
@@ -106,26 +164,47 @@ public struct ProfileResolver: Sendable {
     }
   }
 
-  /// Resolves the profile a selector names.
-  public func resolve(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(ProfileError) -> ResolvedProfile {
-    let registryName: String? = switch selector {
-    case .default: "default"
-    case .qualified(_, let name), .bare(let name): name
-    case .path: nil
+  private func checkTrust(_ resolved: ResolvedProfile, entry: RegistryEntry) throws(ProfileError) {
+    guard let trust, let path = entry.path else {
+      throw .single("\(entry.qualifiedName) needs trust, but no data directory is configured", code: "E-TRUST")
     }
-    return try resolve(try source(for: selector), inputs: inputs, registryName: registryName)
+    let recorded = trust.trustedDigest(for: path)
+    if recorded == resolved.contentDigest { return }
+    let request = TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: resolved.contentDigest)
+    let granted: Bool = switch trustPolicy {
+    case .grant: true
+    case .require: false
+    case .ask(let confirm): confirm(request)
+    }
+    if granted {
+      try trust.trust(path: path, digest: resolved.contentDigest)
+      return
+    }
+    let why = recorded == nil ? "has not been trusted yet" : "changed since you trusted it"
+    throw ProfileError([Diagnostic(
+      code: "E-TRUST", message: "project profile \(entry.qualifiedName) \(why)",
+      location: entry.declaredIn,
+      help: ["a project registry comes with the repository; review \(path), then run `yoi profile trust \(entry.qualifiedName)`",
+             "or pass --yes (or set YOI_TRUST_PROJECT=1) in scripts"],
+      notes: ["it asks for:\n" + request.summary.joined(separator: "\n")])])
   }
 
-  static func provenance(source: ProfileSource, config: JSONObject, registryName: String?) -> JSONValue {
-    let sourceJSON: JSONValue = switch source.origin {
-    case .builtin(let name): ["kind": "registry", "source": "builtin", "name": .string(name)]
-    case .file(let path): ["kind": "path", "path": .string(path)]
+  static func provenance(source: ProfileSource, config: JSONObject, entry: RegistryEntry?) -> JSONValue {
+    let sourceJSON: JSONValue
+    if let entry {
+      var object = JSONObject([("kind", "registry"), ("source", .string(entry.source.rawValue)), ("name", .string(entry.name))])
+      if let path = entry.path { object["path"] = .string(path) }
+      sourceJSON = .object(object)
+    } else if case .file(let path) = source.origin {
+      sourceJSON = ["kind": "path", "path": .string(path)]
+    } else {
+      sourceJSON = .null
     }
     let stem: String = switch source.origin {
     case .builtin(let name): name
     case .file(let path): String(PathLexer.basename(path).split(separator: ".").first ?? "")
     }
-    let name = config["slug"] ?? registryName.map(JSONValue.string) ?? .string(stem)
+    let name = config["slug"] ?? entry.map { JSONValue.string($0.name) } ?? .string(stem)
     return ["source": sourceJSON, "name": name, "description": config["description"] ?? .null]
   }
 }

@@ -1,0 +1,40 @@
+import Foundation
+import YoiDiagnostics
+import YoiManifest
+
+/// `--manifest FILE.toml`: a configuration written as TOML, merged over `builtin:default`
+/// through the same `PodManifestConfig -> PodManifest` boundary as profiles. Relative paths
+/// are resolved against the file's directory; problems are reported with their lines.
+public enum ManifestFile {
+  /// The manifest for `path` and `inputs`.
+  /// - Throws: `ProfileError` naming the file and line of every problem.
+  public static func resolve(_ path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> PodManifest {
+    let absolute = PathLexer.join(resolver.workingDirectory, path)
+    guard let data = FileManager.default.contents(atPath: absolute), let text = String(data: data, encoding: .utf8) else {
+      throw .single("cannot read manifest file \(path)", code: "E-MANIFEST", help: ["--manifest takes a TOML file"])
+    }
+    let document = try TOMLDocument(text: text, path: absolute, displayPath: path)
+    var decoder = ConfigDecoder(refuse: ProfileDecoder.refusal)
+    let overlay = decoder.decodeProfile(.object(document.root))
+    if !decoder.problems.isEmpty {
+      throw ProfileError(decoder.problems.map { problem in
+        var diagnostic = document.diagnostic(problem.text, at: problem.path, code: problem.isSecret ? "E-MANIFEST-SECRET" : "E-MANIFEST", help: problem.help)
+        if problem.isSecret { diagnostic.sourceLine = diagnostic.sourceLine.map(SecretRedaction.redactLiterals) }
+        return diagnostic
+      }.sorted { ($0.location?.line ?? .max) < ($1.location?.line ?? .max) })
+    }
+    guard let base = ProfileSource.builtin("default") else { throw .single("builtin:default is missing", code: "E-MANIFEST") }
+    let baseConfig = try ProfileDecoder(source: base).decode(try ProfileEvaluator(limits: resolver.limits).evaluate(base))
+    // The defaults' relative paths would resolve against the manifest's directory; they have none.
+    let config = ConfigMerge.merge(overlay, over: baseConfig)
+    let workspace = PathLexer.join(resolver.workingDirectory, inputs.workspace)
+    let manifestInputs = ManifestInputs(
+      podName: inputs.podName ?? ResolutionInputs.defaultPodName(forWorkspace: workspace), workspace: workspace,
+      role: inputs.role, baseDirectory: PathLexer.dirname(absolute), provenance: nil)
+    switch PodManifestBuilder(catalog: resolver.catalog).build(config, inputs: manifestInputs) {
+    case .success(let manifest): return manifest
+    case .failure(let failure):
+      throw ProfileError(failure.problems.map { document.diagnostic($0.text, at: $0.path, code: "E-MANIFEST", help: $0.help) })
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import Foundation
+import YoiDiagnostics
+import YoiManifest
+
+/// One named profile in a registry.
+public struct RegistryEntry: Sendable, Hashable {
+  public var source: ProfileSelector.RegistrySource
+  public var name: String
+  /// Absolute path of the Lua file (nil for builtins).
+  public var path: String?
+  public var description: String?
+  /// The registry file and line that declared it (nil for builtins).
+  public var declaredIn: SourceLocation?
+
+  /// `project:coder`.
+  public var qualifiedName: String { "\(source.rawValue):\(name)" }
+  /// A Nix entry: listed, but selecting it is an error.
+  public var isNix: Bool { path?.hasSuffix(".nix") ?? false }
+}
+
+/// The builtin, user and nearest project registries (DESIGN.md §6), discovered in that order.
+public struct ProfileRegistry: Sendable {
+  public private(set) var entries: [RegistryEntry]
+  /// The default: the last declared one, else `builtin:default`.
+  public private(set) var defaultEntry: RegistryEntry
+  /// Non-fatal findings, e.g. Nix entries.
+  public private(set) var warnings: [Diagnostic]
+  /// The project registry file in use, if any.
+  public private(set) var projectFile: String?
+  public let userFile: String
+
+  /// Reads the registries for `workspace`.
+  /// - Throws: `ProfileError` for malformed files, unknown keys, missing entry files and a
+  ///   default naming no entry, each with file and line. A broken registry is never skipped.
+  public static func discover(directories: YoiDirectories, workspace: String) throws(ProfileError) -> ProfileRegistry {
+    var entries = BuiltinProfiles.names.map { name in
+      RegistryEntry(source: .builtin, name: name, path: nil, description: BuiltinProfiles.descriptions[name], declaredIn: nil)
+    }
+    var defaultEntry = entries[0]
+    var warnings: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
+    let userFile = directories.config + "/profiles.toml"
+    let projectFile = nearestProjectRegistry(from: workspace)
+    for (source, file) in [(ProfileSelector.RegistrySource.user, userFile), (.project, projectFile)] {
+      guard let file, FileManager.default.fileExists(atPath: file) else { continue }
+      do {
+        let registry = try RegistryFile.read(file, source: source)
+        entries += registry.entries
+        warnings += registry.warnings
+        if let declared = registry.defaultSelector {
+          switch resolveDefault(declared, in: entries, declaringSource: source, file: registry.document) {
+          case .success(let entry): defaultEntry = entry
+          case .failure(let problem): diagnostics.append(problem.diagnostic)
+          }
+        }
+      } catch {
+        diagnostics += error.diagnostics
+      }
+    }
+    if !diagnostics.isEmpty { throw ProfileError(diagnostics) }
+    return ProfileRegistry(entries: entries, defaultEntry: defaultEntry, warnings: warnings, projectFile: projectFile, userFile: userFile)
+  }
+
+  /// The nearest `.yoi/profiles.toml` at or above `workspace`.
+  static func nearestProjectRegistry(from workspace: String) -> String? {
+    var directory = PathLexer.normalize(workspace)
+    while true {
+      let candidate = PathLexer.join(directory, ".yoi/profiles.toml")
+      if FileManager.default.fileExists(atPath: candidate) { return candidate }
+      if directory == "/" { return nil }
+      directory = PathLexer.dirname(directory)
+    }
+  }
+
+  private static func resolveDefault(
+    _ declared: (text: String, line: Int?), in entries: [RegistryEntry], declaringSource: ProfileSelector.RegistrySource,
+    file: TOMLDocument
+  ) -> Result<RegistryEntry, RegistryProblem> {
+    let selector = ProfileSelector.parse(declared.text)
+    let (source, name): (ProfileSelector.RegistrySource, String)
+    switch selector {
+    case .bare(let bare): (source, name) = (declaringSource, bare)
+    case .qualified(let qualified, let bare): (source, name) = (qualified, bare)
+    default:
+      return .failure(RegistryProblem(diagnostic: file.diagnostic("default must name a registry entry (\"NAME\" or \"builtin:NAME\"), got \"\(declared.text)\"", at: "default", code: "E-REGISTRY")))
+    }
+    if let entry = entries.last(where: { $0.source == source && $0.name == name }) { return .success(entry) }
+    let names = entries.filter { $0.source == source }.map(\.name)
+    var help = Suggestion.didYouMean(name, in: names).map { [$0] } ?? []
+    help.append("\(source.rawValue) entries: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+    return .failure(RegistryProblem(diagnostic: file.diagnostic("default names `\(source.rawValue):\(name)`, which is not declared", at: "default", code: "E-REGISTRY", help: help)))
+  }
+
+  /// The entry a selector names. Bare names found in several sources fail closed.
+  /// - Throws: `ProfileError` for unknown, ambiguous and Nix selections.
+  public func entry(for selector: ProfileSelector) throws(ProfileError) -> RegistryEntry {
+    let found: RegistryEntry
+    switch selector {
+    case .default:
+      found = defaultEntry
+    case .qualified(let source, let name):
+      guard let entry = entries.last(where: { $0.source == source && $0.name == name }) else {
+        let names = entries.filter { $0.source == source }.map(\.name)
+        var help = Suggestion.closest(to: name, in: names).map { ["did you mean `\(source.rawValue):\($0)`?"] } ?? []
+        help.append(names.isEmpty ? "the \(source.rawValue) registry has no entries" : "\(source.rawValue) profiles: \(names.joined(separator: ", "))")
+        throw .single("unknown profile `\(source.rawValue):\(name)`", code: "E-SELECTOR", help: help)
+      }
+      found = entry
+    case .bare(let name):
+      let matches = entries.filter { $0.name == name }
+      if matches.count > 1 {
+        throw .single(
+          "profile name `\(name)` is ambiguous: it is declared in \(matches.count) registries", code: "E-SELECTOR-AMBIGUOUS",
+          help: ["choose one: " + matches.map { "`\($0.qualifiedName)`" }.joined(separator: ", ")])
+      }
+      guard let entry = matches.first else {
+        let names = Set(entries.map(\.name)).sorted()
+        var help = Suggestion.didYouMean(name, in: names).map { [$0] } ?? []
+        help.append("see `yoi profile list` for every profile, or pass a path to a .lua file")
+        throw .single("unknown profile `\(name)`", code: "E-SELECTOR", help: help)
+      }
+      found = entry
+    case .path:
+      throw .single("a path is not a registry entry", code: "E-SELECTOR")
+    }
+    if found.isNix, let path = found.path {
+      throw ProfileError([Diagnostic(
+        code: "E-PROFILE-NIX", message: "\(found.qualifiedName) (\(path)): Nix profiles are no longer evaluated",
+        location: found.declaredIn,
+        help: ["port it to Lua: `yoi profile new \(found.name) --from builtin:default` writes a starter that imports its base",
+               "or write the complete manifest as TOML and pass it with --manifest FILE.toml"])])
+    }
+    return found
+  }
+
+  /// For each entry, the earlier entries with the same name it shadows.
+  public func shadowed(by entry: RegistryEntry) -> [RegistryEntry] {
+    guard let index = entries.firstIndex(of: entry) else { return [] }
+    return entries[..<index].filter { $0.name == entry.name }
+  }
+}
+
+struct RegistryProblem: Error {
+  var diagnostic: Diagnostic
+}
+
+/// One `profiles.toml` file.
+struct RegistryFile {
+  var entries: [RegistryEntry]
+  var defaultSelector: (text: String, line: Int?)?
+  var warnings: [Diagnostic]
+  var document: TOMLDocument
+
+  static func read(_ path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> RegistryFile {
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      throw .single("cannot read \(path) as UTF-8 text", code: "E-REGISTRY", at: SourceLocation(file: path))
+    }
+    let document = try TOMLDocument(text: text, path: path, displayPath: path)
+    let directory = PathLexer.dirname(path)
+    var diagnostics: [Diagnostic] = []
+    var warnings: [Diagnostic] = []
+    var entries: [RegistryEntry] = []
+    var defaultSelector: (String, Int?)?
+    for member in document.root {
+      switch (member.key, member.value) {
+      case ("default", .string(let text)):
+        defaultSelector = (text, document.line(of: "default"))
+      case ("default", _):
+        diagnostics.append(document.diagnostic("default must be a string naming a profile", at: "default", code: "E-REGISTRY"))
+      case ("profile", .object(let table)):
+        for entry in table {
+          let entryPath = "profile.\(entry.key)"
+          var path: String?
+          var description: String?
+          switch entry.value {
+          case .string(let text): path = text
+          case .object(let fields):
+            for field in fields {
+              switch (field.key, field.value) {
+              case ("path", .string(let text)): path = text
+              case ("description", .string(let text)): description = text
+              case ("path", _), ("description", _):
+                diagnostics.append(document.diagnostic("\(entryPath).\(field.key) must be a string", at: "\(entryPath).\(field.key)", code: "E-REGISTRY"))
+              default:
+                var help = Suggestion.didYouMean(field.key, in: ["path", "description"]).map { [$0] } ?? []
+                help.append("an entry has `path` and an optional `description`")
+                diagnostics.append(document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: "\(entryPath).\(field.key)", code: "E-REGISTRY", help: help))
+              }
+            }
+            if path == nil, fields["path"] == nil {
+              diagnostics.append(document.diagnostic("\(entryPath) needs a `path`", at: entryPath, code: "E-REGISTRY"))
+            }
+          default:
+            diagnostics.append(document.diagnostic("\(entryPath) must be a path string or a table with `path`", at: entryPath, code: "E-REGISTRY"))
+          }
+          guard let relative = path else { continue }
+          guard ModuleLocator.isIdentifier(Substring(entry.key.replacingOccurrences(of: "-", with: "_"))) else {
+            diagnostics.append(document.diagnostic("profile name `\(entry.key)` must be letters, digits, `_` and `-`", at: entryPath, code: "E-REGISTRY"))
+            continue
+          }
+          let absolute = PathLexer.join(directory, relative)
+          let location = SourceLocation(file: document.displayPath, line: document.line(of: entryPath))
+          if !FileManager.default.fileExists(atPath: absolute) {
+            diagnostics.append(document.diagnostic("\(entryPath): profile file \(relative) does not exist (looked for \(absolute))", at: entryPath, code: "E-REGISTRY-MISSING",
+                                                   help: ["paths are relative to the directory of \(document.displayPath)"]))
+            continue
+          }
+          let registered = RegistryEntry(source: source, name: entry.key, path: absolute, description: description, declaredIn: location)
+          if registered.isNix {
+            warnings.append(Diagnostic(.warning, code: "W-REGISTRY-NIX", message: "\(registered.qualifiedName) is a Nix profile, which is no longer evaluated; selecting it fails",
+                                       location: location, help: ["port it to Lua with `yoi profile new \(entry.key)`"]))
+          }
+          entries.append(registered)
+        }
+      case ("profile", _):
+        diagnostics.append(document.diagnostic("`profile` must be a table", at: "profile", code: "E-REGISTRY"))
+      case ("alias", _):
+        diagnostics.append(document.diagnostic("`[alias]` was removed", at: "alias", code: "E-REGISTRY",
+                                               help: ["declare each name under [profile] instead: name = \"path/to/profile.lua\""]))
+      default:
+        var help = Suggestion.didYouMean(member.key, in: ["default", "profile"]).map { [$0] } ?? []
+        help.append("a registry has `default = \"NAME\"` and a `[profile]` table")
+        diagnostics.append(document.diagnostic("unknown key `\(member.key)`", at: member.key, code: "E-REGISTRY", help: help))
+      }
+    }
+    if !diagnostics.isEmpty { throw ProfileError(diagnostics) }
+    return RegistryFile(entries: entries, defaultSelector: defaultSelector, warnings: warnings, document: document)
+  }
+}
