@@ -2,7 +2,12 @@
 public enum Suggestion {
   /// The candidate closest to `word`, if it is close enough to be a plausible typo.
   public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
-    let target = Array(word.lowercased().utf8)
+    let lowered = word.lowercased()
+    // An abbreviation ("desc" for "description") is as good a hint as a typo.
+    if lowered.count >= 3, let abbreviated = candidates.filter({ $0.lowercased().hasPrefix(lowered) && $0.count > lowered.count }).min() {
+      return abbreviated
+    }
+    let target = Array(lowered.utf8)
     var best: (candidate: String, distance: Int)?
     for candidate in candidates {
       let distance = editDistance(target, Array(candidate.lowercased().utf8))
