@@ -43,6 +43,20 @@ hyperfine -N --warmup 20 --min-runs 100 --export-markdown "$tmp/resolve.md" \
   -n "nix eval --json (coder as Nix)" "$nix_cmd" >/dev/null
 cat "$tmp/resolve.md" >> "$out"; echo >> "$out"
 
+# A project registry with 1,000 entries (each file must exist: discovery checks them).
+mkdir -p "$tmp/big/.yoi/profiles"
+{
+  echo "[profile]"
+  for i in $(seq 1000); do
+    echo "p$i = { path = \"profiles/p$i.lua\", description = \"profile number $i\" }"
+    echo "return require('yoi').profile.import('builtin:default')" > "$tmp/big/.yoi/profiles/p$i.lua"
+  done
+} > "$tmp/big/.yoi/profiles.toml"
+hyperfine -N --warmup 10 --min-runs 50 --export-markdown "$tmp/list.md" \
+  -n "yoi profile list (1,000 project entries)" "$yoi profile list --workspace $tmp/big" \
+  -n "yoi profile list --json (1,000 project entries)" "$yoi profile list --json --workspace $tmp/big" >/dev/null
+cat "$tmp/list.md" >> "$out"; echo >> "$out"
+
 {
   echo "## In process (ordo-one/benchmark, wall clock)"
   echo

@@ -104,21 +104,22 @@ struct ProfileListCommand: ParsableCommand {
   func run() throws {
     let registry = try ProfileContext(workspace: workspace, yes: false).registry()
     if !registry.warnings.isEmpty { Terminal.report(registry.warnings) }
+    let shadowed = registry.shadowedEntries
     if json {
-      let items: [JSONValue] = registry.entries.map { entry in
+      let items: [JSONValue] = zip(registry.entries, shadowed).map { entry, shadows in
         .object(JSONObject([
           ("source", .string(entry.source.rawValue)), ("name", .string(entry.name)),
           ("qualified_name", .string(entry.qualifiedName)), ("default", .bool(entry == registry.defaultEntry)),
           ("description", entry.description.map(JSONValue.string) ?? .null), ("path", entry.path.map(JSONValue.string) ?? .null),
-          ("shadows", .array(registry.shadowed(by: entry).map { .string($0.qualifiedName) })), ("nix", .bool(entry.isNix)),
+          ("shadows", .array(shadows.map { .string($0.qualifiedName) })), ("nix", .bool(entry.isNix)),
         ]))
       }
       Terminal.write(CanonicalJSON.pretty(.array(items)))
       return
     }
     var rows = [["SOURCE", "NAME", "DEFAULT", "DESCRIPTION", "PATH"]]
-    for entry in registry.entries {
-      let shadows = registry.shadowed(by: entry).map(\.qualifiedName)
+    for (entry, shadowedEntries) in zip(registry.entries, shadowed) {
+      let shadows = shadowedEntries.map(\.qualifiedName)
       var description = entry.description ?? ""
       if !shadows.isEmpty { description += (description.isEmpty ? "" : " ") + "(shadows \(shadows.joined(separator: ", ")))" }
       rows.append([entry.source.rawValue, entry.name, entry == registry.defaultEntry ? "default" : "", description, entry.path ?? "-"])
@@ -256,9 +257,17 @@ enum TextTable {
   static func render(_ rows: [[String]]) -> String {
     guard let width = rows.first?.count else { return "" }
     let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    return rows.map { row in
-      row.enumerated().map { $1.padding(toLength: $0 == width - 1 ? $1.count : widths[$0], withPad: " ", startingAt: 0) }
-        .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-    }.joined(separator: "\n") + "\n"
+    var out = ""
+    for row in rows {
+      var line = ""
+      for (column, cell) in row.enumerated() {
+        if column > 0 { line += "  " }
+        line += cell
+        if column < width - 1 { line += String(repeating: " ", count: widths[column] - cell.count) }
+      }
+      while line.last == " " { line.removeLast() }
+      out += line + "\n"
+    }
+    return out
   }
 }

@@ -15,14 +15,14 @@ public struct ConfigDecoder {
   }
 
   /// Decodes the top level of a profile.
-  public mutating func decodeProfile(_ value: JSONValue) -> JSONObject {
+  public mutating func decodeProfile(_ value: JSONValue) -> PodManifestConfig {
     guard case .object(let object) = value else {
       problems.append(ConfigProblem(
         path: "", message: "a profile must return a table, got \(Self.describe(value))",
         help: ["end the file with `return yoi.profile { ... }`"]))
-      return JSONObject()
+      return PodManifestConfig(validated: JSONObject())
     }
-    return decodeObject(object, ConfigSchema.profile, path: "")
+    return PodManifestConfig(validated: decodeObject(object, ConfigSchema.profile, path: ""))
   }
 
   /// Decodes `value` as `type` at `path` (`key` is the last key, for secret detection).

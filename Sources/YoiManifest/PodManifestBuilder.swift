@@ -30,7 +30,7 @@ public struct PodManifestBuilder {
   }
 
   /// The manifest, or every problem found.
-  public func build(_ config: JSONObject, inputs: ManifestInputs) -> Result<PodManifest, ManifestProblems> {
+  public func build(_ config: PodManifestConfig, inputs: ManifestInputs) -> Result<PodManifest, ManifestProblems> {
     var problems: [ConfigProblem] = []
     var out = JSONObject()
 

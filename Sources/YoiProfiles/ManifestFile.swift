@@ -26,7 +26,7 @@ public enum ManifestFile {
     guard let base = ProfileSource.builtin("default") else { throw .single("builtin:default is missing", code: "E-MANIFEST") }
     let baseConfig = try ProfileDecoder(source: base).decode(try ProfileEvaluator(limits: resolver.limits).evaluate(base))
     // The defaults' relative paths would resolve against the manifest's directory; they have none.
-    let config = ConfigMerge.merge(overlay, over: baseConfig)
+    let config = overlay.merged(over: baseConfig)
     let workspace = PathLexer.join(resolver.workingDirectory, inputs.workspace)
     let manifestInputs = ManifestInputs(
       podName: inputs.podName ?? ResolutionInputs.defaultPodName(forWorkspace: workspace), workspace: workspace,

@@ -9,7 +9,7 @@ struct ProfileDecoder {
 
   static let runtimeKeys: Set<String> = ["socket", "session_id", "pid", "runtime", "state", "workspace", "created_at"]
 
-  func decode(_ value: LuaValue) throws(ProfileError) -> JSONObject {
+  func decode(_ value: LuaValue) throws(ProfileError) -> PodManifestConfig {
     var decoder = ConfigDecoder(refuse: Self.refusal)
     let config = decoder.decodeProfile(JSONValue(value))
     if !decoder.problems.isEmpty { throw ProfileError(diagnostics(for: decoder.problems)) }

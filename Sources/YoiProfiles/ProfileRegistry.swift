@@ -133,10 +133,13 @@ public struct ProfileRegistry: Sendable {
     return found
   }
 
-  /// For each entry, the earlier entries with the same name it shadows.
-  public func shadowed(by entry: RegistryEntry) -> [RegistryEntry] {
-    guard let index = entries.firstIndex(of: entry) else { return [] }
-    return entries[..<index].filter { $0.name == entry.name }
+  /// For each entry (same order as `entries`), the earlier entries with the same name.
+  public var shadowedEntries: [[RegistryEntry]] {
+    var seen: [String: [RegistryEntry]] = [:]
+    return entries.map { entry in
+      defer { seen[entry.name, default: []].append(entry) }
+      return seen[entry.name] ?? []
+    }
   }
 }
 

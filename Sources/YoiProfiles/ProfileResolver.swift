@@ -144,7 +144,7 @@ public struct ProfileResolver: Sendable {
     return resolved
   }
 
-  private func build(_ config: JSONObject, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> PodManifest {
+  private func build(_ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> PodManifest {
     let workspace = PathLexer.join(workingDirectory, inputs.workspace)
     let provenance = Self.provenance(source: source, config: config, entry: entry)
     let manifestInputs = ManifestInputs(
@@ -189,7 +189,7 @@ public struct ProfileResolver: Sendable {
       notes: ["it asks for:\n" + request.summary.joined(separator: "\n")])])
   }
 
-  static func provenance(source: ProfileSource, config: JSONObject, entry: RegistryEntry?) -> JSONValue {
+  static func provenance(source: ProfileSource, config: PodManifestConfig, entry: RegistryEntry?) -> JSONValue {
     let sourceJSON: JSONValue
     if let entry {
       var object = JSONObject([("kind", "registry"), ("source", .string(entry.source.rawValue)), ("name", .string(entry.name))])
