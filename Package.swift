@@ -12,6 +12,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // Debian's Lua 5.4, found through pkg-config; no foreign source is vendored.
@@ -28,10 +30,18 @@ let package = Package(
     .target(
       name: "YoiProfiles",
       dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics", .product(name: "TOMLKit", package: "TOMLKit")]),
+    // The Pod store (SQLite through GRDB) and the encrypted secret store.
+    .target(
+      name: "YoiStore",
+      dependencies: [
+        "YoiManifest", "YoiDiagnostics",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     .target(
       name: "YoiCLI",
       dependencies: [
-        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles",
+        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -39,6 +49,7 @@ let package = Package(
     .testTarget(
       name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"], exclude: ["Fixtures"]),
     .testTarget(name: "YoiManifestTests", dependencies: ["YoiManifest"]),
+    .testTarget(name: "YoiStoreTests", dependencies: ["YoiStore", "YoiManifest"]),
     .testTarget(
       name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
       exclude: ["Fixtures", "Snapshots"]),

@@ -9,7 +9,7 @@ public struct YoiCommand: ParsableCommand {
     commandName: "yoi",
     abstract: "Run AI-agent Pods configured by sandboxed Lua profiles.",
     version: "yoi \(version) (\(LuaSandbox.luaRelease))",
-    subcommands: [ProfileCommand.self, EvalCommand.self]
+    subcommands: [ProfileCommand.self, PodCommand.self, SecretCommand.self, EvalCommand.self]
   )
 
   public init() {}

@@ -17,7 +17,10 @@ public enum ManifestJSONSchema {
       compaction = .object(object)
     }
     var sections: [(String, JSONValue)] = [
-      ("pod", object(["name": ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"], "prompt_pack": nullable(["type": "string"])])),
+      ("pod", object([
+        "name": ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"], "parent": nullable(["type": "string"]),
+        "prompt_pack": nullable(["type": "string"]),
+      ])),
       ("model", object(ConfigSchema.model.fields.map { field in
         (field.name, ["ref", "auth", "capability"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
       })),

@@ -15,6 +15,43 @@ public struct PodManifest: Sendable, Hashable {
     self.digest = SHA256.hex(canonicalJSON.utf8)
   }
 
+  /// Why a stored snapshot cannot be used.
+  public enum SnapshotProblem: Error, Sendable, CustomStringConvertible {
+    case digestMismatch(expected: String, actual: String)
+    case unreadable(String)
+    case notCanonical
+
+    public var description: String {
+      switch self {
+      case .digestMismatch(let expected, let actual): "its sha256 is \(actual), but the store recorded \(expected): the snapshot was altered"
+      case .unreadable(let reason): "it is not a readable manifest (\(reason))"
+      case .notCanonical: "it is not in canonical form, so it was not written by yoi"
+      }
+    }
+  }
+
+  /// A manifest loaded verbatim from a stored snapshot: the text must hash to `digest` and be
+  /// exactly the canonical JSON of what it contains. Nothing is re-evaluated.
+  /// - Throws: `SnapshotProblem`.
+  public init(snapshot text: String, digest: String) throws(SnapshotProblem) {
+    let actual = SHA256.hex(text.utf8)
+    guard actual == digest else { throw .digestMismatch(expected: digest, actual: actual) }
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(text)
+    } catch {
+      throw .unreadable(error.description)
+    }
+    guard case .object(let object) = value else { throw .unreadable("not an object") }
+    self.init(json: object)
+    guard canonicalJSON == text else { throw .notCanonical }
+  }
+
+  /// A copy with `json` replaced (e.g. a parent's scope after delegating).
+  public func replacing(_ json: JSONObject) -> PodManifest {
+    PodManifest(json: json)
+  }
+
   /// The pretty form for people (same content, same key order).
   public var prettyJSON: String { CanonicalJSON.pretty(.object(json)) }
 

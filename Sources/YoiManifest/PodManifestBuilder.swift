@@ -9,13 +9,30 @@ public struct ManifestInputs: Sendable, Hashable {
   public var baseDirectory: String
   /// `profile` provenance to record, or nil for `--manifest` files.
   public var provenance: JSONValue?
+  /// For a child Pod: its parent and the scopes it was granted, which replace the launch policy.
+  public var delegation: DelegatedScopes?
 
-  public init(podName: String, workspace: String, role: LaunchRole, baseDirectory: String, provenance: JSONValue?) {
+  public init(podName: String, workspace: String, role: LaunchRole, baseDirectory: String, provenance: JSONValue?,
+              delegation: DelegatedScopes? = nil) {
     self.podName = podName
     self.workspace = workspace
     self.role = role
     self.baseDirectory = baseDirectory
     self.provenance = provenance
+    self.delegation = delegation
+  }
+}
+
+/// What a parent granted a child: exactly these rules, nothing from the launch policy.
+public struct DelegatedScopes: Sendable, Hashable {
+  public var parent: String
+  public var scope: ScopeRules
+  public var delegation: ScopeRules
+
+  public init(parent: String, scope: ScopeRules, delegation: ScopeRules) {
+    self.parent = parent
+    self.scope = scope
+    self.delegation = delegation
   }
 }
 
@@ -39,15 +56,15 @@ public struct PodManifestBuilder {
         path: "pod.name", message: "invalid Pod name \"\(inputs.podName)\"",
         help: ["use letters, digits, `.`, `_` and `-` (not `.` or `..`)"]))
     }
-    out["pod"] = ["name": .string(inputs.podName), "prompt_pack": .null]
+    out["pod"] = ["name": .string(inputs.podName), "parent": inputs.delegation.map { .string($0.parent) } ?? .null, "prompt_pack": .null]
 
     let model = buildModel(config["model"].object, problems: &problems)
     out["model"] = .object(model)
     out["worker"] = .object(buildWorker(config["worker"].object))
 
-    let policy = LaunchPolicy.rules(for: inputs.role, workspace: inputs.workspace)
-    let scope = LaunchPolicy.narrow(policy.scope, by: Self.intent(config["scope"]), workspace: inputs.workspace)
-    let delegation = LaunchPolicy.narrow(policy.delegation, by: Self.intent(config["delegation_scope"]), workspace: inputs.workspace)
+    let policy = inputs.delegation.map { ($0.scope, $0.delegation) } ?? LaunchPolicy.rules(for: inputs.role, workspace: inputs.workspace)
+    let scope = LaunchPolicy.narrow(policy.0, by: Self.intent(config["scope"]), workspace: inputs.workspace)
+    let delegation = LaunchPolicy.narrow(policy.1, by: Self.intent(config["delegation_scope"]), workspace: inputs.workspace)
     out["scope"] = scope.json
     out["delegation_scope"] = delegation.json
 
@@ -76,7 +93,12 @@ public struct PodManifestBuilder {
         path: "feature.memory", message: "feature.memory is enabled but there is no `memory` section",
         help: ["add memory = { ... } or set feature.memory = { enabled = false }"]))
     }
-    if feature["pods"].object["enabled"] == .bool(true), delegation.allow.isEmpty {
+    if feature["pods"].object["enabled"] == .bool(true), delegation.allow.isEmpty, let parent = inputs.delegation?.parent {
+      problems.append(ConfigProblem(
+        path: "feature.pods",
+        message: "feature.pods is enabled but the child was granted no delegation scope by \(parent), so it could never spawn a Pod",
+        help: ["grant part of the parent's delegation scope with --delegate PERMISSION:PATH, or use a profile with feature.pods = { enabled = false }"]))
+    } else if feature["pods"].object["enabled"] == .bool(true), delegation.allow.isEmpty {
       let role = inputs.role == .normal ? "this launch" : "the \(inputs.role.rawValue) role"
       problems.append(ConfigProblem(
         path: "feature.pods",

@@ -30,7 +30,7 @@ public enum ManifestFile {
     let workspace = PathLexer.join(resolver.workingDirectory, inputs.workspace)
     let manifestInputs = ManifestInputs(
       podName: inputs.podName ?? ResolutionInputs.defaultPodName(forWorkspace: workspace), workspace: workspace,
-      role: inputs.role, baseDirectory: PathLexer.dirname(absolute), provenance: nil)
+      role: inputs.role, baseDirectory: PathLexer.dirname(absolute), provenance: nil, delegation: inputs.delegation)
     switch PodManifestBuilder(catalog: resolver.catalog).build(config, inputs: manifestInputs) {
     case .success(let manifest): return manifest
     case .failure(let failure):

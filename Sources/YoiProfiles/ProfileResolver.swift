@@ -10,11 +10,14 @@ public struct ResolutionInputs: Sendable, Hashable {
   /// The workspace directory (absolute or relative to the working directory).
   public var workspace: String
   public var role: LaunchRole
+  /// For a child Pod: what its parent granted (replaces the launch policy).
+  public var delegation: DelegatedScopes?
 
-  public init(podName: String? = nil, workspace: String, role: LaunchRole = .normal) {
+  public init(podName: String? = nil, workspace: String, role: LaunchRole = .normal, delegation: DelegatedScopes? = nil) {
     self.podName = podName
     self.workspace = workspace
     self.role = role
+    self.delegation = delegation
   }
 
   /// The Pod name where none is given: the basename with each character outside
@@ -150,7 +153,7 @@ public struct ProfileResolver: Sendable {
     let manifestInputs = ManifestInputs(
       podName: inputs.podName ?? ResolutionInputs.defaultPodName(forWorkspace: workspace),
       workspace: workspace, role: inputs.role,
-      baseDirectory: source.directory ?? workspace, provenance: provenance)
+      baseDirectory: source.directory ?? workspace, provenance: provenance, delegation: inputs.delegation)
     switch PodManifestBuilder(catalog: catalog).build(config, inputs: manifestInputs) {
     case .success(let manifest): return manifest
     case .failure(let failure):

@@ -1,0 +1,300 @@
+import Foundation
+import GRDB
+import YoiManifest
+
+/// The Pod store: SQLite through GRDB at `<data>/yoi.sqlite`, in WAL mode, with named
+/// append-only migrations, foreign keys and CHECK constraints. Every change is one
+/// transaction, so a process killed at any point leaves the old state or the new one.
+public final class PodStore: Sendable {
+  public let path: String
+  private let database: DatabasePool
+
+  /// Versions recorded with every snapshot.
+  public struct Versions: Sendable {
+    public var yoi: String
+    public var lua: String
+
+    public init(yoi: String, lua: String) {
+      self.yoi = yoi
+      self.lua = lua
+    }
+  }
+
+  /// Opens (creating if needed) the store in `dataDirectory`.
+  /// - Throws: `StoreError` when the directory cannot be created or the file is not a healthy
+  ///   store. A damaged store is never replaced by a fresh one.
+  public init(dataDirectory: String) throws(StoreError) {
+    path = dataDirectory + "/yoi.sqlite"
+    do {
+      try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } catch {
+      throw StoreError("cannot create the data directory \(dataDirectory): \(error.localizedDescription)", code: "E-STORE")
+    }
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(10)
+    configuration.foreignKeysEnabled = true
+    do {
+      database = try DatabasePool(path: path, configuration: configuration)
+      try Self.migrator.migrate(database)
+    } catch {
+      throw Self.storeError(error, path: path)
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-pods-and-snapshots") { db in
+      try db.execute(sql: """
+        CREATE TABLE pod (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE
+            CHECK (length(name) BETWEEN 1 AND 255 AND name NOT GLOB '*[^A-Za-z0-9._-]*' AND name NOT IN ('.', '..')),
+          workspace TEXT NOT NULL CHECK (substr(workspace, 1, 1) = '/'),
+          role TEXT NOT NULL CHECK (role IN ('normal', 'orchestrator', 'intake', 'reviewer', 'coder')),
+          selector TEXT,
+          qualified_name TEXT,
+          source_path TEXT,
+          source_digest TEXT NOT NULL CHECK (length(source_digest) = 64),
+          is_manifest_file INTEGER NOT NULL DEFAULT 0 CHECK (is_manifest_file IN (0, 1)),
+          parent_id INTEGER REFERENCES pod(id) ON DELETE RESTRICT,
+          created_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        );
+        CREATE TABLE snapshot (
+          id INTEGER PRIMARY KEY,
+          pod_id INTEGER NOT NULL REFERENCES pod(id) ON DELETE CASCADE,
+          manifest_json TEXT NOT NULL CHECK (length(manifest_json) > 1),
+          sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+          yoi_version TEXT NOT NULL,
+          lua_version TEXT NOT NULL,
+          reason TEXT NOT NULL CHECK (reason IN ('spawn', 'reresolve', 'delegation')),
+          is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+          created_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX snapshot_one_current ON snapshot(pod_id) WHERE is_current = 1;
+        CREATE INDEX snapshot_by_pod ON snapshot(pod_id, id);
+        """)
+    }
+    return migrator
+  }
+
+  /// A new Pod to store.
+  public struct Spawn: Sendable {
+    public var name: String
+    public var workspace: String
+    public var role: String
+    public var origin: PodOrigin
+    public var manifest: PodManifest
+    /// The parent and its manifest after delegating (its direct scope loses write on what it gave).
+    public var parent: (name: String, manifestAfterDelegation: PodManifest?)?
+
+    public init(name: String, workspace: String, role: String, origin: PodOrigin, manifest: PodManifest,
+                parent: (name: String, manifestAfterDelegation: PodManifest?)? = nil) {
+      self.name = name
+      self.workspace = workspace
+      self.role = role
+      self.origin = origin
+      self.manifest = manifest
+      self.parent = parent
+    }
+  }
+
+  /// Stores a Pod and its first snapshot (and the parent's new snapshot) in one transaction.
+  /// - Throws: `StoreError` when the name is taken or the store cannot be written.
+  public func spawn(_ spawn: Spawn, versions: Versions) throws(StoreError) -> PodRecord {
+    do {
+      try database.write { db in
+        let now = Self.now()
+        var parentID: Int64?
+        if let parent = spawn.parent {
+          guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [parent.name]) else {
+            throw StoreError("no Pod named \(parent.name)", code: "E-POD-NOT-FOUND")
+          }
+          parentID = id
+          if let manifest = parent.manifestAfterDelegation {
+            try Self.insertSnapshot(db, podID: id, manifest: manifest, reason: .delegation, versions: versions, now: now)
+          }
+        }
+        try db.execute(sql: """
+          INSERT INTO pod (name, workspace, role, selector, qualified_name, source_path, source_digest, is_manifest_file, parent_id, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """, arguments: [spawn.name, spawn.workspace, spawn.role, spawn.origin.selector, spawn.origin.qualifiedName,
+                           spawn.origin.sourcePath, spawn.origin.sourceDigest, spawn.origin.isManifestFile, parentID, now, now])
+        try Self.insertSnapshot(db, podID: db.lastInsertedRowID, manifest: spawn.manifest, reason: .spawn, versions: versions, now: now)
+        try Self.pauseForCrashTests()
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("pod.name") {
+      throw StoreError("a Pod named \(spawn.name) already exists", code: "E-POD-EXISTS",
+                       help: ["choose another name with --name, or remove the old Pod with `yoi pod rm \(spawn.name)`"])
+    } catch {
+      throw Self.storeError(error, path: path)
+    }
+    return try pod(named: spawn.name)
+  }
+
+  /// Makes `manifest` the Pod's current snapshot; the previous one stays in history.
+  public func replaceSnapshot(of name: String, with manifest: PodManifest, origin: PodOrigin, reason: SnapshotRecord.Reason, versions: Versions) throws(StoreError) {
+    do {
+      try database.write { db in
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [name]) else {
+          throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND")
+        }
+        let now = Self.now()
+        try Self.insertSnapshot(db, podID: id, manifest: manifest, reason: reason, versions: versions, now: now)
+        try db.execute(sql: """
+          UPDATE pod SET selector = ?, qualified_name = ?, source_path = ?, source_digest = ?, is_manifest_file = ?, updated_at = ? WHERE id = ?
+          """, arguments: [origin.selector, origin.qualifiedName, origin.sourcePath, origin.sourceDigest, origin.isManifestFile, now, id])
+        try Self.pauseForCrashTests()
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw Self.storeError(error, path: path)
+    }
+  }
+
+  private static func insertSnapshot(_ db: Database, podID: Int64, manifest: PodManifest, reason: SnapshotRecord.Reason, versions: Versions, now: String) throws {
+    try db.execute(sql: "UPDATE snapshot SET is_current = 0 WHERE pod_id = ? AND is_current = 1", arguments: [podID])
+    try db.execute(sql: """
+      INSERT INTO snapshot (pod_id, manifest_json, sha256, yoi_version, lua_version, reason, is_current, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+      """, arguments: [podID, manifest.canonicalJSON, manifest.digest, versions.yoi, versions.lua, reason.rawValue, now])
+  }
+
+  /// Every Pod, by name.
+  public func pods() throws(StoreError) -> [PodRecord] {
+    try read { db in try Row.fetchAll(db, sql: Self.podQuery + " ORDER BY p.name").map { try Self.record($0, db) } }
+  }
+
+  /// The Pod called `name`.
+  /// - Throws: `StoreError` when there is none.
+  public func pod(named name: String) throws(StoreError) -> PodRecord {
+    let found = try read { db in try Row.fetchOne(db, sql: Self.podQuery + " WHERE p.name = ?", arguments: [name]).map { try Self.record($0, db) } }
+    guard let found else {
+      throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND", help: ["see `yoi pod list`"])
+    }
+    return found
+  }
+
+  /// The Pod's current manifest, verbatim from its snapshot, checked against its digest.
+  /// - Throws: `StoreError` for a missing Pod or a snapshot that is unreadable or altered.
+  public func currentManifest(of name: String) throws(StoreError) -> PodManifest {
+    let row = try read { db in
+      try Row.fetchOne(db, sql: """
+        SELECT s.manifest_json, s.sha256 FROM snapshot s JOIN pod p ON p.id = s.pod_id WHERE p.name = ? AND s.is_current = 1
+        """, arguments: [name])
+    }
+    guard let row else {
+      _ = try pod(named: name)
+      throw StoreError("Pod \(name) has no current snapshot; the store is inconsistent", code: "E-SNAPSHOT")
+    }
+    let text: String = row["manifest_json"]
+    let digest: String = row["sha256"]
+    do {
+      return try PodManifest(snapshot: text, digest: digest)
+    } catch {
+      throw StoreError("the stored snapshot of Pod \(name) cannot be used: \(error.description)", code: "E-SNAPSHOT",
+                       help: ["yoi never re-resolves silently; inspect it with `yoi pod show \(name) --history`, then `yoi pod reresolve \(name)` to replace it explicitly"])
+    }
+  }
+
+  /// The Pod's snapshots, oldest first.
+  public func history(of name: String) throws(StoreError) -> [SnapshotRecord] {
+    let pod = try pod(named: name)
+    return try read { db in
+      try Row.fetchAll(db, sql: "SELECT id, sha256, yoi_version, lua_version, reason, is_current, created_at FROM snapshot WHERE pod_id = ? ORDER BY id", arguments: [pod.id]).map { row in
+        SnapshotRecord(
+          id: row["id"], digest: row["sha256"], yoiVersion: row["yoi_version"], luaVersion: row["lua_version"],
+          reason: SnapshotRecord.Reason(rawValue: row["reason"]) ?? .spawn, createdAt: row["created_at"], isCurrent: row["is_current"])
+      }
+    }
+  }
+
+  /// Removes a Pod and its snapshots.
+  /// - Throws: `StoreError` when it does not exist or still has children.
+  public func remove(named name: String) throws(StoreError) {
+    let pod = try pod(named: name)
+    guard pod.children.isEmpty else {
+      throw StoreError("Pod \(name) has child Pods: \(pod.children.joined(separator: ", "))", code: "E-POD-CHILDREN",
+                       help: ["remove the children first"])
+    }
+    do {
+      try database.write { db in try db.execute(sql: "DELETE FROM pod WHERE id = ?", arguments: [pod.id]) }
+    } catch {
+      throw Self.storeError(error, path: path)
+    }
+  }
+
+  /// `PRAGMA integrity_check` and the one-current-snapshot invariant, for tests and `doctor`-style checks.
+  public func isConsistent() throws(StoreError) -> Bool {
+    try read { db in
+      let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check")
+      let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM pod p WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.pod_id = p.id AND s.is_current = 1)") ?? 0
+      return integrity == "ok" && orphans == 0
+    }
+  }
+
+  /// Runs raw SQL: a seam for tests that damage the store on purpose.
+  package func executeForTesting(_ sql: String) throws {
+    try database.write { db in try db.execute(sql: sql) }
+  }
+
+  // MARK: Helpers
+
+  private static let podQuery = """
+    SELECT p.*, parent.name AS parent_name, s.id AS snapshot_id
+    FROM pod p LEFT JOIN pod parent ON parent.id = p.parent_id
+    LEFT JOIN snapshot s ON s.pod_id = p.id AND s.is_current = 1
+    """
+
+  private static func record(_ row: Row, _ db: Database) throws -> PodRecord {
+    let id: Int64 = row["id"]
+    let children = try String.fetchAll(db, sql: "SELECT name FROM pod WHERE parent_id = ? ORDER BY name", arguments: [id])
+    return PodRecord(
+      id: id, name: row["name"], workspace: row["workspace"], role: row["role"],
+      origin: PodOrigin(selector: row["selector"], qualifiedName: row["qualified_name"], sourcePath: row["source_path"],
+                        sourceDigest: row["source_digest"], isManifestFile: row["is_manifest_file"]),
+      parent: row["parent_name"], children: children, createdAt: row["created_at"], updatedAt: row["updated_at"],
+      currentSnapshotID: row["snapshot_id"] ?? 0)
+  }
+
+  private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    do {
+      return try database.read(body)
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw Self.storeError(error, path: path)
+    }
+  }
+
+  static func storeError(_ error: any Error, path: String) -> StoreError {
+    if let error = error as? StoreError { return error }
+    if let error = error as? DatabaseError {
+      switch error.resultCode {
+      case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+        return StoreError("the Pod store at \(path) is damaged (\(error.message ?? "not a database"))", code: "E-STORE-CORRUPT",
+                          help: ["yoi left it untouched; move it aside to start an empty store, or restore it from a backup"])
+      case .SQLITE_BUSY, .SQLITE_LOCKED:
+        return StoreError("the Pod store at \(path) is busy (another yoi is writing); try again", code: "E-STORE-BUSY")
+      default:
+        return StoreError("the Pod store at \(path) failed: \(error.message ?? "\(error.resultCode)")", code: "E-STORE")
+      }
+    }
+    return StoreError("the Pod store at \(path) failed: \(error)", code: "E-STORE")
+  }
+
+  static func now() -> String {
+    Date().formatted(.iso8601)
+  }
+
+  /// Test hook for crash safety: with YOI_TEST_PAUSE_IN_TRANSACTION=FILE, a write creates
+  /// FILE inside its transaction and waits there, so a test can SIGKILL it mid-transaction.
+  private static func pauseForCrashTests() throws {
+    guard let marker = ProcessInfo.processInfo.environment["YOI_TEST_PAUSE_IN_TRANSACTION"], !marker.isEmpty else { return }
+    FileManager.default.createFile(atPath: marker, contents: Data())
+    Thread.sleep(forTimeInterval: 30)
+  }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+import YoiManifest
+@testable import YoiStore
+
+@Suite("Pod store")
+struct PodStoreTests {
+  static func manifest(_ name: String, reasoning: String = "high") -> PodManifest {
+    let config = PodManifestConfigFixture.config(reasoning: reasoning)
+    guard case .success(let manifest) = PodManifestBuilder().build(config, inputs: ManifestInputs(
+      podName: name, workspace: "/w", role: .normal, baseDirectory: "/w", provenance: nil)) else {
+      fatalError("fixture manifest must build")
+    }
+    return manifest
+  }
+
+  static func temporaryDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("yoi-store-\(UUID().uuidString)").path
+  }
+
+  let versions = PodStore.Versions(yoi: "test", lua: "Lua 5.4.4")
+  let origin = PodOrigin(selector: "builtin:coder", qualifiedName: "builtin:coder", sourcePath: nil, sourceDigest: String(repeating: "a", count: 64))
+
+  @Test func spawnReadReplaceRemove() throws {
+    let store = try PodStore(dataDirectory: Self.temporaryDirectory())
+    let first = Self.manifest("one")
+    _ = try store.spawn(.init(name: "one", workspace: "/w", role: "normal", origin: origin, manifest: first), versions: versions)
+    #expect(try store.currentManifest(of: "one") == first)
+    let second = Self.manifest("one", reasoning: "low")
+    try store.replaceSnapshot(of: "one", with: second, origin: origin, reason: .reresolve, versions: versions)
+    #expect(try store.currentManifest(of: "one") == second)
+    let history = try store.history(of: "one")
+    #expect(history.map(\.reason) == [.spawn, .reresolve])
+    #expect(history.map(\.isCurrent) == [false, true])
+    #expect(try store.isConsistent())
+    try store.remove(named: "one")
+    #expect(try store.pods().isEmpty)
+  }
+
+  @Test func takenNamesAreRefused() throws {
+    let store = try PodStore(dataDirectory: Self.temporaryDirectory())
+    _ = try store.spawn(.init(name: "dup", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("dup")), versions: versions)
+    #expect {
+      try store.spawn(.init(name: "dup", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("dup")), versions: versions)
+    } throws: { error in
+      (error as? StoreError)?.diagnostics.first?.message == "a Pod named dup already exists"
+    }
+  }
+
+  @Test func checkConstraintsGuardTheSchema() throws {
+    let store = try PodStore(dataDirectory: Self.temporaryDirectory())
+    #expect(throws: (any Error).self) {
+      try store.executeForTesting("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('a/b', '/w', 'normal', '\(String(repeating: "a", count: 64))', 'x', 'x')")
+    }
+    #expect(throws: (any Error).self) {
+      try store.executeForTesting("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', 'relative', 'normal', '\(String(repeating: "a", count: 64))', 'x', 'x')")
+    }
+  }
+
+  @Test func tamperedSnapshotsAreErrors() throws {
+    let store = try PodStore(dataDirectory: Self.temporaryDirectory())
+    _ = try store.spawn(.init(name: "t", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("t")), versions: versions)
+    try store.executeForTesting("UPDATE snapshot SET manifest_json = replace(manifest_json, '\"high\"', '\"low\"')")
+    #expect {
+      try store.currentManifest(of: "t")
+    } throws: { error in
+      let message = (error as? StoreError)?.diagnostics.first?.message ?? ""
+      return message.contains("the snapshot was altered")
+    }
+  }
+
+  @Test func corruptDatabaseIsAClearError() throws {
+    let directory = Self.temporaryDirectory()
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: directory + "/yoi.sqlite"))
+    #expect {
+      _ = try PodStore(dataDirectory: directory)
+    } throws: { error in
+      (error as? StoreError)?.diagnostics.first?.code == "E-STORE-CORRUPT"
+    }
+    // Left untouched.
+    #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/yoi.sqlite")) == Data(repeating: 0x42, count: 8192))
+  }
+}
+
+@Suite("Secret store")
+struct SecretStoreTests {
+  static let canary = "CANARY-3f9c2-do-not-leak"
+
+  @Test func setListRemoveDereference() throws {
+    let directory = PodStoreTests.temporaryDirectory()
+    let store = SecretStore(dataDirectory: directory, environment: [:])
+    try store.set("providers/anthropic/default", value: Self.canary)
+    try store.set("web/brave/default", value: "other")
+    #expect(try store.ids() == ["providers/anthropic/default", "web/brave/default"])
+    #expect(try store.dereference("providers/anthropic/default").plaintext == Self.canary)
+    #expect("\(try store.dereference("providers/anthropic/default"))" == "SecretValue(redacted)")
+    try store.remove("web/brave/default")
+    #expect(try store.ids() == ["providers/anthropic/default"])
+    #expect(throws: StoreError.self) { try store.dereference("missing/id") }
+    // Encrypted at rest, key kept apart with 0600.
+    for file in try FileManager.default.contentsOfDirectory(atPath: directory) {
+      let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
+      #expect(data.range(of: Data(Self.canary.utf8)) == nil, "\(file) holds the plaintext")
+    }
+    let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/secret.key")
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+  }
+
+  @Test func invalidIDsAndAlteredFilesAreRefused() throws {
+    let directory = PodStoreTests.temporaryDirectory()
+    let store = SecretStore(dataDirectory: directory, environment: [:])
+    #expect(throws: StoreError.self) { try store.set("../escape", value: "x") }
+    try store.set("a/b", value: "x")
+    var sealed = try Data(contentsOf: URL(fileURLWithPath: directory + "/secrets.sealed"))
+    sealed[sealed.count - 1] ^= 0xFF
+    try sealed.write(to: URL(fileURLWithPath: directory + "/secrets.sealed"))
+    #expect {
+      try store.ids()
+    } throws: { error in
+      (error as? StoreError)?.diagnostics.first?.code == "E-SECRET-INTEGRITY"
+    }
+  }
+
+  @Test func keyFromTheEnvironment() throws {
+    let directory = PodStoreTests.temporaryDirectory()
+    let key = Data(repeating: 7, count: 32).base64EncodedString()
+    let store = SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": key])
+    try store.set("x", value: "y")
+    #expect(!FileManager.default.fileExists(atPath: directory + "/secret.key"))
+    #expect(try SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": key]).dereference("x").plaintext == "y")
+    let wrong = SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": Data(repeating: 8, count: 32).base64EncodedString()])
+    #expect(throws: StoreError.self) { try wrong.ids() }
+    #expect(throws: StoreError.self) { try SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": "short"]).ids() }
+  }
+}
