@@ -57,6 +57,31 @@ hyperfine -N --warmup 10 --min-runs 50 --export-markdown "$tmp/list.md" \
   -n "yoi profile list --json (1,000 project entries)" "$yoi profile list --json --workspace $tmp/big" >/dev/null
 cat "$tmp/list.md" >> "$out"; echo >> "$out"
 
+# Pods: spawn and resume cold, and `pod list` over a store of 10,000 Pods.
+export YOI_DATA_DIR="$tmp/data" YOI_CONFIG_DIR="$tmp/config"
+mkdir -p "$tmp/ws"
+"$yoi" pod spawn --profile builtin:coder --workspace "$tmp/ws" --name seed >/dev/null
+python3 - "$tmp/data/yoi.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+pod = db.execute("SELECT * FROM pod WHERE name = 'seed'").fetchone()
+cols = [d[0] for d in db.execute("SELECT * FROM pod LIMIT 0").description]
+snap = db.execute("SELECT manifest_json, sha256, yoi_version, lua_version, reason, created_at FROM snapshot WHERE pod_id = ?", (pod[0],)).fetchone()
+for i in range(1, 10000):
+    row = dict(zip(cols, pod)); row.pop("id"); row["name"] = f"pod{i:05d}"
+    cur = db.execute(f"INSERT INTO pod ({','.join(row)}) VALUES ({','.join('?' * len(row))})", list(row.values()))
+    db.execute("INSERT INTO snapshot (pod_id, manifest_json, sha256, yoi_version, lua_version, reason, is_current, created_at) VALUES (?,?,?,?,?,?,1,?)", (cur.lastrowid, *snap))
+db.commit()
+PY
+hyperfine -N --warmup 5 --min-runs 30 --export-markdown "$tmp/pods.md" \
+  -n "yoi pod spawn --profile builtin:coder" --prepare "rm -f $tmp/data/spawned" \
+  "sh -c '$yoi pod spawn --profile builtin:coder --workspace $tmp/ws --name bench-\$\$ >/dev/null'" \
+  -n "yoi pod resume (10,000 Pods in the store)" "$yoi pod resume seed" \
+  -n "yoi pod list (10,000 Pods)" "$yoi pod list" \
+  -n "yoi pod list --json (10,000 Pods)" "$yoi pod list --json" >/dev/null
+cat "$tmp/pods.md" >> "$out"; echo >> "$out"
+unset YOI_DATA_DIR YOI_CONFIG_DIR
+
 {
   echo "## In process (ordo-one/benchmark, wall clock)"
   echo

@@ -75,6 +75,9 @@ public final class PodStore: Sendable {
         CREATE INDEX snapshot_by_pod ON snapshot(pod_id, id);
         """)
     }
+    migrator.registerMigration("v2-pod-parent-index") { db in
+      try db.execute(sql: "CREATE INDEX pod_by_parent ON pod(parent_id)")
+    }
     return migrator
   }
 
@@ -165,13 +168,27 @@ public final class PodStore: Sendable {
 
   /// Every Pod, by name.
   public func pods() throws(StoreError) -> [PodRecord] {
-    try read { db in try Row.fetchAll(db, sql: Self.podQuery + " ORDER BY p.name").map { try Self.record($0, db) } }
+    try read { db in
+      var children: [Int64: [String]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT parent_id, name FROM pod WHERE parent_id IS NOT NULL ORDER BY name") {
+        children[row["parent_id"], default: []].append(row["name"])
+      }
+      // A cursor decodes straight from the statement, without copying each row first.
+      var records: [PodRecord] = []
+      let rows = try Row.fetchCursor(db, sql: Self.podQuery + " ORDER BY p.name")
+      while let row = try rows.next() { records.append(Self.record(row, children: children[row[0]] ?? [])) }
+      return records
+    }
   }
 
   /// The Pod called `name`.
   /// - Throws: `StoreError` when there is none.
   public func pod(named name: String) throws(StoreError) -> PodRecord {
-    let found = try read { db in try Row.fetchOne(db, sql: Self.podQuery + " WHERE p.name = ?", arguments: [name]).map { try Self.record($0, db) } }
+    let found = try read { db in
+      try Row.fetchOne(db, sql: Self.podQuery + " WHERE p.name = ?", arguments: [name]).map { row in
+        Self.record(row, children: try String.fetchAll(db, sql: "SELECT name FROM pod WHERE parent_id = ? ORDER BY name", arguments: [row[0] as Int64]))
+      }
+    }
     guard let found else {
       throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND", help: ["see `yoi pod list`"])
     }
@@ -243,21 +260,19 @@ public final class PodStore: Sendable {
 
   // MARK: Helpers
 
+  /// Columns by position (reading by name costs a case-insensitive lookup per value).
   private static let podQuery = """
-    SELECT p.*, parent.name AS parent_name, s.id AS snapshot_id
+    SELECT p.id, p.name, p.workspace, p.role, p.selector, p.qualified_name, p.source_path, p.source_digest,
+           p.is_manifest_file, parent.name, p.created_at, p.updated_at, s.id
     FROM pod p LEFT JOIN pod parent ON parent.id = p.parent_id
     LEFT JOIN snapshot s ON s.pod_id = p.id AND s.is_current = 1
     """
 
-  private static func record(_ row: Row, _ db: Database) throws -> PodRecord {
-    let id: Int64 = row["id"]
-    let children = try String.fetchAll(db, sql: "SELECT name FROM pod WHERE parent_id = ? ORDER BY name", arguments: [id])
-    return PodRecord(
-      id: id, name: row["name"], workspace: row["workspace"], role: row["role"],
-      origin: PodOrigin(selector: row["selector"], qualifiedName: row["qualified_name"], sourcePath: row["source_path"],
-                        sourceDigest: row["source_digest"], isManifestFile: row["is_manifest_file"]),
-      parent: row["parent_name"], children: children, createdAt: row["created_at"], updatedAt: row["updated_at"],
-      currentSnapshotID: row["snapshot_id"] ?? 0)
+  private static func record(_ row: Row, children: [String]) -> PodRecord {
+    PodRecord(
+      id: row[0], name: row[1], workspace: row[2], role: row[3],
+      origin: PodOrigin(selector: row[4], qualifiedName: row[5], sourcePath: row[6], sourceDigest: row[7], isManifestFile: row[8]),
+      parent: row[9], children: children, createdAt: row[10], updatedAt: row[11], currentSnapshotID: row[12] ?? 0)
   }
 
   private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
