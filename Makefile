@@ -10,10 +10,16 @@ setup:
 build: setup
 	$(SWIFT) build --product yoi
 
-# Sets everything up and runs yoi's main job on the builtin default.
+# Sets everything up and runs yoi's main job on the builtin default: resolve the default
+# profile into a manifest, store a Pod with its snapshot, and resume it from the snapshot.
+# Uses a throwaway data directory so it never touches ~/.yoi.
+DEMO := $(CURDIR)/.build/demo
 demo: build
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)/config $(DEMO)/data $(DEMO)/workspace
 	$(YOI) --version
-	$(YOI) profile resolve builtin:default --workspace .
+	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) profile show default --workspace $(DEMO)/workspace
+	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) pod spawn --workspace $(DEMO)/workspace --name demo
+	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) pod resume demo
 
 # The whole test suite (unit, sandbox, end to end through the built binary).
 test: build
