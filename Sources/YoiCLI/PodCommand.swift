@@ -80,6 +80,28 @@ struct PodSpawnCommand: ParsableCommand {
   }
 
   func run() throws {
+    let request = PodSpawnRequest(
+      profile: profile, manifest: manifest, name: name ?? profilePodName, workspace: workspace, role: role,
+      parent: parent, scope: scope, delegate: delegate, yes: yes)
+    let (record, digest) = try request.perform()
+    Terminal.write("spawned \(record.name) \(digest)\n")
+  }
+}
+
+/// One spawn, shared by `yoi pod spawn` and the new-Pod dialog: resolve, validate, and store
+/// the Pod with its snapshot (and, for a child, the parent's new scope) in one transaction.
+struct PodSpawnRequest {
+  var profile: String?
+  var manifest: String?
+  var name: String?
+  var workspace: String?
+  var role: String?
+  var parent: String?
+  var scope: [String] = []
+  var delegate: [String] = []
+  var yes = false
+
+  func perform() throws -> (PodRecord, String) {
     let store = try Stores.pods()
     var parentRecord: PodRecord?
     var parentManifest: PodManifest?
@@ -90,7 +112,7 @@ struct PodSpawnCommand: ParsableCommand {
     let workspacePath = PathLexer.join(FileManager.default.currentDirectoryPath, workspace ?? parentRecord?.workspace ?? ".")
     let runtime = try RuntimeOptions.parse(["--workspace", workspacePath] + (role.map { ["--role", $0] } ?? []))
     var inputs = try runtime.inputs()
-    inputs.podName = name ?? profilePodName
+    inputs.podName = name
     var parentAfter: PodManifest?
     if let parent, let parentManifest {
       let delegated = try grant(parent: parent, parentManifest: parentManifest, workspace: workspacePath)
@@ -106,7 +128,7 @@ struct PodSpawnCommand: ParsableCommand {
           manifest: resolution.manifest, parent: parent.map { ($0, parentAfter) }),
         versions: Stores.versions)
     }
-    Terminal.write("spawned \(record.name) \(resolution.manifest.digest)\n")
+    return (record, resolution.manifest.digest)
   }
 
   /// Validates the requested rules against the parent's delegation scope.

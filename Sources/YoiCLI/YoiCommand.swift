@@ -9,7 +9,8 @@ public struct YoiCommand: ParsableCommand {
     commandName: "yoi",
     abstract: "Run AI-agent Pods configured by sandboxed Lua profiles.",
     version: "yoi \(version) (\(LuaSandbox.luaRelease))",
-    subcommands: [ProfileCommand.self, PodCommand.self, SecretCommand.self, EvalCommand.self]
+    subcommands: [NewCommand.self, ProfileCommand.self, PodCommand.self, SecretCommand.self, EvalCommand.self],
+    defaultSubcommand: NewCommand.self
   )
 
   public init() {}

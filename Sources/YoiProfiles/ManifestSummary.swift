@@ -58,7 +58,7 @@ public struct ManifestSummary: Sendable {
   }
 
   /// `write /w, deny write /w/.git` style.
-  func rules(_ section: String) -> String {
+  public func rules(_ section: String) -> String {
     var parts: [String] = []
     for (list, prefix) in [("allow", ""), ("deny", "deny ")] {
       guard case .array(let items)? = manifest[path: "\(section).\(list)"] else { continue }

@@ -136,15 +136,31 @@ public struct ProfileResolver: Sendable {
   /// Evaluates `source` and builds its manifest for `inputs`; project profiles must be trusted.
   /// - Throws: `ProfileError` with every problem located in the profile.
   public func resolve(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry? = nil) throws(ProfileError) -> ResolvedProfile {
+    let resolved = try resolveUntrusted(source, inputs: inputs, entry: entry)
+    if let entry, entry.source == .project { try checkTrust(resolved, entry: entry) }
+    return resolved
+  }
+
+  /// Resolves without the trust gate, and says whether using the result needs trust first.
+  /// For previews (the new-Pod dialog shows what a profile asks for before it is trusted);
+  /// nothing is recorded.
+  public func preview(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(ProfileError) -> (ResolvedProfile, TrustRequest?) {
+    let (source, entry) = try source(for: selector)
+    let resolved = try resolveUntrusted(source, inputs: inputs, entry: entry)
+    guard let entry, entry.source == .project, let path = entry.path else { return (resolved, nil) }
+    let recorded = trust?.trustedDigest(for: path)
+    if recorded == resolved.contentDigest { return (resolved, nil) }
+    return (resolved, TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: resolved.contentDigest))
+  }
+
+  private func resolveUntrusted(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> ResolvedProfile {
     let evaluation = try ProfileEvaluator(limits: limits).evaluateWithModules(source)
     let decoder = ProfileDecoder(source: source)
     let config = try decoder.decode(evaluation.value)
     let manifest = try build(config, source: source, decoder: decoder, inputs: inputs, entry: entry)
     var digestInput = source.text
     for module in evaluation.modules { digestInput += "\u{0}\(module.displayPath)\u{0}\(module.text)" }
-    let resolved = ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: SHA256.hex(digestInput.utf8))
-    if let entry, entry.source == .project { try checkTrust(resolved, entry: entry) }
-    return resolved
+    return ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: SHA256.hex(digestInput.utf8))
   }
 
   private func build(_ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> PodManifest {

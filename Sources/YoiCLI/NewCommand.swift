@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import YoiDiagnostics
+import YoiManifest
+import YoiProfiles
+import YoiStore
+
+/// `yoi new` (and plain `yoi` on a terminal): the new-Pod dialog.
+struct NewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "new", abstract: "Create a Pod in a small terminal dialog.")
+
+  @Option(help: "Preselect this profile.") var profile: String?
+  @Option(help: "The Pod name (default: the workspace directory's name).") var profilePodName: String?
+  @Option(help: "The workspace directory (default: the current directory).") var workspace: String = "."
+  @Flag(help: "With --profile and --profile-pod-name: spawn without waiting for input (and trust a project profile).") var yes = false
+
+  func run() throws {
+    if yes, let profile, let profilePodName {
+      let (record, digest) = try PodSpawnRequest(profile: profile, name: profilePodName, workspace: workspace, yes: true).perform()
+      Terminal.write("spawned \(record.name) \(digest)\n")
+      return
+    }
+    guard isatty(0) != 0, isatty(1) != 0 else {
+      Terminal.report([.error("yoi new is an interactive dialog and needs a terminal", code: "E-NO-TTY",
+                              help: ["in scripts, use `yoi pod spawn --profile SELECTOR --name NAME`"])])
+      throw ExitCode(1)
+    }
+    let context = ProfileContext(workspace: workspace, yes: false)
+    let resolver = try context.resolver()
+    let registry = try context.registry()
+    var choices = registry.entries.map { entry in
+      NewPodDialog.Choice(selector: entry.qualifiedName, isDefault: entry == registry.defaultEntry, description: entry.description)
+    }
+    var selected = choices.firstIndex { $0.isDefault } ?? 0
+    if let profile {
+      if let index = preselection(profile, registry: registry, choices: choices) {
+        selected = index
+      } else {
+        choices.append(NewPodDialog.Choice(selector: profile, isDefault: false, description: "given with --profile"))
+        selected = choices.count - 1
+      }
+    }
+    let name = profilePodName ?? ResolutionInputs.defaultPodName(forWorkspace: context.workspacePath)
+    var dialog = NewPodDialog(name: name, choices: choices, selected: selected)
+    let store = try Stores.pods()
+
+    let terminal = try RawTerminal()
+    defer { terminal.restore() }
+    var trusted = false
+    while true {
+      if dialog.selectedPreview == nil {
+        dialog.previews[dialog.selected] = preview(dialog.selectedChoice.selector, resolver: resolver, workspace: context.workspacePath)
+      }
+      let view = NewPodDialogView(dialog: dialog, width: terminal.width).render()
+      terminal.draw(view.lines, cursorRow: view.row, cursorColumn: view.column)
+      let wasConfirming = dialog.mode == .confirmingTrust
+      switch dialog.handle(terminal.readKey()) {
+      case .none:
+        continue
+      case .cancel:
+        terminal.restore()
+        Terminal.writeError("cancelled: no Pod was created\n")
+        throw ExitCode(130)
+      case .spawn:
+        trusted = wasConfirming
+        if (try? store.pod(named: dialog.name)) != nil {
+          dialog.show("a Pod named \(dialog.name) already exists; choose another name")
+          continue
+        }
+      }
+      break
+    }
+    terminal.restore()
+    let (record, digest) = try PodSpawnRequest(
+      profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath, yes: trusted
+    ).perform()
+    Terminal.write("spawned \(record.name) \(digest)\n")
+  }
+
+  private func preselection(_ text: String, registry: ProfileRegistry, choices: [NewPodDialog.Choice]) -> Int? {
+    let selector = ProfileSelector.parse(text)
+    if case .path = selector { return choices.firstIndex { $0.selector == text } }
+    guard let entry = try? registry.entry(for: selector) else { return nil }
+    return choices.firstIndex { $0.selector == entry.qualifiedName }
+  }
+
+  /// What a choice resolves to, computed in-process; a failure keeps its diagnostic.
+  private func preview(_ selector: String, resolver: ProfileResolver, workspace: String) -> NewPodDialog.Preview {
+    do {
+      let (resolved, trust) = try resolver.preview(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "preview", workspace: workspace))
+      let summary = ManifestSummary(resolved.manifest)
+      let lines = [
+        "model \(summary.model) · instruction \(summary.instruction)",
+        "scope \(summary.rules("scope"))",
+        "features \(summary.features.isEmpty ? "none" : summary.features.joined(separator: ", "))",
+      ]
+      return .resolved(lines: lines, needsTrust: trust != nil)
+    } catch {
+      return .failed(DiagnosticRenderer(useColor: false).render(error.diagnostics))
+    }
+  }
+}
