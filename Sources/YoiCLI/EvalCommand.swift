@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import YoiLua
 import YoiManifest
+import YoiProfiles
 
 /// `yoi eval FILE`: evaluates a Lua file in the bare sandbox and prints its value as JSON.
 /// A developer tool for exercising the sandbox end to end; hidden from help.

@@ -14,9 +14,9 @@ static int propagate_if_tripped(lua_State *L, int status) {
   return 0;
 }
 
-static int safe_pcall(lua_State *L) {
-  luaL_checkany(L, 1);
-  int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+/* What pcall and xpcall return: false and the error, or true and every result (which fill
+   the stack). A tripped limit is raised again instead. */
+static int protected_call_results(lua_State *L, int status) {
   if (status != LUA_OK) {
     propagate_if_tripped(L, status);
     lua_pushboolean(L, 0);
@@ -26,6 +26,11 @@ static int safe_pcall(lua_State *L) {
   lua_pushboolean(L, 1);
   lua_insert(L, 1);
   return lua_gettop(L);
+}
+
+static int safe_pcall(lua_State *L) {
+  luaL_checkany(L, 1);
+  return protected_call_results(L, lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0));
 }
 
 /* The handler a script gives to xpcall runs inside the error machinery, where a limit error
@@ -48,15 +53,8 @@ static int safe_xpcall(lua_State *L) {
   lua_rotate(L, 3, 1);    /* the function goes right after the handler */
   lua_remove(L, 1);       /* stack: handler, function, args... */
   int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
-  if (status != LUA_OK) {
-    propagate_if_tripped(L, status);
-    lua_pushboolean(L, 0);
-    lua_insert(L, -2);
-    return 2;
-  }
-  lua_pushboolean(L, 1);
-  lua_replace(L, 1); /* over the handler */
-  return lua_gettop(L);
+  if (status == LUA_OK) lua_remove(L, 1); /* the handler; only the results stay */
+  return protected_call_results(L, status);
 }
 
 /* ---- setmetatable: no finalizers, no close handlers ------------------------------------- */

@@ -62,8 +62,8 @@ struct ProfileDecoder {
 }
 
 extension JSONValue {
-  /// A Lua value as configuration input (empty tables stay empty objects; the schema decides).
-  init(_ value: LuaValue) {
+  /// A Lua value as JSON (empty tables stay empty objects; a schema decides if they are lists).
+  public init(_ value: LuaValue) {
     switch value {
     case .nil: self = .null
     case .boolean(let flag): self = .bool(flag)
