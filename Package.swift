@@ -52,7 +52,7 @@ let package = Package(
     .testTarget(name: "YoiStoreTests", dependencies: ["YoiStore", "YoiManifest"]),
     .testTarget(
       name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
-      exclude: ["Fixtures", "Snapshots"]),
+      exclude: ["Fixtures", "Snapshots", "Hostile"]),
     .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi"], exclude: ["Fixtures"]),
   ],
   swiftLanguageModes: [.v6]

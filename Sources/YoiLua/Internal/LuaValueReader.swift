@@ -11,7 +11,8 @@ struct LuaValueReader {
 
   /// Bounds on what a script may hand back, so a giant or shared-subtree value fails fast.
   static let maximumDepth = 100
-  static let maximumValues = 200_000
+  /// A profile is a few hundred values; this bound keeps a monster return value cheap to refuse.
+  static let maximumValues = 50_000
   static let maximumProblems = 20
 
   /// One step of a key path; rendered to text only when a problem is recorded.
@@ -99,8 +100,10 @@ struct LuaValueReader {
     var integerKeys: [(Int64, LuaValue)] = []
     var stringKeys: [(String, LuaValue)] = []
     var otherKeys = false
+    let base = lua_gettop(state)
+    defer { lua_settop(state, base) }  // leaving the loop early keeps lua_next's key
     lua_pushnil(state)
-    while lua_next(state, index) != 0 {
+    while valueCount <= Self.maximumValues, lua_next(state, index) != 0 {
       let keyIndex = lua_gettop(state) - 1
       let valueIndex = keyIndex + 1
       switch lua_type(state, keyIndex) {

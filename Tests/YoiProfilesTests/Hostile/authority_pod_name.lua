@@ -1,0 +1,1 @@
+local p = yoi.profile.import("builtin:default") p.pod = { name = "root" } return p

@@ -1,0 +1,1 @@
+local r = debug.getregistry() return r

@@ -1,0 +1,1 @@
+setmetatable(_G, { __index = function(_, k) error("no hidden global " .. k) end }) return os.time()

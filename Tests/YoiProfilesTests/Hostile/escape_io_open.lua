@@ -1,0 +1,1 @@
+local f = io.open("/tmp/yoi-hostile-io", "w") f:write("x") return {}

@@ -1,0 +1,1 @@
+io.popen("touch /tmp/yoi-hostile-popen") return {}

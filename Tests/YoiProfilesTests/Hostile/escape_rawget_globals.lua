@@ -1,0 +1,1 @@
+local os = rawget(_G, "os") or rawget(_ENV, "os") return os.getenv("HOME")

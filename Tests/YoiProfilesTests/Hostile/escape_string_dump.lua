@@ -1,0 +1,1 @@
+local f = string.dump(function() return 1 end) return { description = f }

@@ -1,0 +1,1 @@
+error(string.rep("sk-secret-", 800000))

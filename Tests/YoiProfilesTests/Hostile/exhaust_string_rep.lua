@@ -1,0 +1,1 @@
+return { description = string.rep("x", 1e10) }

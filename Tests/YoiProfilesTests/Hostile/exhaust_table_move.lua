@@ -1,0 +1,1 @@
+table.move({}, 1, 1e15, 1) return {}

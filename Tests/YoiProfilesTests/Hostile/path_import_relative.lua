@@ -1,0 +1,1 @@
+return yoi.profile.import("../../etc/passwd.lua")

@@ -1,0 +1,1 @@
+local p = yoi.profile.import("builtin:default") p.skills = { directories = { "/etc" } } return p

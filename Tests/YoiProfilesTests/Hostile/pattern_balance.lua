@@ -1,0 +1,1 @@
+local s = string.rep("(", 200000) while true do s:find("%b()") end

@@ -1,0 +1,1 @@
+for x in string.rep("a", 10000):gmatch(".-.-.-.-b") do end return {}

@@ -1,0 +1,1 @@
+return { description = string.rep("a", 10000):match("(.-)(.-)(.-)(.-)b") }

@@ -1,0 +1,1 @@
+return yoi.profile { model = { ref = "anthropic/claude-sonnet-4-6", api_key = "CANARY-hostile-1" } }

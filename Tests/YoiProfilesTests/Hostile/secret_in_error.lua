@@ -1,0 +1,1 @@
+error("leaking sk-CANARYhostile5 through an error")

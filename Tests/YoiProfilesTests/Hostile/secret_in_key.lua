@@ -1,0 +1,1 @@
+return yoi.profile { ["sk-CANARYhostile6"] = true }

@@ -1,0 +1,1 @@
+local p = yoi.profile.import("builtin:default") p.web.search.token = "CANARY-hostile-4" return p

@@ -1,0 +1,1 @@
+return yoi.profile { description = "sk-CANARYhostile2" }

@@ -1,0 +1,1 @@
+local p = yoi.profile.import("builtin:default") p.worker.self = p return p

@@ -1,0 +1,1 @@
+return yoi.profile { description = function() end }

@@ -1,0 +1,1 @@
+local t = {} for i = 1, 300000 do t["k" .. i] = i end return t

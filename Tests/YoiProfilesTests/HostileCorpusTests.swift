@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+import YoiDiagnostics
+@testable import YoiProfiles
+
+/// Every file in Hostile/ is a profile written to escape the sandbox, exhaust it, bomb a
+/// pattern, leak a secret, play path tricks or return a monster value. Each must end in a
+/// diagnostic within the deadline, never echo a secret, and touch no file.
+@Suite("Hostile profiles")
+struct HostileCorpusTests {
+  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Hostile").path
+  static let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+
+  @Test func theCorpusIsLarge() {
+    #expect(Self.files.count >= 40)
+  }
+
+  @Test(arguments: files)
+  func endsInADiagnostic(file: String) throws {
+    let workspace = try temporaryDirectory()
+    try FileManager.default.copyItem(atPath: "\(Self.directory)/\(file)", toPath: "\(workspace)/\(file)")
+    let before = try FileManager.default.contentsOfDirectory(atPath: workspace)
+    let resolver = ProfileResolver(workingDirectory: workspace)
+    let clock = ContinuousClock()
+    var failure: ProfileError?
+    let elapsed = clock.measure {
+      do {
+        _ = try resolver.resolve(.path("./\(file)"), inputs: ResolutionInputs(podName: "hostile", workspace: workspace))
+      } catch let error as ProfileError {
+        failure = error
+      } catch {
+        Issue.record("unexpected error type: \(error)")
+      }
+    }
+    let error = try #require(failure, "\(file) resolved without a diagnostic")
+    #expect(elapsed < .seconds(3), "\(file) took \(elapsed)")
+    let rendered = DiagnosticRenderer(useColor: false).render(error.diagnostics)
+    #expect(!rendered.isEmpty)
+    #expect(!rendered.contains("CANARY"), "\(file) leaked its secret:\n\(rendered)")
+    #expect(rendered.utf8.count < 20_000)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: workspace) == before)
+    for marker in ["os", "io", "popen", "lib", "req", "scan"] {
+      #expect(!FileManager.default.fileExists(atPath: "/tmp/yoi-hostile-\(marker)"))
+    }
+  }
+}
