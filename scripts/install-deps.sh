@@ -4,6 +4,7 @@
 #   lua5.4: the stock interpreter the pattern-matcher tests compare against
 #   libsqlite3-dev: the Pod store
 #   tmux: end-to-end tests of the terminal dialog
+#   nix-bin: `yoi profile migrate` evaluates old Nix profiles with it (and its tests do)
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,7 @@ dpkg -s pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 dpkg -s lua5.4 >/dev/null 2>&1 || missing+=(lua5.4)
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v nix >/dev/null 2>&1 || missing+=(nix-bin)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -12,7 +12,7 @@ struct ProfileCommand: ParsableCommand {
     subcommands: [
       ProfileListCommand.self, ProfileShowCommand.self, ProfileResolveCommand.self, ProfileCheckCommand.self,
       ProfileNewCommand.self, ProfileDiffCommand.self, ProfileExplainCommand.self, ProfileTrustCommand.self,
-      ProfileSchemaCommand.self,
+      ProfileSchemaCommand.self, ProfileMigrateCommand.self,
     ]
   )
 }
@@ -269,5 +269,37 @@ enum TextTable {
       out += line + "\n"
     }
     return out
+  }
+}
+
+struct ProfileMigrateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "migrate", abstract: "Turn a Nix profile of the earlier format into a Lua profile, then check it.")
+
+  @Argument(help: "The old .nix profile.") var file: String
+  @Option(help: "Where to write the Lua profile (default: beside it, same name, .lua).") var output: String?
+  @Flag(help: "Overwrite an existing output file.") var force = false
+
+  func run() throws {
+    let cwd = FileManager.default.currentDirectoryPath
+    let source = PathLexer.join(cwd, file)
+    let target = output.map { PathLexer.join(cwd, $0) } ?? (source.hasSuffix(".nix") ? String(source.dropLast(4)) : source) + ".lua"
+    if FileManager.default.fileExists(atPath: target) && !force {
+      Terminal.report([.error("\(target) already exists", code: "E-MIGRATE", help: ["pass --force to overwrite it, or --output to write elsewhere"])])
+      throw ExitCode(1)
+    }
+    let result = try Terminal.reporting { () throws(ProfileError) in try ProfileMigration().migrate(source) }
+    do {
+      try result.lua.write(toFile: target, atomically: true, encoding: .utf8)
+    } catch {
+      Terminal.report([.error("cannot write \(target): \(error.localizedDescription)", code: "E-MIGRATE")])
+      throw ExitCode(1)
+    }
+    Terminal.write("wrote \(target)\n" + result.notes.map { "note: \($0)\n" }.joined())
+    let resolver = ProfileResolver(workingDirectory: cwd)
+    let checked = try Terminal.reporting { () throws(ProfileError) in
+      try resolver.resolve(.path(target), inputs: ResolutionInputs(podName: "migrated", workspace: cwd))
+    }
+    Terminal.write("checked: it resolves (\(checked.manifest.digest.prefix(12)))\n")
   }
 }
