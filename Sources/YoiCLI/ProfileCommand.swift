@@ -242,13 +242,16 @@ struct ProfileSchemaCommand: ParsableCommand {
 
   @Flag(help: "The PodManifest JSON Schema.") var jsonSchema = false
   @Flag(help: "LuaLS `---@meta` stubs for the yoi authoring API.") var luaStubs = false
+  @Flag(help: "The table of profile fields, as Markdown (docs/api.md embeds it).") var markdown = false
 
   func validate() throws {
-    if jsonSchema == luaStubs { throw ValidationError("pass exactly one of --json-schema and --lua-stubs") }
+    if [jsonSchema, luaStubs, markdown].filter({ $0 }).count != 1 {
+      throw ValidationError("pass exactly one of --json-schema, --lua-stubs and --markdown")
+    }
   }
 
   func run() {
-    Terminal.write(jsonSchema ? CanonicalJSON.pretty(ManifestJSONSchema.schema) : LuaStubs.text)
+    Terminal.write(jsonSchema ? CanonicalJSON.pretty(ManifestJSONSchema.schema) : luaStubs ? LuaStubs.text : FieldReference.markdown)
   }
 }
 

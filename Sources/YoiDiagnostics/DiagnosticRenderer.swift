@@ -31,7 +31,7 @@ public struct DiagnosticRenderer: Sendable {
     let gutterWidth = diagnostic.location?.line.map { String($0).count } ?? 0
     let pad = String(repeating: " ", count: gutterWidth)
     if let location = diagnostic.location {
-      out += "\(pad)" + paint("--> ", "1;34") + location.description + "\n"
+      out += String(repeating: " ", count: max(1, gutterWidth)) + paint("--> ", "1;34") + location.description + "\n"
       if let line = location.line, let source = diagnostic.sourceLine.map(SecretRedaction.redactLine) {
         let bar = paint("|", "1;34")
         out += "\(pad) \(bar)\n"

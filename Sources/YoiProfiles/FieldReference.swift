@@ -1,0 +1,39 @@
+import YoiManifest
+
+/// The table of every field a profile may set, generated from `ConfigSchema` (docs/api.md
+/// embeds it and a test checks the copy, so the reference cannot drift from the decoder).
+public enum FieldReference {
+  public static var markdown: String {
+    var rows = ["| field | type | what it is |", "|---|---|---|"]
+    func walk(_ object: ConfigObject, prefix: String) {
+      for field in object.fields {
+        let path = prefix.isEmpty ? field.name : "\(prefix).\(field.name)"
+        rows.append("| `\(path)` | \(describe(field.type)) | \(field.summary) |")
+        if case .object(let inner) = field.type { walk(inner, prefix: path) }
+        if case .list(.object(let inner)) = field.type { walk(inner, prefix: path + "[]") }
+      }
+    }
+    walk(ConfigSchema.profile, prefix: "")
+    return rows.joined(separator: "\n") + "\n"
+  }
+
+  static func describe(_ type: ConfigType) -> String {
+    switch type {
+    case .string: "string"
+    case .integer(let minimum): minimum >= 1 ? "positive integer" : "integer ≥ \(minimum)"
+    case .number(let range): "number \(CanonicalJSON.compact(.number(range.lowerBound)))–\(CanonicalJSON.compact(.number(range.upperBound)))"
+    case .boolean: "boolean"
+    case .enumeration(let choices): choices.map { "`\"\($0)\"`" }.joined(separator: ", ")
+    case .list(let element): "list of \(describe(element))"
+    case .dictionary(let element): "table of \(describe(element))"
+    case .object: "table"
+    case .relativePath: "relative path"
+    case .secretID: "secret id"
+    case .modelRef: "`\"provider/model_id\"`"
+    case .reasoning: "effort name or positive integer"
+    case .auth: "`{ kind = ... }` (none, api_key + file, codex_oauth, secret_ref + ref)"
+    case .compaction: "`yoi.compact.tokens{...}` or `yoi.compact.ratio{...}`"
+    case .scopeIntent: "`yoi.scope.workspace_read{...}` or `workspace_write{...}`"
+    }
+  }
+}
