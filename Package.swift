@@ -11,7 +11,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
@@ -29,7 +28,7 @@ let package = Package(
     .target(name: "YoiManifest", dependencies: ["YoiDiagnostics"]),
     .target(
       name: "YoiProfiles",
-      dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics", .product(name: "TOMLKit", package: "TOMLKit")]),
+      dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics"]),
     // The Pod store (SQLite through GRDB) and the encrypted secret store.
     .target(
       name: "YoiStore",

@@ -13,6 +13,12 @@ public enum ManifestFile {
     guard let data = FileManager.default.contents(atPath: absolute), let text = String(data: data, encoding: .utf8) else {
       throw .single("cannot read manifest file \(path)", code: "E-MANIFEST", help: ["--manifest takes a TOML file"])
     }
+    return try resolve(text: text, path: absolute, displayPath: path, inputs: inputs, resolver: resolver)
+  }
+
+  /// The manifest for the TOML `text` of the file at `path` (relative paths resolve against its directory).
+  /// - Throws: `ProfileError` naming the file and line of every problem.
+  public static func resolve(text: String, path absolute: String, displayPath path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> PodManifest {
     let document = try TOMLDocument(text: text, path: absolute, displayPath: path)
     var decoder = ConfigDecoder(refuse: ProfileDecoder.refusal)
     let overlay = decoder.decodeProfile(.object(document.root))

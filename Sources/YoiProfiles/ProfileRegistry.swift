@@ -143,6 +143,14 @@ public struct ProfileRegistry: Sendable {
   }
 }
 
+extension ProfileRegistry {
+  /// Reads one registry file's text (entries must exist on disk to be accepted).
+  /// - Throws: `ProfileError` with file and line, as discovery does.
+  public static func parseRegistryFile(text: String, path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> [RegistryEntry] {
+    try RegistryFile.parse(text, path: path, source: source).entries
+  }
+}
+
 struct RegistryProblem: Error {
   var diagnostic: Diagnostic
 }
@@ -158,6 +166,10 @@ struct RegistryFile {
     guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
       throw .single("cannot read \(path) as UTF-8 text", code: "E-REGISTRY", at: SourceLocation(file: path))
     }
+    return try parse(text, path: path, source: source)
+  }
+
+  static func parse(_ text: String, path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> RegistryFile {
     let document = try TOMLDocument(text: text, path: path, displayPath: path)
     let directory = PathLexer.dirname(path)
     var diagnostics: [Diagnostic] = []

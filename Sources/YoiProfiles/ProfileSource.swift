@@ -23,6 +23,11 @@ public struct ProfileSource: Sendable, Hashable {
     return ProfileSource(origin: .builtin(name), text: chunk.text, displayPath: chunk.displayName)
   }
 
+  /// A file's text already in memory (`path` absolute; local modules resolve beside it).
+  public static func text(_ text: String, path: String, displayPath: String) -> ProfileSource {
+    ProfileSource(origin: .file(path), text: text, displayPath: displayPath)
+  }
+
   /// The file at `path`, read now.
   /// - Throws: `ProfileError` when it cannot be read or is not UTF-8.
   public static func file(_ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath) throws(ProfileError) -> ProfileSource {

@@ -117,6 +117,12 @@ struct RegistryCommandTests {
     #expect(outcome.stderr.contains("did you mean `description`?"))
     #expect(outcome.stderr.contains("profiles.toml:6"))
 
+    // Found by fuzzing: this valid UTF-8 aborted the C++ TOML parser yoi used before.
+    try home.write("repo/.yoi/profiles.toml", "[\u{FFFD}\u{FFFD}")
+    outcome = try home.run(["profile", "list"])
+    #expect(outcome.status == 1)
+    #expect(outcome.stderr.contains("error[E-TOML]: malformed TOML: expected a key, found a non-ASCII character"))
+
     try home.write("repo/.yoi/profiles.toml", "[profile]\ngone = \"missing.lua\"\n")
     outcome = try home.run(["profile", "list"])
     #expect(outcome.stderr.contains("profile.gone: profile file missing.lua does not exist"))

@@ -1,0 +1,2 @@
+local yoi = require("yoi")
+return yoi.profile.extend("builtin:default", { slug = "old" })

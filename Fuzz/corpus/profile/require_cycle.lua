@@ -1,0 +1,2 @@
+local x = require("lib.cycle_a")
+return {}

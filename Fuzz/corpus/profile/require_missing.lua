@@ -1,0 +1,1 @@
+return require("lib.nothing_here")

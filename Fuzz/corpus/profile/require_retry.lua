@@ -1,0 +1,2 @@
+local ok, first = pcall(require, "lib.broken")
+return require("lib.broken")
