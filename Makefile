@@ -2,7 +2,7 @@
 SWIFT ?= swift
 YOI := .build/debug/yoi
 
-.PHONY: setup build demo test release bench clean
+.PHONY: setup build demo test release bench fuzz clean
 
 setup:
 	@bash scripts/install-deps.sh
@@ -31,6 +31,10 @@ release: setup
 
 bench: release
 	bash scripts/bench.sh
+
+# libFuzzer targets (Fuzz/), each for FUZZ_SECONDS (default 60).
+fuzz: setup
+	bash scripts/fuzz.sh
 
 clean:
 	rm -rf .build

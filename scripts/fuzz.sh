@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target for a bounded time (FUZZ_SECONDS, default 60) and reports
+# executions and findings. Crashing inputs land in Fuzz/findings/; each one found so far is a
+# regression test in the main suite.
+set -euo pipefail
+cd "$(dirname "$0")/../Fuzz"
+seconds="${FUZZ_SECONDS:-60}"
+swift build --sanitize=fuzzer -c release >/dev/null
+mkdir -p findings
+status=0
+for target in Selector Registry Manifest Profile; do
+  corpus="corpus/$(echo "$target" | tr 'A-Z' 'a-z')"
+  mkdir -p "$corpus"
+  log=$(mktemp)
+  if SWIFT_BACKTRACE=enable=no ".build/release/Fuzz$target" "$corpus" -max_total_time="$seconds" -timeout=10 \
+      -rss_limit_mb=4096 -max_len=4096 -artifact_prefix="findings/$target-" >"$log" 2>&1; then
+    echo "Fuzz$target: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | head -1), no findings"
+  else
+    status=1
+    echo "Fuzz$target: FINDING: $(grep -E 'Assertion|Fatal error|precondition|ERROR' "$log" | head -1)"
+    grep -E 'Test unit written' "$log" || true
+  fi
+  rm -f "$log"
+done
+exit $status
