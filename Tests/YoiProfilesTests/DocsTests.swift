@@ -87,6 +87,14 @@ struct DocsTests {
     }
   }
 
+  @Test func everyDiagnosticSectionHasAnExample() throws {
+    let sections = try Self.read("diagnostics.md").components(separatedBy: "\n### ").dropFirst()
+    #expect(sections.count > 20)
+    for section in sections {
+      #expect(section.contains("```"), "no example under ### \(section.prefix { $0 != "\n" })")
+    }
+  }
+
   @Test func everyAPIFunctionIsDescribed() throws {
     // Ask the live API for its functions, so a new one without docs fails here.
     let listing = try LuaSandbox(preludes: [AuthoringPrelude.prelude.get()]).evaluate(.text("""
