@@ -9,10 +9,15 @@ swift build --sanitize=fuzzer -c release >/dev/null
 mkdir -p findings
 status=0
 for target in Selector Registry Manifest Profile; do
-  corpus="corpus/$(echo "$target" | tr 'A-Z' 'a-z')"
+  name="$(echo "$target" | tr 'A-Z' 'a-z')"
+  # New inputs go to a working corpus under .build (not committed); seeds are read from the
+  # committed seeds/ and, for profiles, from the test fixtures and the hostile corpus.
+  corpus=".build/corpus/$name"
   mkdir -p "$corpus"
+  seeds=("seeds/$name")
+  [ "$target" = Profile ] && seeds=(../Tests/YoiProfilesTests/Fixtures ../Tests/YoiProfilesTests/Hostile ../Benchmarks/fixtures)
   log=$(mktemp)
-  if SWIFT_BACKTRACE=enable=no ".build/release/Fuzz$target" "$corpus" -max_total_time="$seconds" -timeout=10 \
+  if SWIFT_BACKTRACE=enable=no ".build/release/Fuzz$target" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -timeout=10 \
       -rss_limit_mb=4096 -max_len=4096 -artifact_prefix="findings/$target-" >"$log" 2>&1; then
     echo "Fuzz$target: $(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | head -1), no findings"
   else

@@ -209,9 +209,9 @@ struct TOMLReader {
     guard let byte = peek() else { throw failure("expected a value") }
     switch byte {
     case UInt8(ascii: "\""):
-      return .value(.string(startsWith("\"\"\"") ? try multilineBasicString() : try basicString()))
+      return .value(.string(startsWith("\"\"\"") ? try multilineString(quote: byte) : try basicString()))
     case UInt8(ascii: "'"):
-      return .value(.string(startsWith("'''") ? try multilineLiteralString() : try literalString()))
+      return .value(.string(startsWith("'''") ? try multilineString(quote: byte) : try literalString()))
     case UInt8(ascii: "["): return .value(try array())
     case UInt8(ascii: "{"): return .table(try inlineTable())
     default: return .value(try scalar())
@@ -328,36 +328,40 @@ struct TOMLReader {
     }
   }
 
-  private mutating func multilineBasicString() throws(Failure) -> String {
+  /// `"""..."""` (escapes processed, a line-ending backslash trims) or `'''...'''` (raw).
+  private mutating func multilineString(quote: UInt8) throws(Failure) -> String {
+    let delimiter = String(repeating: Character(Unicode.Scalar(quote)), count: 3)
+    let processesEscapes = quote == UInt8(ascii: "\"")
     index += 3
     skipOneNewline()
     var out: [UInt8] = []
     while true {
       guard let byte = peek() else { throw failure("unterminated multi-line string") }
-      if startsWith("\"\"\"") {
+      if startsWith(delimiter) {
         index += 3
-        while peek() == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\"")); index += 1 }
+        while peek() == quote { out.append(quote); index += 1 }  // quotes just before the end belong to the text
         return try utf8(out)
       }
-      index += 1
-      if byte == UInt8(ascii: "\\") {
-        // A backslash at the end of a line trims the newline and following whitespace.
-        var probe = index
-        while probe < bytes.count, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") { probe += 1 }
-        if probe < bytes.count, bytes[probe] == UInt8(ascii: "\n") || bytes[probe] == UInt8(ascii: "\r") {
-          index = probe
-          while let next = peek(), next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\n") || next == UInt8(ascii: "\r") {
-            if next == UInt8(ascii: "\n") { markNewline() } else { index += 1 }
-          }
-          continue
-        }
-        try escape(into: &out)
-      } else if byte == UInt8(ascii: "\n") {
-        index -= 1
+      if byte == UInt8(ascii: "\n") {
         markNewline()
         out.append(byte)
-      } else {
+        continue
+      }
+      index += 1
+      guard processesEscapes, byte == UInt8(ascii: "\\") else {
         out.append(byte)
+        continue
+      }
+      var probe = index
+      while probe < bytes.count, bytes[probe] == UInt8(ascii: " ") || bytes[probe] == UInt8(ascii: "\t") { probe += 1 }
+      if probe < bytes.count, bytes[probe] == UInt8(ascii: "\n") || bytes[probe] == UInt8(ascii: "\r") {
+        // A backslash at the end of a line trims the newline and the whitespace after it.
+        index = probe
+        while let next = peek(), [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(next) {
+          if next == UInt8(ascii: "\n") { markNewline() } else { index += 1 }
+        }
+      } else {
+        try escape(into: &out)
       }
     }
   }
@@ -373,22 +377,6 @@ struct TOMLReader {
     let text = try utf8(Array(bytes[start..<index]))
     index += 1
     return text
-  }
-
-  private mutating func multilineLiteralString() throws(Failure) -> String {
-    index += 3
-    skipOneNewline()
-    var out: [UInt8] = []
-    while true {
-      guard let byte = peek() else { throw failure("unterminated multi-line literal string") }
-      if startsWith("'''") {
-        index += 3
-        while peek() == UInt8(ascii: "'") { out.append(UInt8(ascii: "'")); index += 1 }
-        return try utf8(out)
-      }
-      if byte == UInt8(ascii: "\n") { markNewline() } else { index += 1 }
-      out.append(byte)
-    }
   }
 
   private mutating func escape(into out: inout [UInt8]) throws(Failure) {

@@ -1,2 +1,0 @@
-local yoi = require("yoi")
-return yoi.profile.extend("builtin:default", { slug = "old" })

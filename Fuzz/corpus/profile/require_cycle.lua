@@ -1,2 +1,0 @@
-local x = require("lib.cycle_a")
-return {}

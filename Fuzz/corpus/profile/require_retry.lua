@@ -1,2 +1,0 @@
-local ok, first = pcall(require, "lib.broken")
-return require("lib.broken")
