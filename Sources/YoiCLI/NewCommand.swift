@@ -27,7 +27,7 @@ struct NewCommand: ParsableCommand {
     }
     let context = ProfileContext(workspace: workspace, yes: false)
     let resolver = try context.resolver()
-    let registry = try context.registry()
+    guard let registry = resolver.registry else { throw ExitCode(1) }  // context.resolver() always discovers one
     var choices = registry.entries.map { entry in
       NewPodDialog.Choice(selector: entry.qualifiedName, isDefault: entry == registry.defaultEntry, description: entry.description)
     }

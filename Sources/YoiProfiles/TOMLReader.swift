@@ -19,6 +19,14 @@ struct TOMLReader {
     var order: [String] = []
     var closed = false
     var defined = false
+
+    /// A new empty table under `name` (the caller has checked the name is free).
+    func addChild(_ name: String) -> Table {
+      let child = Table()
+      values[name] = .table(child)
+      order.append(name)
+      return child
+    }
   }
 
   enum Item {
@@ -99,10 +107,7 @@ struct TOMLReader {
       let last = offset == path.count - 1
       switch table.values[part] {
       case nil:
-        let child = Table()
-        table.values[part] = .table(child)
-        table.order.append(part)
-        table = child
+        table = table.addChild(part)
       case .table(let child)?:
         if child.closed || (last && child.defined) { throw failure("table [\(path.joined(separator: "."))] is defined twice") }
         table = child
@@ -139,10 +144,7 @@ struct TOMLReader {
     for part in path {
       switch table.values[part] {
       case nil:
-        let child = Table()
-        table.values[part] = .table(child)
-        table.order.append(part)
-        table = child
+        table = table.addChild(part)
       case .table(let child)?: table = child
       case .tables(let list)?:
         guard let child = list.last else { throw failure("empty array of tables") }
@@ -159,10 +161,7 @@ struct TOMLReader {
     for part in path.dropLast() {
       switch table.values[part] {
       case nil:
-        let child = Table()
-        table.values[part] = .table(child)
-        table.order.append(part)
-        table = child
+        table = table.addChild(part)
       case .table(let child)? where !child.closed:
         table = child
       default:
