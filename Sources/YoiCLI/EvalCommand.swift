@@ -37,6 +37,6 @@ struct EvalCommand: ParsableCommand {
     if !evaluation.printed.isEmpty {
       Terminal.writeError(evaluation.printed.split(separator: "\n").map { "lua print: \($0)\n" }.joined())
     }
-    Terminal.write(CanonicalJSON.pretty(JSONValue(evaluation.value)))
+    Terminal.writeExact(CanonicalJSON.pretty(JSONValue(evaluation.value)))
   }
 }

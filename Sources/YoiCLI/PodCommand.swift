@@ -182,7 +182,7 @@ struct PodListCommand: ParsableCommand {
           ("created_at", .string(pod.createdAt)), ("updated_at", .string(pod.updatedAt)),
         ]))
       }
-      Terminal.write(CanonicalJSON.pretty(.array(items)))
+      Terminal.writeExact(CanonicalJSON.pretty(.array(items)))
       return
     }
     if pods.isEmpty {
@@ -209,7 +209,7 @@ struct PodShowCommand: ParsableCommand {
     let pod = try Stores.run { () throws(StoreError) in try store.pod(named: name) }
     let manifest = try Stores.run { () throws(StoreError) in try store.currentManifest(of: name) }
     if snapshot {
-      Terminal.write(manifest.prettyJSON)
+      Terminal.writeExact(manifest.prettyJSON)
       return
     }
     var lines = [
@@ -230,7 +230,7 @@ struct PodShowCommand: ParsableCommand {
         lines.append("  \(item.isCurrent ? "*" : " ") \(item.createdAt)  \(item.reason.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(item.digest)  yoi \(item.yoiVersion), \(item.luaVersion)")
       }
     }
-    Terminal.write(lines.joined(separator: "\n") + "\n")
+    Terminal.writeLines(lines)
   }
 }
 
@@ -253,12 +253,12 @@ struct PodResumeCommand: ParsableCommand {
     let store = try Stores.pods()
     let manifest = try Stores.run { () throws(StoreError) in try store.currentManifest(of: name) }
     if json {
-      Terminal.write(manifest.prettyJSON)
+      Terminal.writeExact(manifest.prettyJSON)
       return
     }
     let lines = ["resuming \(name) from its stored snapshot \(manifest.digest) (verified; the profile is not evaluated)"]
       + ManifestSummary(manifest).lines
-    Terminal.write(lines.joined(separator: "\n") + "\n")
+    Terminal.writeLines(lines)
   }
 }
 

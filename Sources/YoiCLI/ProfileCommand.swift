@@ -54,7 +54,7 @@ struct ProfileResolveCommand: ParsableCommand {
         try resolver.resolve(ProfileSelector.parse(selector ?? "default"), inputs: inputs).manifest
       }
     }
-    Terminal.write(digest ? result.digest + "\n" : result.prettyJSON)
+    Terminal.writeExact(digest ? result.digest + "\n" : result.prettyJSON)
   }
 }
 
@@ -114,7 +114,7 @@ struct ProfileListCommand: ParsableCommand {
           ("shadows", .array(shadows.map { .string($0.qualifiedName) })), ("nix", .bool(entry.isNix)),
         ]))
       }
-      Terminal.write(CanonicalJSON.pretty(.array(items)))
+      Terminal.writeExact(CanonicalJSON.pretty(.array(items)))
       return
     }
     var rows = [["SOURCE", "NAME", "DEFAULT", "DESCRIPTION", "PATH"]]
@@ -148,7 +148,7 @@ struct ProfileShowCommand: ParsableCommand {
     if case .string(let description)? = resolved.manifest[path: "profile.description"] { lines.append("description: \(description)") }
     lines += ManifestSummary(resolved.manifest).lines
     lines.append("digest:      \(resolved.manifest.digest)")
-    Terminal.write(lines.joined(separator: "\n") + "\n")
+    Terminal.writeLines(lines)
   }
 }
 
@@ -251,13 +251,16 @@ struct ProfileSchemaCommand: ParsableCommand {
   }
 
   func run() {
-    Terminal.write(jsonSchema ? CanonicalJSON.pretty(ManifestJSONSchema.schema) : luaStubs ? LuaStubs.text : FieldReference.markdown)
+    Terminal.writeExact(jsonSchema ? CanonicalJSON.pretty(ManifestJSONSchema.schema) : luaStubs ? LuaStubs.text : FieldReference.markdown)
   }
 }
 
 /// Plain column alignment for people.
 enum TextTable {
+  /// Each cell on one line, control characters escaped (cells hold descriptions and names
+  /// from registries and snapshots).
   static func render(_ rows: [[String]]) -> String {
+    let rows = rows.map { $0.map { TerminalText.inline($0) } }
     guard let width = rows.first?.count else { return "" }
     let widths = (0..<width).map { column in rows.map { $0[column].count }.max() ?? 0 }
     var out = ""

@@ -62,7 +62,7 @@ struct ProfileContext {
     guard isatty(0) != 0, isatty(2) != 0 else { return .require }
     return .ask { request in
       let why = request.reason == .firstUse ? "is not trusted yet" : "changed since you trusted it"
-      var text = "\(request.entry.qualifiedName) (\(request.entry.path ?? "")) \(why).\nIt asks for:\n"
+      var text = "\(request.entry.qualifiedName) (\(TerminalText.inline(request.entry.path ?? ""))) \(why).\nIt asks for:\n"
       text += request.summary.map { "  \($0)\n" }.joined()
       text += "Trust it? [y/N] "
       Terminal.writeError(text)

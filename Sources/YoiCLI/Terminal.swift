@@ -2,22 +2,39 @@ import ArgumentParser
 import YoiLua
 import Foundation
 import YoiDiagnostics
+import YoiProfiles
 
 /// Where command output goes: stdout carries only the requested output, stderr diagnostics.
+/// Human-readable text is written through `TerminalText.neutralise` (values from profiles,
+/// registries and snapshots cannot drive the terminal); machine output is written exactly.
 enum Terminal {
+  /// Human-readable output on stdout, control characters escaped.
   static func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(TerminalText.neutralise(text).utf8))
+  }
+
+  /// Lines of human-readable output, each escaped as one line: a value holding a newline
+  /// cannot add a line that looks like yoi's own.
+  static func writeLines(_ lines: [String]) {
+    FileHandle.standardOutput.write(Data(lines.map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined().utf8))
+  }
+
+  /// Machine-readable output (JSON, digests, generated files) on stdout, byte for byte.
+  static func writeExact(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 
+  /// Human-readable output on stderr (prompts, notes), control characters escaped.
   static func writeError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(TerminalText.neutralise(text).utf8))
   }
 
   static var stderrIsTerminal: Bool { isatty(2) != 0 }
 
   /// Renders diagnostics on stderr (colour only on a TTY).
   static func report(_ diagnostics: [Diagnostic]) {
-    writeError(DiagnosticRenderer(useColor: stderrIsTerminal).render(diagnostics))
+    // The renderer escaped every piece itself; its own colour sequences must pass.
+    FileHandle.standardError.write(Data(DiagnosticRenderer(useColor: stderrIsTerminal).render(diagnostics).utf8))
   }
 
   /// Runs `body`; a diagnostic error is rendered and becomes exit status 1.
@@ -38,14 +55,11 @@ enum SourceFile {
   }
 
   static func read(_ path: String) throws -> LuaChunk {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      Terminal.report([.error("cannot read \(path): no such file or not readable", code: "E-FILE")])
+    switch BoundedFile.readText(path, limit: BoundedFile.luaLimit) {
+    case .success(let text): return .text(text, chunkName: path)
+    case .failure(let failure):
+      Terminal.report([.error("\(path) \(failure.reason)", code: "E-FILE")])
       throw ExitCode(1)
     }
-    guard let text = String(data: data, encoding: .utf8) else {
-      Terminal.report([.error("\(path) is not valid UTF-8 text", code: "E-FILE")])
-      throw ExitCode(1)
-    }
-    return .text(text, chunkName: path)
   }
 }

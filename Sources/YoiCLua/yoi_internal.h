@@ -10,6 +10,7 @@
 #define YOI_TRACEBACK_MAX 2048
 #define YOI_PRINT_MAX 16384
 #define YOI_HOOK_INTERVAL 1000    /* instructions between hook calls (and deadline checks) */
+#define YOI_ALLOCATION_CLOCK_BYTES (16u << 20)
 
 struct yoi_sandbox {
   lua_State *L;
@@ -19,6 +20,7 @@ struct yoi_sandbox {
 
   size_t memory_used;
   size_t memory_peak;
+  size_t allocated_since_clock;   /* bytes allocated since the allocator last read the clock */
   uint64_t instructions_used;
   uint64_t charges_since_clock;   /* steps charged by C loops since the last clock read */
   int tripped;                    /* yoi_limit_kind; sticky once set */
@@ -26,6 +28,7 @@ struct yoi_sandbox {
   yoi_host_dispatch dispatch;
   void *dispatch_context;
   int host_table_ref;
+  int watch_slot;                 /* the watchdog's slot, or -1 */
 
   /* The error of the last failed run, copied out of Lua (C memory, never Lua strings). */
   int status;
@@ -57,6 +60,10 @@ yoi_sandbox *yoi_sandbox_of(lua_State *L);
    a limit error (and marks the sandbox tripped) when either is exhausted. Used by every C
    loop whose length the script controls, since no hook fires inside C. */
 void yoi_charge(lua_State *L, uint64_t steps);
+
+/* Reads the clock now and trips the deadline if it has passed (after host functions and other
+   work the hook cannot see). */
+void yoi_check_deadline(lua_State *L);
 
 /* Raises the sticky limit error for `kind`. */
 int yoi_trip(lua_State *L, int kind);

@@ -69,6 +69,7 @@ static int capture_to_close(Match *ms) {
 }
 
 static const char *class_end(Match *ms, const char *p) {
+  const char *start = p;
   switch (*p++) {
     case PATTERN_ESCAPE:
       if (p == ms->p_end) luaL_error(ms->L, "malformed pattern (ends with '%%')");
@@ -79,6 +80,7 @@ static const char *class_end(Match *ms, const char *p) {
         if (p == ms->p_end) luaL_error(ms->L, "malformed pattern (missing ']')");
         if (*(p++) == PATTERN_ESCAPE && p < ms->p_end) p++;
       } while (*p != ']');
+      ms->steps += (uint64_t)(p - start) / 16; /* a class is scanned at every step that reaches it */
       return p + 1;
     default:
       return p;
@@ -132,7 +134,10 @@ static int single_match(Match *ms, const char *s, const char *p, const char *ep)
   switch (*p) {
     case '.': return 1;
     case PATTERN_ESCAPE: return match_class(c, uchar(*(p + 1)));
-    case '[': return match_bracket_class(c, p, ep - 1);
+    case '[':
+      ms->steps += (uint64_t)(ep - p) / 16;
+      step(ms); /* max_expand scans the subject without other steps: flush here */
+      return match_bracket_class(c, p, ep - 1);
     default: return uchar(*p) == c;
   }
 }
@@ -195,9 +200,12 @@ static const char *end_capture(Match *ms, const char *s, const char *p) {
 
 static const char *match_capture(Match *ms, const char *s, int l) {
   l = check_capture(ms, l);
+  step(ms);
+  /* A position capture has no text: stock Lua compares a huge unsigned length and fails to
+     match; answer the same without charging that length. */
+  if (ms->capture[l].len < 0) return NULL;
   size_t len = (size_t)ms->capture[l].len;
   ms->steps += len / 16;
-  step(ms);
   if ((size_t)(ms->src_end - s) >= len && memcmp(ms->capture[l].init, s, len) == 0) return s + len;
   return NULL;
 }

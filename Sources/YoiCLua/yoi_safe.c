@@ -59,11 +59,19 @@ static int safe_xpcall(lua_State *L) {
 
 /* ---- setmetatable: no finalizers, no close handlers ------------------------------------- */
 
+/* The fields are read raw: a metatable's own __index must not run here (it could rawset a
+   looping __gc and answer nil). The metatable is then set directly, so nothing the script
+   controls runs between the check and lua_setmetatable, which decides finalization from
+   the raw __gc present at this moment. No object ever gets a finalizer. */
 static int safe_setmetatable(lua_State *L) {
-  if (lua_type(L, 2) == LUA_TTABLE) {
+  int type = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
+  if (type == LUA_TTABLE) {
     static const char *const refused[] = {"__gc", "__close", NULL};
     for (const char *const *name = refused; *name; name++) {
-      if (lua_getfield(L, 2, *name) != LUA_TNIL) {
+      lua_pushstring(L, *name);
+      if (lua_rawget(L, 2) != LUA_TNIL) {
         return luaL_error(L,
                           "metatable field '%s' is not allowed in profiles "
                           "(it would run outside the sandbox limits)",
@@ -72,10 +80,11 @@ static int safe_setmetatable(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) /* raw, like stock setmetatable */
+    return luaL_error(L, "cannot change a protected metatable");
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
+  return 1;
 }
 
 /* ---- deterministic iteration ------------------------------------------------------------ */
@@ -204,6 +213,12 @@ static int sorted_pairs(lua_State *L) {
 static int sorted_next(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 2);
+  if (!lua_isnil(L, 2)) {
+    /* Stock next raises "invalid key to 'next'" for a key the table never had (a key removed
+       during the traversal is still valid): let lua_next decide, then drop what it pushed. */
+    lua_pushvalue(L, 2);
+    if (lua_next(L, 1)) lua_pop(L, 2);
+  }
   int has_best = 0;
   uint64_t visited = 0;
   lua_pushnil(L); /* 3: best key */
@@ -327,35 +342,86 @@ static int bounded_rep(lua_State *L) {
   return 1;
 }
 
-/* table.move copies element by element in C, and with an empty source it allocates nothing:
-   charge the element count. */
-static int bounded_move(lua_State *L) {
-  lua_Integer f = luaL_checkinteger(L, 2);
-  lua_Integer e = luaL_checkinteger(L, 3);
-  if (e >= f) {
-    lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)f + 1u;
-    yoi_charge(L, count > UINT64_MAX / 2 ? UINT64_MAX / 2 : (uint64_t)count);
+/* Lua's table functions read and write elements with lua_geti/lua_seti, which follow
+   __index/__newindex chains up to 2,000 tables long in C: such a table costs that much per
+   element. A __len metamethod would let the script choose the length that sizes their loops
+   (2^63 elements with a 0-byte table), so those functions refuse one. */
+#define CHAIN_LIMIT 2000
+
+static uint64_t element_cost(lua_State *L, int index) {
+  if (lua_type(L, index) != LUA_TTABLE || !lua_getmetatable(L, index)) return 1;
+  lua_pushliteral(L, "__index");
+  int has_index = lua_rawget(L, -2) != LUA_TNIL;
+  lua_pushliteral(L, "__newindex");
+  int has_newindex = lua_rawget(L, -3) != LUA_TNIL;
+  lua_pop(L, 3);
+  return has_index || has_newindex ? CHAIN_LIMIT : 1;
+}
+
+static void refuse_length_metamethod(lua_State *L, int index) {
+  if (lua_type(L, index) != LUA_TTABLE || !lua_getmetatable(L, index)) return;
+  lua_pushliteral(L, "__len");
+  int has_len = lua_rawget(L, -2) != LUA_TNIL;
+  lua_pop(L, 2);
+  if (has_len) {
+    lua_Debug ar;
+    const char *name = lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name ? ar.name : "this function";
+    luaL_error(L, "table.%s: tables with a __len metamethod are not supported in profiles "
+                  "(the length would size a loop the sandbox cannot see)", name);
   }
+}
+
+static uint64_t saturating_multiply(uint64_t a, uint64_t b) {
+  return b != 0 && a > UINT64_MAX / 4 / b ? UINT64_MAX / 4 : a * b;
+}
+
+static int call_original(lua_State *L) {
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
   return lua_gettop(L);
 }
 
+/* table.move copies element by element in C, and with an empty source it allocates nothing:
+   charge the element count, times the chain cost of either table. */
+static int bounded_move(lua_State *L) {
+  lua_Integer f = luaL_checkinteger(L, 2);
+  lua_Integer e = luaL_checkinteger(L, 3);
+  if (e >= f) {
+    lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)f + 1u;
+    uint64_t per = element_cost(L, 1);
+    if (!lua_isnoneornil(L, 5) && element_cost(L, 5) > per) per = element_cost(L, 5);
+    yoi_charge(L, saturating_multiply(count > UINT64_MAX / 4 ? UINT64_MAX / 4 : (uint64_t)count, per));
+  }
+  return call_original(L);
+}
+
+/* table.unpack(t, i, j): j defaults to #t, which must not come from __len. */
+static int bounded_unpack(lua_State *L) {
+  if (lua_isnoneornil(L, 3)) refuse_length_metamethod(L, 1);
+  lua_Integer i = luaL_optinteger(L, 2, 1);
+  lua_Integer e = lua_isnoneornil(L, 3) ? (lua_Integer)lua_rawlen(L, 1) : luaL_checkinteger(L, 3);
+  if (e >= i) {
+    lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)i + 1u;
+    yoi_charge(L, saturating_multiply(count > UINT64_MAX / 4 ? UINT64_MAX / 4 : (uint64_t)count, element_cost(L, 1)));
+  }
+  return call_original(L);
+}
+
 /* Charges the raw length of argument 1 (a table or string) scaled by upvalue 2's shift, then
-   calls the original (upvalue 1). For table.sort/insert/remove/concat and the string
-   functions that copy their subject. */
+   calls the original (upvalue 1). For table.sort/insert/remove/concat (which also refuse
+   __len and pay the chain cost per element) and the string functions that scan or copy their
+   subject or format. */
 static int charged_by_length(lua_State *L) {
   int shift = (int)lua_tointegerx(L, lua_upvalueindex(2), NULL);
   int type = lua_type(L, 1);
   if (type == LUA_TTABLE || type == LUA_TSTRING) {
+    if (type == LUA_TTABLE) refuse_length_metamethod(L, 1);
     uint64_t n = lua_rawlen(L, 1);
-    yoi_charge(L, shift >= 0 ? (n << shift) + 1 : (n >> -shift) + 1);
+    uint64_t steps = shift >= 0 ? (n << shift) + 1 : (n >> -shift) + 1;
+    yoi_charge(L, saturating_multiply(steps, element_cost(L, 1)));
   }
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+  return call_original(L);
 }
 
 static void wrap(lua_State *L, const char *table, const char *name, lua_CFunction wrapper, int shift,
@@ -386,6 +452,7 @@ void yoi_open_safe_library(lua_State *L) {
   wrap(L, "string", "format", safe_format, 0, 0);
   wrap(L, "string", "rep", bounded_rep, 0, 0);
   wrap(L, "table", "move", bounded_move, 0, 0);
+  wrap(L, "table", "unpack", bounded_unpack, 0, 0);
   /* sort is n log n comparisons; 4 steps per element covers tables far past the memory cap */
   wrap(L, "table", "sort", charged_by_length, 4, 1);
   wrap(L, "table", "insert", charged_by_length, 0, 1);
@@ -393,4 +460,10 @@ void yoi_open_safe_library(lua_State *L) {
   wrap(L, "table", "concat", charged_by_length, 0, 1);
   static const char *const copying[] = {"upper", "lower", "reverse", "byte", NULL};
   for (const char *const *name = copying; *name; name++) wrap(L, "string", *name, charged_by_length, -6, 1);
+  /* Functions that walk their first argument (a format or a subject) in C, byte by byte. */
+  static const char *const scanning[] = {"format", "pack", "packsize", "unpack", NULL};
+  for (const char *const *name = scanning; *name; name++) wrap(L, "string", *name, charged_by_length, -4, 1);
+  static const char *const decoding[] = {"len", "offset", "codepoint", NULL};
+  for (const char *const *name = decoding; *name; name++) wrap(L, "utf8", *name, charged_by_length, -4, 1);
+  wrap(L, NULL, "tonumber", charged_by_length, -4, 1);
 }

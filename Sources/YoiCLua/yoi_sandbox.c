@@ -3,6 +3,8 @@
 #include "yoi_internal.h"
 
 #include <lualib.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,10 +53,17 @@ void yoi_charge(lua_State *L, uint64_t steps) {
   }
 }
 
+void yoi_check_deadline(lua_State *L) {
+  yoi_sandbox *sb = yoi_sandbox_of(L);
+  sb->charges_since_clock = 0;
+  if (now_ns() > sb->deadline_ns) yoi_trip(L, YOI_LIMIT_DEADLINE);
+}
+
 static void count_hook(lua_State *L, lua_Debug *ar) {
   yoi_sandbox *sb = yoi_sandbox_of(L);
   if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0) {
-    memcpy(sb->hook_source, ar->short_src, sizeof(sb->hook_source));
+    memcpy(sb->hook_source, ar->short_src, sizeof(ar->short_src));
+    sb->hook_source[sizeof(ar->short_src)] = '\0';
     sb->hook_line = ar->currentline;
   }
   sb->charges_since_clock = YOI_HOOK_INTERVAL; /* the hook always reads the clock */
@@ -75,6 +84,16 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   void *grown = realloc(ptr, nsize);
   if (grown == NULL) return NULL;
   sb->memory_used = sb->memory_used - old + nsize;
+  /* One VM instruction can copy megabytes (a concatenation, a table resize) while the hook
+     counts it as one: every 16 MiB allocated, read the clock, and past the deadline make the
+     hook fire at the very next instruction (lua_sethook is safe to call from anywhere). */
+  if (nsize > old) {
+    sb->allocated_since_clock += nsize - old;
+    if (sb->allocated_since_clock >= YOI_ALLOCATION_CLOCK_BYTES && sb->L != NULL) {
+      sb->allocated_since_clock = 0;
+      if (now_ns() > sb->deadline_ns) lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
+    }
+  }
   if (sb->memory_used > sb->memory_peak) sb->memory_peak = sb->memory_used;
   return grown;
 }
@@ -143,7 +162,8 @@ static int message_handler(lua_State *L) {
   for (int level = 0; level < 24 && lua_getstack(L, level, &ar); level++) {
     if (!lua_getinfo(L, "Sln", &ar)) break;
     if (sb->line < 0 && ar.currentline > 0) {
-      memcpy(sb->source, ar.short_src, sizeof(sb->source));
+      memcpy(sb->source, ar.short_src, sizeof(ar.short_src));
+      sb->source[sizeof(ar.short_src)] = '\0';
       sb->line = ar.currentline;
     }
     if (ar.currentline <= 0 && strcmp(ar.what, "C") == 0) continue;
@@ -279,16 +299,101 @@ static int host_trampoline(lua_State *L) {
   yoi_sandbox *sb = yoi_sandbox_of(L);
   int function_id = (int)lua_tointegerx(L, lua_upvalueindex(1), NULL);
   int argument_count = lua_gettop(L);
-  yoi_charge(L, 1);
+  /* Swift copies string arguments (and may scan them): charge their length. */
+  uint64_t argument_bytes = 0;
+  for (int i = 1; i <= argument_count; i++)
+    if (lua_type(L, i) == LUA_TSTRING) argument_bytes += lua_rawlen(L, i);
+  yoi_charge(L, 1 + argument_bytes / 16);
   /* Room for the reads Swift does (lua_next pushes key and value per table level). */
   luaL_checkstack(L, 64, "host function arguments too deep");
   sb->result_length = 0;
   sb->result_failed = 0;
   sb->dispatch(sb->dispatch_context, sb, L, function_id, argument_count);
   lua_settop(L, argument_count);
+  /* Host work runs outside the hook: read the clock as soon as it returns. */
+  yoi_check_deadline(L);
   if (sb->result_failed) return luaL_error(L, "not enough memory for a host function result");
   return replay_results(L, sb, argument_count);
 }
+
+/* ---- the watchdog ----------------------------------------------------------------------- */
+
+/* Defence in depth: the hook and the charged C loops stop every evaluation we know of at its
+   deadline. Should some C path ever run on where no hook fires (a finalizer while the state
+   closes, a library loop we did not charge), a hang must still end in a diagnostic. One
+   thread per process polls the evaluations alive (each holds a slot with its deadline plus a
+   margin) and ends the process if one overruns it. It costs nothing per evaluation beyond an
+   atomic store; the thread starts with the first sandbox. */
+#define WATCH_SLOTS 64
+#define WATCH_POLL_NS 50000000ull
+static _Atomic uint64_t watch_expiry[WATCH_SLOTS];
+static pthread_once_t watch_started = PTHREAD_ONCE_INIT;
+
+static void *watchdog_main(void *unused) {
+  (void)unused;
+  struct timespec poll = {0, (long)WATCH_POLL_NS};
+  for (;;) {
+    nanosleep(&poll, NULL);
+    uint64_t now = now_ns();
+    for (int i = 0; i < WATCH_SLOTS; i++) {
+      uint64_t expiry = atomic_load_explicit(&watch_expiry[i], memory_order_relaxed);
+      if (expiry == 0 || now <= expiry) continue;
+      static const char message[] =
+          "error[E-LUA-WATCHDOG]: a profile evaluation ran past its time limit where the sandbox could not "
+          "stop it; yoi stopped instead of hanging\n"
+          "  = help: the profile (or a module it loads) does work that the sandbox limits do not reach; "
+          "please report it with the profile\n";
+      ssize_t ignored = write(2, message, sizeof message - 1);
+      (void)ignored;
+      _exit(1);
+    }
+  }
+  return NULL;
+}
+
+static void start_watchdog(void) {
+  pthread_t thread;
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attributes, 64 * 1024);
+  if (pthread_create(&thread, &attributes, watchdog_main, NULL) != 0) {
+    /* Without the thread the hook still enforces every limit; only the backstop is missing. */
+  }
+  pthread_attr_destroy(&attributes);
+}
+
+/* Claims a slot expiring `margin` after the deadline: the deadline itself, and at least 1 s,
+   so a loaded machine unwinding a tripped run is never mistaken for a hang. */
+static void watch(yoi_sandbox *sb) {
+  pthread_once(&watch_started, start_watchdog);
+  uint64_t margin = sb->limits.deadline_nanoseconds > 1000000000ull ? sb->limits.deadline_nanoseconds : 1000000000ull;
+  uint64_t expiry = sb->deadline_ns + margin;
+  sb->watch_slot = -1;
+  for (int i = 0; i < WATCH_SLOTS; i++) {
+    uint64_t free_slot = 0;
+    if (atomic_compare_exchange_strong(&watch_expiry[i], &free_slot, expiry)) {
+      sb->watch_slot = i;
+      return;
+    }
+  }
+}
+
+static void unwatch(yoi_sandbox *sb) {
+  if (sb->watch_slot >= 0) atomic_store(&watch_expiry[sb->watch_slot], 0);
+  sb->watch_slot = -1;
+}
+
+#ifdef DEBUG
+/* Debug builds only: YOI_TEST_UNSTOPPABLE=1 makes every run spin in C where no hook fires,
+   so the end-to-end test can prove the watchdog ends it. Not compiled into release builds. */
+static void spin_if_testing_the_watchdog(void) {
+  const char *flag = getenv("YOI_TEST_UNSTOPPABLE");
+  if (flag == NULL || strcmp(flag, "1") != 0) return;
+  for (volatile uint64_t i = 0;; i++) {
+  }
+}
+#endif
 
 /* ---- setup and runs -------------------------------------------------------------------- */
 
@@ -382,6 +487,7 @@ yoi_sandbox *yoi_sandbox_new(const yoi_limits *limits, yoi_host_dispatch dispatc
   sb->line = -1;
   sb->hook_line = -1;
   sb->host_table_ref = LUA_NOREF;
+  sb->watch_slot = -1;
   lua_State *L = lua_newstate(capped_alloc, sb);
   if (L == NULL) {
     free(sb);
@@ -396,12 +502,14 @@ yoi_sandbox *yoi_sandbox_new(const yoi_limits *limits, yoi_host_dispatch dispatc
     return NULL;
   }
   lua_sethook(L, count_hook, LUA_MASKCOUNT, YOI_HOOK_INTERVAL);
+  watch(sb);
   return sb;
 }
 
 void yoi_sandbox_free(yoi_sandbox *sb) {
   if (sb == NULL) return;
-  if (sb->L) lua_close(sb->L);
+  if (sb->L) lua_close(sb->L); /* still watched: closing runs no script, but if it did... */
+  unwatch(sb);
   free(sb->message);
   free(sb->result);
   free(sb);
@@ -548,10 +656,16 @@ static int run_request(yoi_sandbox *sb, struct run_request request) {
   sb->traceback[0] = '\0';
   lua_settop(L, 0);
   if (!lua_checkstack(L, 8)) return sb->status = YOI_STATUS_SETUP;
+#ifdef DEBUG
+  if (!request.is_prelude) spin_if_testing_the_watchdog();
+#endif
   lua_pushcfunction(L, message_handler);
   lua_pushcfunction(L, run_protected);
   lua_pushlightuserdata(L, &request);
   int status = lua_pcall(L, 1, 1, 1);
+  /* The last stretch since the previous clock read counts too: a run that finished after its
+     deadline fails, whatever it returned. */
+  if (!sb->tripped && now_ns() > sb->deadline_ns) sb->tripped = YOI_LIMIT_DEADLINE;
   if (status == LUA_OK) {
     lua_remove(L, 1); /* the handler; the result stays on top */
     /* A script may catch a limit error and return normally; a tripped limit fails anyway. */

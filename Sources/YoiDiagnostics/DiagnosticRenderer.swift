@@ -7,7 +7,9 @@
 ///        |   ^^^^^
 ///        = help: did you mean `worker`?
 ///
-/// This is the only place that turns a `Diagnostic` into text.
+/// This is the only place that turns a `Diagnostic` into text. Everything in a diagnostic may
+/// come from a cloned repository, so each piece is shown through `TerminalText` (control
+/// characters escaped) and `SecretRedaction`.
 public struct DiagnosticRenderer: Sendable {
   /// Whether to emit ANSI colour (only on a terminal).
   public var useColor: Bool
@@ -27,28 +29,46 @@ public struct DiagnosticRenderer: Sendable {
     var out = ""
     let label = diagnostic.severity.rawValue + (diagnostic.code.map { "[\($0)]" } ?? "")
     out += paint(label, diagnostic.severity == .error ? "1;31" : diagnostic.severity == .warning ? "1;33" : "1;36")
-    out += paint(": ", "1") + paint(SecretRedaction.redactWords(diagnostic.message), "1") + "\n"
+    out += paint(": ", "1") + paint(shown(diagnostic.message), "1") + "\n"
     let gutterWidth = diagnostic.location?.line.map { String($0).count } ?? 0
     let pad = String(repeating: " ", count: gutterWidth)
     if let location = diagnostic.location {
-      out += String(repeating: " ", count: max(1, gutterWidth)) + paint("--> ", "1;34") + location.description + "\n"
-      if let line = location.line, let source = diagnostic.sourceLine.map(SecretRedaction.redactLine) {
+      out += String(repeating: " ", count: max(1, gutterWidth)) + paint("--> ", "1;34") + TerminalText.inline(location.description) + "\n"
+      if let line = location.line, let source = diagnostic.sourceLine.map(Self.excerpt) {
         let bar = paint("|", "1;34")
-        out += "\(pad) \(bar)\n"
-        out += paint(String(line), "1;34") + " \(bar) \(source)\n"
         let column = max(1, location.column ?? firstNonBlankColumn(source))
-        let caretPad = String(source.prefix(column - 1).map { $0 == "\t" ? "\t" : " " })
+        // Escaping lengthens what precedes the caret: measure the shown prefix, not the source.
+        let before = TerminalText.inline(String(source.prefix(column - 1)), keepingTabs: true)
+        let after = TerminalText.inline(String(source.dropFirst(column - 1)), keepingTabs: true)
+        out += "\(pad) \(bar)\n"
+        out += paint(String(line), "1;34") + " \(bar) \(before)\(after)\n"
+        let caretPad = String(before.map { $0 == "\t" ? "\t" : " " })
         let carets = String(repeating: "^", count: diagnostic.highlightLength)
         out += "\(pad) \(bar) \(caretPad)" + paint(carets, diagnostic.severity == .error ? "1;31" : "1;33") + "\n"
       }
     }
     for note in diagnostic.notes {
-      out += "\(pad) = " + paint("note", "1") + ": " + indentContinuation(SecretRedaction.redactWords(note), by: pad.count + 9) + "\n"
+      out += "\(pad) = " + paint("note", "1") + ": " + indentContinuation(shown(note), by: pad.count + 9) + "\n"
     }
     for help in diagnostic.help {
-      out += "\(pad) = " + paint("help", "1") + ": " + indentContinuation(help, by: pad.count + 9) + "\n"
+      out += "\(pad) = " + paint("help", "1") + ": " + indentContinuation(shown(help), by: pad.count + 9) + "\n"
     }
     return out
+  }
+
+  /// The longest source excerpt shown, in characters: a diagnostic quotes the offending line
+  /// and nothing more, however long the "line" of a file is (`/proc/self/environ` is one).
+  public static let excerptLimit = 160
+
+  /// The source line as shown: redacted, tabs kept for the caret, cut to `excerptLimit`.
+  static func excerpt(_ line: String) -> String {
+    let redacted = SecretRedaction.redactLine(line)
+    guard redacted.count > excerptLimit else { return redacted }
+    return String(redacted.prefix(excerptLimit)) + " …"
+  }
+
+  private func shown(_ text: String) -> String {
+    TerminalText.neutralise(SecretRedaction.redactWords(text))
   }
 
   private func paint(_ text: String, _ code: String) -> String {
@@ -64,3 +84,4 @@ public struct DiagnosticRenderer: Sendable {
       .joined(separator: "\n" + String(repeating: " ", count: width))
   }
 }
+

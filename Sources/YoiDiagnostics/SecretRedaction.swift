@@ -59,6 +59,33 @@ public enum SecretRedaction {
         return after.hasPrefix("=") && !after.hasPrefix("==")
       }
     }
-    return namesSecret ? redactLiterals(line) : redactWords(line)
+    return namesSecret ? redactAssignments(redactLiterals(line)) : redactWords(line)
+  }
+
+  /// Unquoted `NAME=value` pairs whose name holds a secret word (`YOI_SECRET_KEY=…` in an
+  /// environment dump, `token=…` in a query string) with the value masked.
+  static func redactAssignments(_ line: String) -> String {
+    var out = ""
+    var token = ""
+    func flush() {
+      if let equals = token.firstIndex(of: "="), token[token.index(after: equals)...].first.map({ $0 != "=" && $0 != " " }) ?? false,
+        secretKeys.contains(where: { token[..<equals].lowercased().contains($0) }), !token.hasSuffix(mask + "\"") && !token.hasSuffix(mask + "'")
+      {
+        out += token[...equals] + mask
+      } else {
+        out += token
+      }
+      token = ""
+    }
+    for character in line {
+      if character == " " || character == "\u{0}" || character == "\t" || character == "&" || character == ";" || character == "," {
+        flush()
+        out.append(character)
+      } else {
+        token.append(character)
+      }
+    }
+    flush()
+    return out
   }
 }

@@ -2,6 +2,8 @@
 public enum Suggestion {
   /// The candidate closest to `word`, if it is close enough to be a plausible typo.
   public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    // Edit distance is quadratic; no typo of a name is this long (a 30 MB one took seconds).
+    guard word.utf8.count <= maximumWordBytes else { return nil }
     let lowered = word.lowercased()
     // An abbreviation ("desc" for "description") is as good a hint as a typo.
     if lowered.count >= 3, let abbreviated = candidates.filter({ $0.lowercased().hasPrefix(lowered) && $0.count > lowered.count }).min() {
@@ -20,6 +22,9 @@ public enum Suggestion {
     let allowed = max(1, min(target.count, best.candidate.utf8.count) / 3)
     return best.distance <= allowed ? best.candidate : nil
   }
+
+  /// Words longer than this get no suggestion.
+  public static let maximumWordBytes = 128
 
   /// A `help:` line for `word`, or nil when nothing is close.
   public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String? {

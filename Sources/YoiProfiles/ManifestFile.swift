@@ -10,8 +10,10 @@ public enum ManifestFile {
   /// - Throws: `ProfileError` naming the file and line of every problem.
   public static func resolve(_ path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> PodManifest {
     let absolute = PathLexer.join(resolver.workingDirectory, path)
-    guard let data = FileManager.default.contents(atPath: absolute), let text = String(data: data, encoding: .utf8) else {
-      throw .single("cannot read manifest file \(path)", code: "E-MANIFEST", help: ["--manifest takes a TOML file"])
+    let text: String
+    switch BoundedFile.readText(absolute, limit: BoundedFile.tomlLimit) {
+    case .success(let read): text = read
+    case .failure(let failure): throw .single("manifest file \(path) \(failure.reason)", code: "E-MANIFEST", help: ["--manifest takes a TOML file"])
     }
     return try resolve(text: text, path: absolute, displayPath: path, inputs: inputs, resolver: resolver)
   }

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import YoiManifest
 
 /// A readable summary of a manifest: model, instruction, features, compaction, scope intent,
@@ -38,14 +39,18 @@ public struct ManifestSummary: Sendable {
     return found
   }
 
+  /// One line per aspect. Values a user must judge before trusting a profile (the endpoint
+  /// that receives the key, the secret references, the instruction) are quoted and escaped:
+  /// a profile's string cannot break the line and pass for another field.
   public var lines: [String] {
+    let endpoint = string("model.base_url").map(TerminalText.quoted) ?? "no endpoint"
     var lines = [
-      "model:       \(model) (\(string("model.base_url") ?? "no endpoint"))",
-      "instruction: \(instruction)",
+      "model:       \(TerminalText.quoted(model)) at \(endpoint)",
+      "instruction: \(TerminalText.quoted(instruction))",
       "features:    \(features.isEmpty ? "none" : features.joined(separator: ", "))",
       "scope:       \(rules("scope"))",
       "delegation:  \(rules("delegation_scope"))",
-      "secrets:     \(secretReferences.isEmpty ? "none" : secretReferences.joined(separator: ", "))",
+      "secrets:     \(secretReferences.isEmpty ? "none" : secretReferences.map(TerminalText.quoted).joined(separator: ", "))",
     ]
     if case .object(let compaction)? = manifest[path: "compaction"] {
       let threshold = compaction["threshold"].map(Self.text) ?? "-"
@@ -64,7 +69,7 @@ public struct ManifestSummary: Sendable {
       guard case .array(let items)? = manifest[path: "\(section).\(list)"] else { continue }
       for item in items {
         if case .object(let rule) = item, case .string(let target)? = rule["target"], case .string(let permission)? = rule["permission"] {
-          parts.append("\(prefix)\(permission) \(target)")
+          parts.append("\(prefix)\(permission) \(TerminalText.inline(target))")
         }
       }
     }

@@ -19,8 +19,10 @@ public enum ModelCatalogFile {
   public static func load(configDirectory: String) throws(ProfileError) -> ModelCatalog {
     let path = configDirectory + "/models.toml"
     guard FileManager.default.fileExists(atPath: path) else { return .builtin }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      throw .single("cannot read \(path) as UTF-8 text", code: "E-MODELS", at: SourceLocation(file: path))
+    let text: String
+    switch BoundedFile.readText(path, limit: BoundedFile.tomlLimit) {
+    case .success(let read): text = read
+    case .failure(let failure): throw .single("\(path) \(failure.reason)", code: "E-MODELS", at: SourceLocation(file: path))
     }
     return try parse(text, path: path)
   }

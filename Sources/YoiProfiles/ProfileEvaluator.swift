@@ -11,6 +11,8 @@ struct ProfileEvaluator: Sendable {
   /// Imports nest (a role imports default); a bound keeps a mistake from recursing.
   var importDepth = 0
   static let maximumImportDepth = 8
+  /// The longest profile reference or module name a host function looks at.
+  static let maximumNameBytes = 256
 
   /// The value a profile returned and the local modules it loaded (for trust digests).
   struct Evaluation {
@@ -78,6 +80,10 @@ struct ProfileEvaluator: Sendable {
 
   /// Evaluates a builtin in a fresh state with the pristine API; the caller gets a fresh table.
   private func importBuiltin(_ ref: String) throws(LuaHostFunctionError) -> LuaValue {
+    // Names are short; a 30 MB one made the "did you mean" edit distance run for seconds.
+    guard ref.utf8.count <= Self.maximumNameBytes else {
+      throw LuaHostFunctionError("yoi.profile.import: the reference is \(ref.utf8.count) bytes long; builtin names are short, e.g. \"builtin:coder\"")
+    }
     let name = ref.hasPrefix("builtin:") ? String(ref.dropFirst("builtin:".count)) : ref
     if name.contains(":") || name.contains("/") || name.hasSuffix(".lua") || name.hasPrefix(".") {
       throw LuaHostFunctionError(
@@ -124,11 +130,16 @@ struct ModuleLocator {
   struct Module: Sendable {
     var text: String
     var displayPath: String
+    /// The path below the profile's directory (`lib/common.lua`): what trust digests use.
+    var relativePath: String
   }
 
   func locate(_ name: String) throws(LuaHostFunctionError) -> Module {
     guard let directory = source.directory else {
       throw LuaHostFunctionError("require(\"\(name)\"): builtin profiles have no local modules")
+    }
+    guard name.utf8.count <= ProfileEvaluator.maximumNameBytes else {
+      throw LuaHostFunctionError("require: the module name is \(name.utf8.count) bytes long (at most \(ProfileEvaluator.maximumNameBytes))")
     }
     let parts = name.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.allSatisfy(Self.isIdentifier) else {
@@ -146,10 +157,12 @@ struct ModuleLocator {
     guard let realDirectory = Self.realPath(directory), PathLexer.isInside(real, directory: realDirectory) else {
       throw LuaHostFunctionError("require(\"\(name)\"): \(displayPath) resolves outside the profile's directory (symlink escape refused)")
     }
-    guard let data = FileManager.default.contents(atPath: real), let text = String(data: data, encoding: .utf8) else {
-      throw LuaHostFunctionError("require(\"\(name)\"): cannot read \(displayPath) as UTF-8 text")
+    let text: String
+    switch BoundedFile.readText(real, limit: BoundedFile.luaLimit) {
+    case .success(let read): text = read
+    case .failure(let failure): throw LuaHostFunctionError("require(\"\(name)\"): \(displayPath) \(failure.reason)")
     }
-    return Module(text: text, displayPath: displayPath)
+    return Module(text: text, displayPath: displayPath, relativePath: relative)
   }
 
   static func isIdentifier(_ part: Substring) -> Bool {

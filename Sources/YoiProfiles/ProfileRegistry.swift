@@ -40,7 +40,8 @@ public struct ProfileRegistry: Sendable {
     var warnings: [Diagnostic] = []
     var diagnostics: [Diagnostic] = []
     let userFile = directories.config + "/profiles.toml"
-    let projectFile = nearestProjectRegistry(from: workspace)
+    let (projectFile, ownershipNote) = nearestProjectRegistry(from: workspace)
+    if let ownershipNote { warnings.append(ownershipNote) }
     for (source, file) in [(ProfileSelector.RegistrySource.user, userFile), (.project, projectFile)] {
       guard let file, FileManager.default.fileExists(atPath: file) else { continue }
       do {
@@ -61,13 +62,28 @@ public struct ProfileRegistry: Sendable {
     return ProfileRegistry(entries: entries, defaultEntry: defaultEntry, warnings: warnings, projectFile: projectFile, userFile: userFile)
   }
 
-  /// The nearest `.yoi/profiles.toml` at or above `workspace`.
-  static func nearestProjectRegistry(from workspace: String) -> String? {
+  /// The nearest `.yoi/profiles.toml` at or above `workspace`, in directories the user owns.
+  /// Like git's `safe.directory`, the walk stops at a directory owned by someone else: a
+  /// `/tmp/.yoi/profiles.toml` planted by another user must not apply. When such a registry
+  /// was passed over, a warning says so.
+  static func nearestProjectRegistry(from workspace: String) -> (file: String?, note: Diagnostic?) {
     var directory = PathLexer.normalize(workspace)
+    let user = geteuid()
     while true {
       let candidate = PathLexer.join(directory, ".yoi/profiles.toml")
-      if FileManager.default.fileExists(atPath: candidate) { return candidate }
-      if directory == "/" { return nil }
+      var status = stat()
+      let owned = stat(directory, &status) != 0 || status.st_uid == user
+      let exists = FileManager.default.fileExists(atPath: candidate)
+      if !owned {
+        let note = exists
+          ? Diagnostic(.warning, code: "W-REGISTRY-OWNER",
+                       message: "ignored \(candidate): \(directory) belongs to another user",
+                       help: ["yoi only reads project registries in directories you own"])
+          : nil
+        return (nil, note)
+      }
+      if exists { return (candidate, nil) }
+      if directory == "/" { return (nil, nil) }
       directory = PathLexer.dirname(directory)
     }
   }
@@ -151,6 +167,30 @@ extension ProfileRegistry {
   }
 }
 
+extension RegistryFile {
+  /// The project a project registry belongs to: the directory holding `.yoi/`.
+  static func projectRoot(ofRegistry path: String) -> String? {
+    let yoiDirectory = PathLexer.dirname(path)
+    guard PathLexer.basename(yoiDirectory) == ".yoi" else { return nil }
+    return PathLexer.dirname(yoiDirectory)
+  }
+
+  /// Whether `path`, after resolving symlinks (of the file, or of its nearest existing
+  /// ancestor when it does not exist yet), lies inside `directory` (also resolved).
+  static func resolvesInside(_ path: String, directory: String) -> Bool {
+    guard let realDirectory = ModuleLocator.realPath(directory) else { return false }
+    var existing = PathLexer.normalize(path)
+    var tail: [String] = []
+    while ModuleLocator.realPath(existing) == nil, existing != "/" {
+      tail.insert(PathLexer.basename(existing), at: 0)
+      existing = PathLexer.dirname(existing)
+    }
+    guard let real = ModuleLocator.realPath(existing) else { return false }
+    let resolved = tail.reduce(real) { PathLexer.join($0, $1) }
+    return PathLexer.isInside(resolved, directory: realDirectory)
+  }
+}
+
 struct RegistryProblem: Error {
   var diagnostic: Diagnostic
 }
@@ -163,8 +203,10 @@ struct RegistryFile {
   var document: TOMLDocument
 
   static func read(_ path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> RegistryFile {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-      throw .single("cannot read \(path) as UTF-8 text", code: "E-REGISTRY", at: SourceLocation(file: path))
+    let text: String
+    switch BoundedFile.readText(path, limit: BoundedFile.tomlLimit) {
+    case .success(let read): text = read
+    case .failure(let failure): throw .single("the registry \(path) \(failure.reason)", code: "E-REGISTRY", at: SourceLocation(file: path))
     }
     return try parse(text, path: path, source: source)
   }
@@ -172,6 +214,7 @@ struct RegistryFile {
   static func parse(_ text: String, path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> RegistryFile {
     let document = try TOMLDocument(text: text, path: path, displayPath: path)
     let directory = PathLexer.dirname(path)
+    let projectRoot = source == .project ? Self.projectRoot(ofRegistry: path) : nil
     var diagnostics: [Diagnostic] = []
     var warnings: [Diagnostic] = []
     var entries: [RegistryEntry] = []
@@ -213,8 +256,22 @@ struct RegistryFile {
             diagnostics.append(document.diagnostic("profile name `\(entry.key)` must be letters, digits, `_` and `-`", at: entryPath, code: "E-REGISTRY"))
             continue
           }
+          if relative.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            diagnostics.append(document.diagnostic("\(entryPath): a profile path cannot contain control characters", at: entryPath, code: "E-REGISTRY"))
+            continue
+          }
           let absolute = PathLexer.join(directory, relative)
           let location = SourceLocation(file: document.displayPath, line: document.line(of: entryPath))
+          // A cloned repository must not make yoi read (or echo in a diagnostic) the user's
+          // files: a project entry must resolve, symlinks included, inside the project.
+          if let projectRoot, !Self.resolvesInside(absolute, directory: projectRoot)
+          {
+            diagnostics.append(document.diagnostic(
+              "\(entryPath): \(TerminalText.quoted(relative)) resolves outside the project \(projectRoot); it was not read", at: entryPath,
+              code: "E-REGISTRY-OUTSIDE",
+              help: ["a project registry may only name profiles inside the project (the directory holding .yoi/); put the profile there, or register it in your user registry"]))
+            continue
+          }
           if !FileManager.default.fileExists(atPath: absolute) {
             diagnostics.append(document.diagnostic("\(entryPath): profile file \(relative) does not exist (looked for \(absolute))", at: entryPath, code: "E-REGISTRY-MISSING",
                                                    help: ["paths are relative to the directory of \(document.displayPath)"]))

@@ -158,9 +158,8 @@ public struct ProfileResolver: Sendable {
     let decoder = ProfileDecoder(source: source)
     let config = try decoder.decode(evaluation.value)
     let manifest = try build(config, source: source, decoder: decoder, inputs: inputs, entry: entry)
-    var digestInput = source.text
-    for module in evaluation.modules { digestInput += "\u{0}\(module.displayPath)\u{0}\(module.text)" }
-    return ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: SHA256.hex(digestInput.utf8))
+    let digest = Self.contentDigest(profile: source.text, modules: evaluation.modules)
+    return ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: digest)
   }
 
   private func build(_ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> PodManifest {
@@ -206,6 +205,25 @@ public struct ProfileResolver: Sendable {
       help: ["a project registry comes with the repository; review \(path), then run `yoi profile trust \(entry.qualifiedName)`",
              "or pass --yes (or set YOI_TRUST_PROJECT=1) in scripts"],
       notes: ["it asks for:\n" + request.summary.joined(separator: "\n")])])
+  }
+
+  /// What trust pins: sha256 over the profile's text and each local module's path (relative
+  /// to the profile's directory, so the digest is the same from any working directory) and
+  /// text, each part framed by its length. Lua comments may hold NUL, so separators alone let
+  /// a trusted file pass for a different file plus a new module.
+  static func contentDigest(profile: String, modules: [ModuleLocator.Module]) -> String {
+    var input = Array("yoi-trust-v2\n".utf8)
+    func frame(_ text: String) {
+      input += Array("\(text.utf8.count):".utf8)
+      input += Array(text.utf8)
+      input.append(UInt8(ascii: ","))
+    }
+    frame(profile)
+    for module in modules {
+      frame(module.relativePath)
+      frame(module.text)
+    }
+    return SHA256.hex(input)
   }
 
   static func provenance(source: ProfileSource, config: PodManifestConfig, entry: RegistryEntry?) -> JSONValue {

@@ -32,11 +32,15 @@ public struct ProfileSource: Sendable, Hashable {
   /// - Throws: `ProfileError` when it cannot be read or is not UTF-8.
   public static func file(_ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath) throws(ProfileError) -> ProfileSource {
     let absolute = PathLexer.join(directory, path)
-    guard let data = FileManager.default.contents(atPath: absolute) else {
+    let text: String
+    switch BoundedFile.readText(absolute, limit: BoundedFile.luaLimit) {
+    case .success(let read): text = read
+    case .failure(.missing):
       throw .single("profile file not found: \(path)", code: "E-PROFILE-NOT-FOUND", help: ["check the path, or see `yoi profile list` for named profiles"])
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
+    case .failure(.notUTF8):
       throw .single("\(path) is not valid UTF-8 text", code: "E-PROFILE-ENCODING")
+    case .failure(let failure):
+      throw .single("profile file \(path) \(failure.reason)", code: "E-PROFILE-FILE")
     }
     let display = PathLexer.isInside(absolute, directory: directory) && absolute != directory
       ? String(absolute.dropFirst(directory == "/" ? 1 : directory.count + 1)) : absolute

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import YoiManifest
 
 /// yoi's own TOML 1.0 reader for its small configuration files (`profiles.toml`,
@@ -35,7 +36,13 @@ struct TOMLReader {
     case tables([Table])
   }
 
+  /// yoi's files nest a few levels; these bounds keep a hostile file from recursing the
+  /// reader off its stack (50 KB of `[` crashed it) or making key handling quadratic.
+  static let maximumNesting = 32
+  static let maximumKeyParts = 32
+
   private let bytes: [UInt8]
+  private var nesting = 0
   private var index = 0
   private var line = 1
   private var lineStart = 0
@@ -181,6 +188,7 @@ struct TOMLReader {
     while true {
       skipBlank()
       guard peek() == UInt8(ascii: ".") else { return parts }
+      guard parts.count < Self.maximumKeyParts else { throw failure("a key has more than \(Self.maximumKeyParts) dotted parts") }
       index += 1
       skipBlank()
       parts.append(try simpleKey())
@@ -197,6 +205,12 @@ struct TOMLReader {
     return String(decoding: bytes[start..<index], as: UTF8.self)
   }
 
+  /// TOML 1.0 allows no raw control character in a string but the tab (and, in multi-line
+  /// strings, line breaks, which callers handle first).
+  private static func isControl(_ byte: UInt8) -> Bool {
+    (byte < 0x20 && byte != 0x09) || byte == 0x7F
+  }
+
   private static func isBareKeyByte(_ byte: UInt8) -> Bool {
     (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
       || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
@@ -206,6 +220,11 @@ struct TOMLReader {
 
   private mutating func value() throws(Failure) -> Item {
     guard let byte = peek() else { throw failure("expected a value") }
+    if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+      guard nesting < Self.maximumNesting else { throw failure("arrays and inline tables are nested more than \(Self.maximumNesting) deep") }
+      nesting += 1
+    }
+    defer { if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") { nesting -= 1 } }
     switch byte {
     case UInt8(ascii: "\""):
       return .value(.string(startsWith("\"\"\"") ? try multilineString(quote: byte) : try basicString()))
@@ -321,7 +340,7 @@ struct TOMLReader {
       case UInt8(ascii: "\""): return try utf8(out)
       case UInt8(ascii: "\\"): try escape(into: &out)
       case UInt8(ascii: "\n"), UInt8(ascii: "\r"): throw failure("unterminated string (a basic string cannot span lines)")
-      case 0..<0x09, 0x0A..<0x20, 0x7F: throw failure("control characters must be escaped in strings")
+      case _ where Self.isControl(byte): throw failure("control characters must be escaped in strings")
       default: out.append(byte)
       }
     }
@@ -346,6 +365,11 @@ struct TOMLReader {
         out.append(byte)
         continue
       }
+      if byte == UInt8(ascii: "\r"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") {
+        index += 1  // CRLF is a newline; the LF is taken next
+        continue
+      }
+      if Self.isControl(byte) { throw failure("control characters must be escaped in strings") }
       index += 1
       guard processesEscapes, byte == UInt8(ascii: "\\") else {
         out.append(byte)
@@ -370,6 +394,7 @@ struct TOMLReader {
     let start = index
     while let byte = peek(), byte != UInt8(ascii: "'") {
       if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { throw failure("unterminated literal string") }
+      if Self.isControl(byte) { throw failure("control characters are not allowed in literal strings (TOML 1.0)") }
       index += 1
     }
     guard peek() == UInt8(ascii: "'") else { throw failure("unterminated literal string") }
@@ -403,6 +428,7 @@ struct TOMLReader {
 
   private func utf8(_ bytes: [UInt8]) throws(Failure) -> String {
     guard let text = String(validating: bytes, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
+    guard StreamSafeText.isStreamSafe(text) else { throw failure(StreamSafeText.problem) }
     return text
   }
 

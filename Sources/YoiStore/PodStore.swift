@@ -25,19 +25,27 @@ public final class PodStore: Sendable {
   ///   store. A damaged store is never replaced by a fresh one.
   public init(dataDirectory: String) throws(StoreError) {
     path = dataDirectory + "/yoi.sqlite"
-    do {
-      try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    } catch {
-      throw StoreError("cannot create the data directory \(dataDirectory): \(error.localizedDescription)", code: "E-STORE")
+    guard FileLock.createPrivateDirectory(dataDirectory) else {
+      throw StoreError("cannot create the data directory \(dataDirectory)", code: "E-STORE")
     }
+    // The database holds snapshots and transcripts: only the user may read it (SQLite gives
+    // its -wal and -shm files the same mode).
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor >= 0 { close(descriptor) }
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)
     configuration.foreignKeysEnabled = true
-    do {
-      database = try DatabasePool(path: path, configuration: configuration)
-      try Self.migrator.migrate(database)
-    } catch {
-      throw Self.storeError(error, path: path)
+    let path = path
+    // Concurrent first opens raced the migrations ("table pod already exists"): migrate
+    // under a lock.
+    database = try FileLock.withExclusiveLock(path + ".lock") { () throws(StoreError) -> DatabasePool in
+      do {
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+        return pool
+      } catch {
+        throw Self.storeError(error, path: path)
+      }
     }
   }
 
@@ -307,9 +315,12 @@ public final class PodStore: Sendable {
 
   /// Test hook for crash safety: with YOI_TEST_PAUSE_IN_TRANSACTION=FILE, a write creates
   /// FILE inside its transaction and waits there, so a test can SIGKILL it mid-transaction.
+  /// Compiled into debug builds only (the tests' build), never into the release binary.
   private static func pauseForCrashTests() throws {
+    #if DEBUG
     guard let marker = ProcessInfo.processInfo.environment["YOI_TEST_PAUSE_IN_TRANSACTION"], !marker.isEmpty else { return }
     FileManager.default.createFile(atPath: marker, contents: Data())
     Thread.sleep(forTimeInterval: 30)
+    #endif
   }
 }

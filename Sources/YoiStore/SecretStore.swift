@@ -46,19 +46,33 @@ public struct SecretStore: Sendable {
                        help: ["1–128 characters of A-Z a-z 0-9 . _ / -, without empty, `.` or `..` parts, e.g. providers/anthropic/default"])
     }
     guard !value.isEmpty else { throw StoreError("the secret value is empty", code: "E-SECRET-EMPTY") }
-    var all = try load(creatingKey: true)
-    all[id] = value
-    try save(all)
+    try locked { () throws(StoreError) in
+      var all = try load(creatingKey: true)
+      all[id] = value
+      try save(all)
+    }
   }
 
   /// Removes `id`.
   /// - Throws: `StoreError` when it is not stored.
   public func remove(_ id: String) throws(StoreError) {
-    var all = try load(creatingKey: false)
-    guard all.removeValue(forKey: id) != nil else {
-      throw StoreError("no secret with id `\(id)`", code: "E-SECRET-MISSING", help: ["see `yoi secret list`"])
+    try locked { () throws(StoreError) in
+      var all = try load(creatingKey: false)
+      guard all.removeValue(forKey: id) != nil else {
+        throw StoreError("no secret with id `\(id)`", code: "E-SECRET-MISSING", help: ["see `yoi secret list`"])
+      }
+      try save(all)
     }
-    try save(all)
+  }
+
+  /// Runs a load–modify–save under the store's lock, so concurrent `yoi secret set`s each
+  /// keep their id (without it, 24 concurrent sets kept 9).
+  private func locked(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+    let directory = (sealedPath as NSString).deletingLastPathComponent
+    guard FileLock.createPrivateDirectory(directory) else {
+      throw StoreError("cannot create the data directory \(directory)", code: "E-SECRET-STORE")
+    }
+    try FileLock.withExclusiveLock(sealedPath + ".lock", body)
   }
 
   /// The value of a `secret_ref`, for a consumer.
@@ -128,21 +142,27 @@ public struct SecretStore: Sendable {
       throw StoreError("the secret key \(keyPath) is missing, so the secret store cannot be opened", code: "E-SECRET-KEY",
                        help: ["restore the key file, or set YOI_SECRET_KEY"])
     }
+    // Created exactly once: a fully written temporary file is hard-linked into place, which
+    // fails if another process got there first; then that process's key is the key. (Replacing
+    // a key made the store permanently unreadable under concurrent first sets.)
     let key = SymmetricKey(size: .bits256)
+    let temporary = keyPath + ".new-\(getpid())"
     do {
-      try Self.writeAtomically(key.withUnsafeBytes { Data($0) }, to: keyPath)
-    } catch let error as StoreError {
-      throw error
+      try Self.writeAtomically(key.withUnsafeBytes { Data($0) }, to: temporary)
     } catch {
-      throw StoreError("cannot create the secret key \(keyPath): \(error.localizedDescription)", code: "E-SECRET-KEY")
+      throw StoreError("cannot create the secret key \(keyPath)", code: "E-SECRET-KEY")
     }
-    return key
+    defer { unlink(temporary) }
+    if link(temporary, keyPath) == 0 { return key }
+    guard errno == EEXIST else {
+      throw StoreError("cannot create the secret key \(keyPath): \(String(cString: strerror(errno)))", code: "E-SECRET-KEY")
+    }
+    return try self.key(create: false)
   }
 
   /// Writes a 0600 temporary file beside `path`, syncs it, and renames it over `path`.
   static func writeAtomically(_ data: Data, to path: String) throws {
-    try FileManager.default.createDirectory(
-      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    FileLock.createPrivateDirectory((path as NSString).deletingLastPathComponent)
     let temporary = path + ".tmp-\(getpid())"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard descriptor >= 0 else { throw StoreError("cannot write \(temporary)", code: "E-SECRET-STORE") }

@@ -82,6 +82,6 @@ struct EvalCommandTests {
   @Test func missingFileIsAnError() throws {
     let outcome = try YoiBinary.run(["eval", "/nonexistent/profile.lua"])
     #expect(outcome.status == 1)
-    #expect(outcome.stderr.contains("cannot read /nonexistent/profile.lua"))
+    #expect(outcome.stderr.contains("/nonexistent/profile.lua does not exist"))
   }
 }

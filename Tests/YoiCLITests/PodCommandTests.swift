@@ -107,7 +107,7 @@ struct PodCommandTests {
     var outcome = try home.run(["pod", "spawn", "--profile-pod-name", "named-in-dialog"])
     #expect(outcome.status == 0)
     outcome = try home.run(["pod", "show", "named-in-dialog"])
-    #expect(outcome.stdout.contains("instruction: $yoi/role/researcher"))
+    #expect(outcome.stdout.contains("instruction: \"$yoi/role/researcher\""))
     // Without a name: the workspace's sanitised basename.
     outcome = try home.run(["pod", "spawn"])
     #expect(outcome.stdout.hasPrefix("spawned repo "))

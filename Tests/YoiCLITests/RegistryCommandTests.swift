@@ -182,7 +182,7 @@ struct ProjectTrustTests {
     #expect(outcome.status == 1)
     #expect(outcome.stdout.isEmpty)
     #expect(outcome.stderr.contains("project profile project:coder has not been trusted yet"))
-    #expect(outcome.stderr.contains("model:       codex-oauth/gpt-5.5"))
+    #expect(outcome.stderr.contains("model:       \"codex-oauth/gpt-5.5\" at \"https://chatgpt.com/backend-api/codex\""))
     #expect(outcome.stderr.contains("yoi profile trust project:coder"))
     // Listing needs no trust.
     #expect(try home.run(["profile", "list"]).status == 0)

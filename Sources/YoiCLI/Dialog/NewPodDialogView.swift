@@ -1,3 +1,5 @@
+import YoiDiagnostics
+
 /// Draws the dialog's state as terminal lines (plain text; the terminal handles no colour here
 /// so captures in tests read exactly what a user sees).
 struct NewPodDialogView {
@@ -35,7 +37,8 @@ struct NewPodDialogView {
       lines.append("")
       lines.append("! \(message)")
     }
-    let clipped = lines.map { $0.count > width ? String($0.prefix(max(1, width - 1))) + "…" : $0 }
+    // Descriptions, summaries and diagnostics come from profiles: each line is shown escaped.
+    let clipped = lines.map { TerminalText.inline($0) }.map { $0.count > width ? String($0.prefix(max(1, width - 1))) + "…" : $0 }
     return (clipped, 3, "name:    ".count + dialog.cursor + 1)
   }
 }

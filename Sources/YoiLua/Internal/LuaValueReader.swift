@@ -1,4 +1,5 @@
 import CLua
+import YoiDiagnostics
 
 /// Reads a value on the Lua stack into a `LuaValue`, using only API calls that cannot raise
 /// (type queries, `lua_next` on an unmodified table, `lua_tolstring` on actual strings).
@@ -14,6 +15,9 @@ struct LuaValueReader {
   /// A profile is a few hundred values; this bound keeps a monster return value cheap to refuse.
   static let maximumValues = 50_000
   static let maximumProblems = 20
+  /// Bytes copied out of Lua strings in one conversion. One 1 MiB string referenced 40,000
+  /// times is 40 GiB to copy; a profile is a few KiB.
+  static let maximumStringBytes = 16 << 20
 
   /// One step of a key path; rendered to text only when a problem is recorded.
   enum Component {
@@ -27,6 +31,7 @@ struct LuaValueReader {
   private var path: [Component] = []
   private let root: String
   private var valueCount = 0
+  private var stringBytes = 0
 
   /// A reader whose paths start at `root` (e.g. `#1` for a host function's first argument).
   init(state: OpaquePointer, root: String = "") {
@@ -72,9 +77,21 @@ struct LuaValueReader {
   private mutating func readString(at index: Int32) -> String? {
     var length = 0
     guard let bytes = lua_tolstring(state, index, &length) else { return nil }
+    stringBytes += length
+    if stringBytes > Self.maximumStringBytes {
+      if stringBytes - length <= Self.maximumStringBytes {
+        problem("the returned value is too large (its strings add up to more than \(Self.maximumStringBytes >> 20) MiB)")
+      }
+      valueCount = Self.maximumValues + 1  // stop converting: every later value is refused too
+      return nil
+    }
     let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
     guard let text = String(validating: buffer, as: UTF8.self) else {
       problem("the string is not valid UTF-8")
+      return nil
+    }
+    guard StreamSafeText.isStreamSafe(text) else {
+      problem(StreamSafeText.problem)
       return nil
     }
     return text

@@ -1,0 +1,34 @@
+import Foundation
+
+/// An exclusive advisory lock (flock) on a lock file, held while `body` runs. Used around
+/// every load–modify–save of yoi's small state files (the secret store, project trust) and
+/// around store migrations, so concurrent `yoi` processes never lose each other's writes.
+public enum FileLock {
+  /// Runs `body` holding the lock on `path` (created 0600, its directory 0700, if missing).
+  /// - Throws: `FileLock.Failure` when the lock file cannot be opened, or what `body` throws.
+  public static func withExclusiveLock<T, E: Error>(_ path: String, _ body: () throws(E) -> T) throws(E) -> T {
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if descriptor >= 0 {
+      while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
+    }
+    defer {
+      if descriptor >= 0 {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+      }
+    }
+    // Without a lock file (a read-only data directory) the caller's own write fails and says so.
+    return try body()
+  }
+
+  /// Creates `directory` (and its parents) with mode 0700; an existing one is left as it is.
+  /// - Returns: false when it cannot be created.
+  @discardableResult
+  public static func createPrivateDirectory(_ directory: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) { return isDirectory.boolValue }
+    let parent = PathLexer.dirname(directory)
+    if parent != directory, !FileManager.default.fileExists(atPath: parent) { createPrivateDirectory(parent) }
+    return mkdir(directory, 0o700) == 0 || errno == EEXIST
+  }
+}
