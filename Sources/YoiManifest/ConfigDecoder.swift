@@ -45,6 +45,9 @@ public struct ConfigDecoder {
       guard number >= minimum else {
         return fail(path, "expected \(minimum >= 1 ? "a positive integer" : "an integer ≥ \(minimum)"), got \(number)")
       }
+      guard number <= ConfigType.integerMaximum else {
+        return fail(path, "expected at most \(ConfigType.integerMaximum) (no setting needs more), got \(number)")
+      }
       return .integer(number)
     case .number(let range):
       guard let number = Self.double(value) else { return mismatch(path, "a number", value) }

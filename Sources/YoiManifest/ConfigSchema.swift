@@ -2,7 +2,8 @@
 /// with its type. One declarative table drives decoding, validation and the generated docs.
 public indirect enum ConfigType: Sendable {
   case string
-  /// An integer no smaller than `minimum`; an integral float (`2.4e5`) is accepted.
+  /// An integer no smaller than `minimum` and no larger than `integerMaximum`; an integral
+  /// float (`2.4e5`) is accepted.
   case integer(minimum: Int64)
   case number(ClosedRange<Double>)
   case boolean
@@ -59,6 +60,11 @@ public struct ConfigObject: Sendable {
 }
 
 extension ConfigType {
+  /// The largest integer any field accepts: token counts, byte caps and timeouts are far
+  /// below it, and products with ratios (`context_window × threshold`) stay exact in a
+  /// Double and inside Int64 (math.maxinteger trapped converting the product).
+  public static let integerMaximum: Int64 = 1_000_000_000_000
+
   static let positive = ConfigType.integer(minimum: 1)
   static let count = ConfigType.integer(minimum: 0)
   static let enabled = ConfigType.object(ConfigObject([ConfigField("enabled", .boolean, "whether the feature is on")]))

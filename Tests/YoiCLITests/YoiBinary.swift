@@ -27,10 +27,11 @@ struct YoiBinary {
 
   /// Runs `yoi arguments...` in `directory` with extra `environment` and optional stdin.
   static func run(
-    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil,
+    executable: String? = nil
   ) throws -> Outcome {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
+    process.executableURL = URL(fileURLWithPath: executable ?? path)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment

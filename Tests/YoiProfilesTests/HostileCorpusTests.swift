@@ -5,7 +5,9 @@ import YoiDiagnostics
 
 /// Every file in Hostile/ is a profile written to escape the sandbox, exhaust it, bomb a
 /// pattern, leak a secret, play path tricks or return a monster value. Each must end in a
-/// diagnostic within the deadline, never echo a secret, and touch no file.
+/// diagnostic within twice the deadline, never echo a secret or a control character, and touch
+/// no file. (`SecurityRegressionTests` in YoiCLITests runs each through the binary under a
+/// memory cap.)
 @Suite("Hostile profiles")
 struct HostileCorpusTests {
   static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Hostile").path
@@ -33,9 +35,11 @@ struct HostileCorpusTests {
       }
     }
     let error = try #require(failure, "\(file) resolved without a diagnostic")
-    #expect(elapsed < .seconds(3), "\(file) took \(elapsed)")
+    #expect(elapsed < .seconds(2), "\(file) took \(elapsed)")
     let rendered = DiagnosticRenderer(useColor: false).render(error.diagnostics)
     #expect(!rendered.isEmpty)
+    #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || (0x7F...0x9F).contains($0.value) },
+            "\(file) put a control character in its diagnostic")
     #expect(!rendered.contains("CANARY"), "\(file) leaked its secret:\n\(rendered)")
     #expect(rendered.utf8.count < 20_000)
     #expect(try FileManager.default.contentsOfDirectory(atPath: workspace) == before)

@@ -74,3 +74,66 @@ struct TOMLReaderTests {
     #expect(lines["t.u.c.d"] == 5)
   }
 }
+
+/// Hostile TOML from a cloned repository (issue 11): each crashed yoi or stalled it for seconds.
+@Suite("TOML reader: hostile input")
+struct TOMLHostileInputTests {
+  func failure(_ text: String) -> TOMLReader.Failure? {
+    do {
+      _ = try TOMLReader.parse(text)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func deepNestingIsAnErrorNotAStackOverflow() {
+    // 50 KB of `[` overflowed the stack (SIGSEGV).
+    #expect(failure("a = " + String(repeating: "[", count: 50_000))?.message.contains("nested more than") == true)
+    #expect(failure("a = " + String(repeating: "{ b = ", count: 10_000))?.message.contains("nested more than") == true)
+    #expect(failure("a = " + String(repeating: "[", count: 32) + String(repeating: "]", count: 32)) == nil)
+  }
+
+  @Test func manyDottedPartsAreRefusedQuickly() {
+    // A header with 12,000 dotted parts took 23 s (quadratic).
+    let parts = (0..<12_000).map { "k\($0)" }.joined(separator: ".")
+    let seconds = ContinuousClock().measure {
+      #expect(failure("[\(parts)]\n")?.message.contains("dotted parts") == true)
+      #expect(failure("\(parts) = 1\n")?.message.contains("dotted parts") == true)
+    }
+    #expect(seconds < .milliseconds(500))
+  }
+
+  @Test func combiningMarkRunsAreRefusedQuickly() {
+    // 40,000 alternating combining marks: each Swift comparison re-sorted them.
+    let marks = String(repeating: "\u{301}\u{316}", count: 20_000)
+    let seconds = ContinuousClock().measure {
+      #expect(failure("description = \"x\(marks)\"\n")?.message.contains("combining marks") == true)
+      #expect(failure("\"x\(marks)\" = 1\n")?.message.contains("combining marks") == true)
+    }
+    #expect(seconds < .milliseconds(500))
+    // Ordinary accents are fine.
+    #expect(failure("description = \"cafe\u{301} naïve\"\n") == nil)
+  }
+}
+
+@Suite("Project trust digest")
+struct TrustDigestTests {
+  @Test func partsAreFramedSoFilesCannotPassForModules() {
+    // Lua comments may hold NUL: with NUL separators a trusted p.lua of A‖"\0.yoi/b.lua\0"‖B
+    // digested like A plus a new module b.lua = B.
+    let a = "return require('b') --", b = "return {}"
+    let module = ModuleLocator.Module(text: b, displayPath: ".yoi/b.lua", relativePath: "b.lua")
+    let joined = ProfileResolver.contentDigest(profile: a + "\u{0}.yoi/b.lua\u{0}" + b, modules: [])
+    let split = ProfileResolver.contentDigest(profile: a, modules: [module])
+    #expect(joined != split)
+    let joinedRelative = ProfileResolver.contentDigest(profile: a + "\u{0}b.lua\u{0}" + b, modules: [])
+    #expect(joinedRelative != split)
+  }
+
+  @Test func modulePathsDoNotDependOnTheWorkingDirectory() {
+    let fromRoot = ModuleLocator.Module(text: "x", displayPath: ".yoi/lib/common.lua", relativePath: "lib/common.lua")
+    let fromSubdirectory = ModuleLocator.Module(text: "x", displayPath: "../../.yoi/lib/common.lua", relativePath: "lib/common.lua")
+    #expect(ProfileResolver.contentDigest(profile: "p", modules: [fromRoot]) == ProfileResolver.contentDigest(profile: "p", modules: [fromSubdirectory]))
+  }
+}
