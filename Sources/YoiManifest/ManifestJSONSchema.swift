@@ -22,7 +22,7 @@ public enum ManifestJSONSchema {
         "prompt_pack": nullable(["type": "string"]),
       ])),
       ("model", object(ConfigSchema.model.fields.map { field in
-        (field.name, ["ref", "auth", "capability"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
+        (field.name, ["auth", "capability"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
       })),
       ("worker", object(ConfigSchema.worker.fields.map { field in
         (field.name, ["instruction", "stop_sequences", "tool_output", "file_upload"].contains(field.name) ? type(field.type) : nullable(type(field.type)))

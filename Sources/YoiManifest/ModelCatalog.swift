@@ -47,6 +47,14 @@ public struct ModelCatalog: Sendable, Hashable {
       "ollama-local": Provider(scheme: "openai_chat", baseURL: "http://127.0.0.1:11434/v1", auth: ["kind": "none"]),
     ])
 
+  /// Each scheme's public endpoint, for inline models that name no `base_url`.
+  public static let officialEndpoints: [String: String] = [
+    "anthropic": "https://api.anthropic.com",
+    "openai_chat": "https://api.openai.com/v1",
+    "openai_responses": "https://api.openai.com/v1",
+    "gemini": "https://generativelanguage.googleapis.com",
+  ]
+
   /// The provider prefix of `ref` (`anthropic/claude…` → `anthropic`).
   public static func provider(of ref: String) -> String {
     String(ref.prefix { $0 != "/" })

@@ -71,7 +71,11 @@ public struct PodManifestBuilder {
     out["session"] = ["record_event_trace": config["session"].object["record_event_trace"] ?? false]
     out["permissions"] = config["permissions"].map { permissions in
       var object = permissions.object
-      if object["default_action"] == nil { object["default_action"] = "ask" }
+      if object["default_action"] == nil {
+        problems.append(ConfigProblem(
+          path: "permissions.default_action", message: "permissions needs a default_action (what happens to a call no rule matches)",
+          help: ["add default_action = \"ask\" (or \"allow\" / \"deny\"), or use a preset"]))
+      }
       if object["rule"] == nil { object["rule"] = .array([]) }
       return .object(object)
     } ?? .null
@@ -110,9 +114,25 @@ public struct PodManifestBuilder {
 
   private func buildModel(_ config: JSONObject, problems: inout [ConfigProblem]) -> JSONObject {
     guard case .string(let ref)? = config["ref"] else {
+      // An inline model: a scheme and a model id are a model, no catalog ref needed.
+      if case .string(let scheme)? = config["scheme"], case .string = config["model_id"] {
+        var model = JSONObject()
+        model["ref"] = .null
+        model["scheme"] = .string(scheme)
+        model["base_url"] = config["base_url"] ?? ModelCatalog.officialEndpoints[scheme].map(JSONValue.string) ?? .null
+        model["model_id"] = config["model_id"]
+        model["auth"] = config["auth"] ?? ["kind": "none"]
+        model["capability"] = config["capability"] ?? .object(JSONObject())
+        model["context_window"] = config["context_window"] ?? .null
+        model["max_context_window"] = config["max_context_window"] ?? .null
+        return model
+      }
+      let path = config["scheme"] != nil ? "model.model_id" : config["model_id"] != nil ? "model.scheme" : "model.ref"
       problems.append(ConfigProblem(
-        path: "model.ref", message: "a model is required",
-        help: ["set model = yoi.models.catalog(\"anthropic/claude-sonnet-4-6\"), or import builtin:default"]))
+        path: path, message: config["scheme"] != nil || config["model_id"] != nil
+          ? "an inline model needs both `scheme` and `model_id`" : "a model is required",
+        help: ["name a catalog model: model = yoi.models.catalog(\"anthropic/claude-sonnet-4-6\") (or import builtin:default)",
+               "or write one inline: model = { scheme = \"openai_chat\", model_id = \"qwen3-coder\", base_url = \"http://127.0.0.1:11434/v1\" }"]))
       return JSONObject()
     }
     let providerName = ModelCatalog.provider(of: ref)

@@ -85,6 +85,10 @@ return yoi.profile {
     "researcher": ("$yoi/role/researcher", "Researches and reports", [false, true, true, false, false, false]),
   ]
 
+  /// Roles that only read the workspace directly (an orchestrator still lends write to the
+  /// children it delegates to: the intent narrows `scope`, not `delegation_scope`).
+  static let readOnlyRoles: Set<String> = ["intake", "orchestrator", "reviewer"]
+
   /// A role profile's source, as a user would write it: import, then assign.
   static func roleSource(_ name: String) -> String {
     guard let role = roleFeatures[name] else { return "" }
@@ -96,7 +100,7 @@ return yoi.profile {
 
       p.slug = "\(name)"
       p.description = "\(role.description)"
-      p.worker.instruction = "\(role.instruction)"
+      p.worker.instruction = "\(role.instruction)"\(Self.readOnlyRoles.contains(name) ? "\n      -- it never writes directly, whatever the launch role: its description promises that\n      p.scope = yoi.scope.workspace_read()" : "")
       p.feature = {
         task = { enabled = \(f[0]) },
         memory = { enabled = \(f[1]) },

@@ -10,7 +10,10 @@ public struct ManifestSummary: Sendable {
     self.manifest = manifest
   }
 
-  public var model: String { string("model.ref") ?? "?" }
+  /// The catalog ref, or for an inline model its id and scheme.
+  public var model: String {
+    string("model.ref") ?? string("model.model_id").map { "\($0) (\(string("model.scheme") ?? "?"))" } ?? "?"
+  }
   public var instruction: String { string("worker.instruction") ?? "?" }
 
   /// Enabled features, in manifest order.

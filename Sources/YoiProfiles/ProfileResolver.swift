@@ -99,6 +99,7 @@ public struct ProfileResolver: Sendable {
           help: ["port it to Lua: `yoi profile new NAME` writes a starter profile that imports its base",
                  "or write the complete manifest as TOML and pass it with --manifest FILE.toml"])
       }
+      try Self.requireLuaFile(path)
       return (try ProfileSource.file(path, relativeTo: workingDirectory), nil)
     }
     let entry: RegistryEntry
@@ -124,7 +125,17 @@ public struct ProfileResolver: Sendable {
       }
       return (builtin, entry)
     }
+    try Self.requireLuaFile(path)
     return (try ProfileSource.file(path, relativeTo: workingDirectory), entry)
+  }
+
+  /// Profiles are `.lua` files: anything else is refused before it is read, instead of being
+  /// parsed as Lua into a confusing syntax error.
+  static func requireLuaFile(_ path: String) throws(ProfileError) {
+    guard !path.hasSuffix(".lua") else { return }
+    throw .single(
+      "\(TerminalText.inline(path)) is not a profile: profiles are Lua files ending in .lua", code: "E-PROFILE-NOT-LUA",
+      help: ["write the profile in Lua (`yoi profile new NAME` writes a starter), or pass a complete manifest with --manifest FILE.toml"])
   }
 
   /// Resolves the profile a selector names.
@@ -202,7 +213,7 @@ public struct ProfileResolver: Sendable {
     throw ProfileError([Diagnostic(
       code: "E-TRUST", message: "project profile \(entry.qualifiedName) \(why)",
       location: entry.declaredIn,
-      help: ["a project registry comes with the repository; review \(path), then run `yoi profile trust \(entry.qualifiedName)`",
+      help: ["a project registry comes with the repository (its entries may only name files inside the project); review \(path), then run `yoi profile trust \(entry.qualifiedName)`",
              "or pass --yes (or set YOI_TRUST_PROJECT=1) in scripts"],
       notes: ["it asks for:\n" + request.summary.joined(separator: "\n")])])
   }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import YoiDiagnostics
+import YoiManifest
+@testable import YoiProfiles
+
+/// The contract fixes of issue 12 (DESIGN.md §4–§6), each refused or mis-resolved before.
+@Suite("Contract fixes")
+struct ContractFixTests {
+  func resolveText(_ text: String, file: String = "p.lua") throws(ProfileError) -> PodManifest {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yoi-contract-\(UUID().uuidString)").path
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    FileManager.default.createFile(atPath: directory + "/" + file, contents: Data(text.utf8))
+    let resolver = ProfileResolver(workingDirectory: directory)
+    return try resolver.resolve(.path("./" + file), inputs: ResolutionInputs(podName: "p", workspace: directory)).manifest
+  }
+
+  func error(_ text: String, file: String = "p.lua") -> ProfileError? {
+    do {
+      _ = try resolveText(text, file: file)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  @Test func anInlineModelIsAModel() throws {
+    let manifest = try resolveText("""
+      local p = yoi.profile.import("builtin:default")
+      p.model = { scheme = "openai_chat", model_id = "qwen3-coder", base_url = "http://127.0.0.1:11434/v1", context_window = 256000 }
+      p.compaction = nil
+      return p
+      """)
+    #expect(manifest[path: "model.ref"] == .null)
+    #expect(manifest.string("model.scheme") == "openai_chat")
+    #expect(manifest.string("model.model_id") == "qwen3-coder")
+    #expect(manifest.string("model.auth.kind") == "none")
+    // Without base_url: the scheme's public endpoint.
+    let anthropic = try resolveText("return { model = { scheme = 'anthropic', model_id = 'claude-x' } }")
+    #expect(anthropic.string("model.base_url") == "https://api.anthropic.com")
+    #expect(ManifestSummary(anthropic).model == "claude-x (anthropic)")
+  }
+
+  @Test func noModelAtAllNamesBothForms() throws {
+    let none = try #require(error("return { description = 'x' }"))
+    #expect(none.messages.contains("model.ref: a model is required"))
+    #expect(none.rendered.contains("yoi.models.catalog") && none.rendered.contains("inline"))
+    let half = try #require(error("return { model = { scheme = 'anthropic' } }"))
+    #expect(half.messages.contains { $0.contains("model.model_id: an inline model needs both `scheme` and `model_id`") })
+  }
+
+  @Test func permissionsNeedADefaultAction() throws {
+    let refused = try #require(error("local p = yoi.profile.import('builtin:default') p.permissions = { rule = {} } return p"))
+    #expect(refused.messages.contains { $0.hasPrefix("permissions.default_action: permissions needs a default_action") })
+    let accepted = try resolveText("local p = yoi.profile.import('builtin:default') p.permissions = { default_action = 'ask' } return p")
+    #expect(accepted.string("permissions.default_action") == "ask")
+  }
+
+  @Test func pathsThatAreNotLuaAreRefusedBeforeEvaluation() throws {
+    for file in ["legacy.txt", "p.json", "noext"] {
+      let refused = try #require(error("this is { not lua", file: file))
+      #expect(refused.diagnostics.first?.code == "E-PROFILE-NOT-LUA", "\(file): \(refused.rendered)")
+      #expect(refused.rendered.contains("profiles are Lua files ending in .lua"))
+    }
+  }
+
+  @Test func readOnlyRolesCarryAReadIntent() throws {
+    for role in ["intake", "orchestrator", "reviewer"] {
+      let manifest = try resolve("builtin:\(role)")
+      #expect(manifest.rules("scope.allow") == ["read /work/ws"], "\(role)")
+    }
+    // The orchestrator still lends write to its children.
+    #expect(try resolve("builtin:orchestrator").rules("delegation_scope.allow") == ["read /work/ws", "write /work/ws/.worktree"])
+    for role in ["coder", "companion", "researcher"] {
+      #expect(try resolve("builtin:\(role)").rules("scope.allow") == ["write /work/ws"], "\(role)")
+    }
+  }
+}
