@@ -34,36 +34,52 @@ public struct ProfileMigration {
     return try translate(artifact, sourceName: PathLexer.basename(path))
   }
 
+  /// Runs `nix eval --json --file path`. stdout and stderr are drained while nix runs (a
+  /// child writing more than a pipe holds must not look like a timeout), and the wait is
+  /// bounded by `timeoutSeconds`.
   func evaluate(_ path: String) throws(ProfileError) -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [nix, "--extra-experimental-features", "nix-command", "eval", "--json", "--file", path]
-    let output = FileManager.default.temporaryDirectory.appendingPathComponent("yoi-migrate-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: output.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: output) }
-    let errors = Pipe()
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     do {
-      process.standardOutput = try FileHandle(forWritingTo: output)
-      process.standardError = errors
-      process.standardInput = FileHandle.nullDevice
       try process.run()
     } catch {
-      throw Self.nixMissing
+      throw .single("cannot start nix through /usr/bin/env: \(error.localizedDescription)", code: "E-MIGRATE")
     }
-    let deadline = Date().addingTimeInterval(timeoutSeconds)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    if process.isRunning {
+    let drained = DispatchGroup()
+    nonisolated(unsafe) var stdout = Data(), stderr = Data()
+    for (handle, isOutput) in [(output.fileHandleForReading, true), (errors.fileHandleForReading, false)] {
+      drained.enter()
+      DispatchQueue.global().async {
+        let data = handle.readDataToEndOfFile()
+        if isOutput { stdout = data } else { stderr = data }
+        drained.leave()
+      }
+    }
+    if exited.wait(timeout: .now() + timeoutSeconds) == .timedOut {
       process.terminate()
-      process.waitUntilExit()
+      exited.wait()
+      drained.wait()
       throw .single("nix eval of \(path) took longer than \(Int(timeoutSeconds)) s and was stopped", code: "E-MIGRATE")
     }
-    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    drained.wait()
+    let message = String(decoding: stderr.prefix(4000), as: UTF8.self)
+    // /usr/bin/env exits 127 when it cannot find the program.
     if process.terminationStatus == 127 { throw Self.nixMissing }
     guard process.terminationStatus == 0 else {
-      throw .single("nix eval of \(path) failed:\n" + String(stderr.prefix(4000)), code: "E-MIGRATE",
+      throw .single("nix eval of \(path) failed:\n" + message, code: "E-MIGRATE",
                     help: ["a profile that imports a library (profile-lib.nix) needs that file beside it, as it had before"])
     }
-    return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+    guard let text = String(data: stdout, encoding: .utf8) else {
+      throw .single("nix printed output that is not UTF-8 text", code: "E-MIGRATE")
+    }
+    return text
   }
 
   static let nixMissing = ProfileError.single(
@@ -80,6 +96,9 @@ public struct ProfileMigration {
     let meta = root["profile"].flatMap { value -> JSONObject? in if case .object(let object) = value { object } else { nil } }
     var manifest = root
     if case .object(let inner)? = root["manifest"] ?? root["config"] { manifest = inner }
+    // A plaintext secret is never written to the Lua file (not even to be refused later).
+    let provider: String? = if case .object(let model)? = manifest["model"], case .string(let ref)? = model["ref"] { ModelCatalog.provider(of: ref) } else { nil }
+    if case .object(let scrubbed) = Self.withoutPlaintextSecrets(.object(manifest), path: "", provider: provider, notes: &notes) { manifest = scrubbed }
     var lines = ["local yoi = require(\"yoi\")", "local p = yoi.profile.import(\"builtin:default\")", ""]
     if case .string(let name)? = meta?["name"] { lines.append("p.slug = \(Self.lua(.string(name)))") }
     if case .string(let description)? = meta?["description"] { lines.append("p.description = \(Self.lua(.string(description)))") }
@@ -106,6 +125,37 @@ public struct ProfileMigration {
     var header = ["-- Migrated from \(sourceName) by `yoi profile migrate`. Review it, then `yoi profile check` it."]
     header += notes.map { "-- note: \($0)" }
     return Result(lua: (header + [""] + lines).joined(separator: "\n") + "\n", notes: notes)
+  }
+
+  /// `value` with every plaintext secret removed, each named in a note. Model auth that held
+  /// one becomes a reference to the provider's default secret id, to be stored with
+  /// `yoi secret set`.
+  static func withoutPlaintextSecrets(_ value: JSONValue, path: String, provider: String?, notes: inout [String]) -> JSONValue {
+    switch value {
+    case .object(let object):
+      var kept = JSONObject()
+      for member in object {
+        let memberPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+        if case .string(let text) = member.value, SecretHeuristics.isPlaintextSecret(key: member.key, value: text) {
+          notes.append("\(memberPath) held a plaintext secret, which was not copied: store it with `yoi secret set ID` and reference it with yoi.secret(\"ID\")")
+          continue
+        }
+        kept[member.key] = withoutPlaintextSecrets(member.value, path: memberPath, provider: provider, notes: &notes)
+      }
+      if path == "model.auth", kept.count < object.count {
+        let id = "providers/\(provider ?? "model")/default"
+        notes.append("model.auth now references the secret \(id)")
+        return ["kind": "secret_ref", "ref": .string(id)]
+      }
+      return .object(kept)
+    case .array(let items):
+      return .array(items.enumerated().map { withoutPlaintextSecrets($0.element, path: "\(path)[\($0.offset + 1)]", provider: provider, notes: &notes) })
+    case .string(let text) where SecretHeuristics.secretPrefixes.contains(where: { text.hasPrefix($0) }):
+      notes.append("\(path) held a plaintext secret, which was not copied")
+      return .null
+    default:
+      return value
+    }
   }
 
   /// Concrete rules become an intent: any write allow means workspace_write; relative
