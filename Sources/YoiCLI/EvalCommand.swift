@@ -31,9 +31,7 @@ struct EvalCommand: ParsableCommand {
     if let instructions { limits.instructionBudget = instructions }
     if let deadline { limits.deadlineSeconds = deadline }
     let chunk = try SourceFile.read(file)
-    let evaluation = try Terminal.reporting { () throws(LuaError) in
-      try LuaSandbox(limits: limits).evaluate(chunk)
-    }
+    let evaluation = try LuaSandbox(limits: limits).evaluate(chunk)
     if !evaluation.printed.isEmpty {
       Terminal.writeError(evaluation.printed.split(separator: "\n").map { "lua print: \($0)\n" }.joined())
     }

@@ -21,13 +21,14 @@ struct NewCommand: ParsableCommand {
       return
     }
     guard isatty(0) != 0, isatty(1) != 0 else {
-      Terminal.report([.error("yoi new is an interactive dialog and needs a terminal", code: "E-NO-TTY",
+      throw CommandFailure([.error("yoi new is an interactive dialog and needs a terminal", code: "E-NO-TTY",
                               help: ["in scripts, use `yoi pod spawn --profile SELECTOR --name NAME`"])])
-      throw ExitCode(1)
     }
     let context = ProfileContext(workspace: workspace, yes: false)
     let resolver = try context.resolver()
-    guard let registry = resolver.registry else { throw ExitCode(1) }  // context.resolver() always discovers one
+    guard let registry = resolver.registry else {  // context.resolver() always discovers one
+      throw CommandFailure(.error("no profile registry was found", code: "E-REGISTRY"))
+    }
     var choices = registry.entries.map { entry in
       NewPodDialog.Choice(selector: entry.qualifiedName, isDefault: entry == registry.defaultEntry, description: entry.description)
     }

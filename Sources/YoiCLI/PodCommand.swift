@@ -22,16 +22,13 @@ enum Stores {
 
   static func pods() throws -> PodStore {
     let data = YoiDirectories.from().data
-    return try Terminal.reporting { () throws(StoreError) in try PodStore(dataDirectory: data) }
+    return try PodStore(dataDirectory: data)
   }
 
   static func secrets() -> SecretStore {
     SecretStore(dataDirectory: YoiDirectories.from().data)
   }
 
-  static func run<T>(_ body: () throws(StoreError) -> T) throws -> T {
-    try Terminal.reporting(body)
-  }
 }
 
 /// What `spawn` and `reresolve` resolve: a profile or a manifest file, with the record of where it came from.
@@ -41,7 +38,7 @@ struct PodSourceResolution {
 
   static func resolve(profile: String?, manifestFile: String?, inputs: ResolutionInputs, context: ProfileContext) throws -> PodSourceResolution {
     let resolver = try context.resolver()
-    return try Terminal.reporting { () throws(ProfileError) -> PodSourceResolution in
+    return try { () throws(ProfileError) -> PodSourceResolution in
       if let manifestFile {
         let manifest = try ManifestFile.resolve(manifestFile, inputs: inputs, resolver: resolver)
         let path = PathLexer.join(resolver.workingDirectory, manifestFile)
@@ -54,7 +51,7 @@ struct PodSourceResolution {
       let sourcePath: String? = if case .file(let path) = resolved.source.origin { path } else { nil }
       return PodSourceResolution(manifest: resolved.manifest, origin: PodOrigin(
         selector: selector, qualifiedName: resolved.entry?.qualifiedName, sourcePath: sourcePath, sourceDigest: resolved.contentDigest))
-    }
+    }()
   }
 }
 
@@ -106,8 +103,8 @@ struct PodSpawnRequest {
     var parentRecord: PodRecord?
     var parentManifest: PodManifest?
     if let parent {
-      parentRecord = try Stores.run { () throws(StoreError) in try store.pod(named: parent) }
-      parentManifest = try Stores.run { () throws(StoreError) in try store.currentManifest(of: parent) }
+      parentRecord = try store.pod(named: parent)
+      parentManifest = try store.currentManifest(of: parent)
     }
     let workspacePath = PathLexer.join(FileManager.default.currentDirectoryPath, workspace ?? parentRecord?.workspace ?? ".")
     let runtime = try RuntimeOptions.parse(["--workspace", workspacePath] + (role.map { ["--role", $0] } ?? []))
@@ -121,13 +118,7 @@ struct PodSpawnRequest {
     }
     let context = ProfileContext(workspace: workspacePath, yes: yes)
     let resolution = try PodSourceResolution.resolve(profile: profile, manifestFile: manifest, inputs: inputs, context: context)
-    let record = try Stores.run { () throws(StoreError) in
-      try store.spawn(
-        PodStore.Spawn(
-          name: resolution.manifest.podName, workspace: workspacePath, role: inputs.role.rawValue, origin: resolution.origin,
-          manifest: resolution.manifest, parent: parent.map { ($0, parentAfter) }),
-        versions: Stores.versions)
-    }
+    let record = try store.spawn( PodStore.Spawn( name: resolution.manifest.podName, workspace: workspacePath, role: inputs.role.rawValue, origin: resolution.origin, manifest: resolution.manifest, parent: parent.map { ($0, parentAfter) }), versions: Stores.versions)
     return (record, resolution.manifest.digest)
   }
 
@@ -152,8 +143,7 @@ struct PodSpawnRequest {
     let granted = parse(scope, flag: "--scope")
     let delegated = parse(delegate, flag: "--delegate")
     if !problems.isEmpty {
-      Terminal.report(problems)
-      throw ExitCode(1)
+      throw CommandFailure(problems)
     }
     let scopes = DelegatedScopes(
       parent: parent, scope: Delegation.childScope(granted: granted, parent: parentDelegation),
@@ -171,7 +161,7 @@ struct PodListCommand: ParsableCommand {
 
   func run() throws {
     let store = try Stores.pods()
-    let pods = try Stores.run { () throws(StoreError) in try store.pods() }
+    let pods = try store.pods()
     if json {
       let items: [JSONValue] = pods.map { pod in
         .object(JSONObject([
@@ -206,8 +196,8 @@ struct PodShowCommand: ParsableCommand {
 
   func run() throws {
     let store = try Stores.pods()
-    let pod = try Stores.run { () throws(StoreError) in try store.pod(named: name) }
-    let manifest = try Stores.run { () throws(StoreError) in try store.currentManifest(of: name) }
+    let pod = try store.pod(named: name)
+    let manifest = try store.currentManifest(of: name)
     if snapshot {
       Terminal.writeExact(manifest.prettyJSON)
       return
@@ -224,7 +214,7 @@ struct PodShowCommand: ParsableCommand {
     lines += ManifestSummary(manifest).lines
     lines.append("snapshot:    \(manifest.digest)")
     if history {
-      let snapshots = try Stores.run { () throws(StoreError) in try store.history(of: name) }
+      let snapshots = try store.history(of: name)
       lines.append("history:")
       for item in snapshots {
         lines.append("  \(item.isCurrent ? "*" : " ") \(item.createdAt)  \(item.reason.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(item.digest)  yoi \(item.yoiVersion), \(item.luaVersion)")
@@ -251,7 +241,7 @@ struct PodResumeCommand: ParsableCommand {
 
   func run() throws {
     let store = try Stores.pods()
-    let manifest = try Stores.run { () throws(StoreError) in try store.currentManifest(of: name) }
+    let manifest = try store.currentManifest(of: name)
     if json {
       Terminal.writeExact(manifest.prettyJSON)
       return
@@ -275,9 +265,11 @@ struct PodReresolveCommand: ParsableCommand {
 
   func run() throws {
     let store = try Stores.pods()
-    let pod = try Stores.run { () throws(StoreError) in try store.pod(named: name) }
-    let current = try Stores.run { () throws(StoreError) in try store.currentManifest(of: name) }
-    guard let role = LaunchRole(rawValue: pod.role) else { throw ExitCode(1) }
+    let pod = try store.pod(named: name)
+    let current = try store.currentManifest(of: name)
+    guard let role = LaunchRole(rawValue: pod.role) else {
+      throw CommandFailure(.error("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: "E-STORE"))
+    }
     var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role)
     if let parent = pod.parent {
       // A child keeps exactly what it was granted.
@@ -307,13 +299,10 @@ struct PodReresolveCommand: ParsableCommand {
       accepted = answer == "y" || answer == "yes"
     }
     guard accepted else {
-      Terminal.report([Diagnostic(.error, code: "E-RERESOLVE-NOT-APPLIED", message: "the snapshot of \(name) was not replaced",
+      throw CommandFailure([Diagnostic(.error, code: "E-RERESOLVE-NOT-APPLIED", message: "the snapshot of \(name) was not replaced",
                                   help: ["run again with --yes to accept these changes"])])
-      throw ExitCode(1)
     }
-    try Stores.run { () throws(StoreError) in
-      try store.replaceSnapshot(of: name, with: resolution.manifest, origin: resolution.origin, reason: .reresolve, versions: Stores.versions)
-    }
+    try store.replaceSnapshot(of: name, with: resolution.manifest, origin: resolution.origin, reason: .reresolve, versions: Stores.versions)
     Terminal.write("replaced the snapshot of \(name): \(current.digest.prefix(12)) -> \(resolution.manifest.digest)\n")
   }
 }
@@ -325,7 +314,7 @@ struct PodRemoveCommand: ParsableCommand {
 
   func run() throws {
     let store = try Stores.pods()
-    try Stores.run { () throws(StoreError) in try store.remove(named: name) }
+    try store.remove(named: name)
     Terminal.write("removed \(name)\n")
   }
 }
@@ -337,21 +326,20 @@ struct PodSecretsCommand: ParsableCommand {
 
   func run() throws {
     let store = try Stores.pods()
-    let manifest = try Stores.run { () throws(StoreError) in try store.currentManifest(of: name) }
+    let manifest = try store.currentManifest(of: name)
     let references = ManifestSummary(manifest).secretReferences
     if references.isEmpty {
       Terminal.write("\(name) references no secrets\n")
       return
     }
     let secrets = Stores.secrets()
-    let stored = try Stores.run { () throws(StoreError) in try Set(secrets.ids()) }
+    let stored = try Set(secrets.ids())
     var rows = [["SECRET", "STATUS"]]
     for reference in references { rows.append([reference, stored.contains(reference) ? "present" : "missing"]) }
     Terminal.write(TextTable.render(rows))
     let missing = references.filter { !stored.contains($0) }
     if !missing.isEmpty {
-      Terminal.report(missing.map { .error("secret `\($0)` is missing", code: "E-SECRET-MISSING", help: ["store it with `yoi secret set \($0)`"]) })
-      throw ExitCode(1)
+      throw CommandFailure(missing.map { .error("secret `\($0)` is missing", code: "E-SECRET-MISSING", help: ["store it with `yoi secret set \($0)`"]) })
     }
   }
 }

@@ -45,14 +45,10 @@ struct ProfileResolveCommand: ParsableCommand {
     let result: PodManifest
     if let manifest {
       let resolver = try runtime.resolver()
-      result = try Terminal.reporting { () throws(ProfileError) in
-        try ManifestFile.resolve(manifest, inputs: inputs, resolver: resolver)
-      }
+      result = try ManifestFile.resolve(manifest, inputs: inputs, resolver: resolver)
     } else {
       let resolver = try runtime.resolver()
-      result = try Terminal.reporting { () throws(ProfileError) in
-        try resolver.resolve(ProfileSelector.parse(selector ?? "default"), inputs: inputs).manifest
-      }
+      result = try resolver.resolve(ProfileSelector.parse(selector ?? "default"), inputs: inputs).manifest
     }
     Terminal.writeExact(digest ? result.digest + "\n" : result.prettyJSON)
   }
@@ -78,17 +74,16 @@ struct ProfileCheckCommand: ParsableCommand {
     var targets = selectors
     if all, let registry = resolver.registry { targets += registry.entries.map(\.qualifiedName) }
     guard !targets.isEmpty else { throw ValidationError("name at least one profile, or pass --all") }
-    var failed = false
+    var problems: [Diagnostic] = []
     for selector in targets {
       do {
         let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
         Terminal.writeError("ok: \(selector) (\(resolved.manifest.digest.prefix(12)))\n")
       } catch {
-        failed = true
-        Terminal.report(error.diagnostics)
+        problems += error.diagnostics
       }
     }
-    if failed { throw ExitCode(1) }
+    if !problems.isEmpty { throw CommandFailure(problems) }
   }
 }
 
@@ -139,9 +134,7 @@ struct ProfileShowCommand: ParsableCommand {
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
-    let resolved = try Terminal.reporting { () throws(ProfileError) in
-      try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
-    }
+    let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
     var lines: [String] = []
     let origin = resolved.entry.map { "\($0.qualifiedName)\($0.path.map { " (\($0))" } ?? "")" } ?? resolved.source.displayPath
     lines.append("profile:     \(origin)")
@@ -162,10 +155,7 @@ struct ProfileDiffCommand: ParsableCommand {
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
-    let (a, b) = try Terminal.reporting { () throws(ProfileError) in
-      (try resolver.resolve(ProfileSelector.parse(first), inputs: inputs).manifest,
-       try resolver.resolve(ProfileSelector.parse(second), inputs: inputs).manifest)
-    }
+    let (a, b) = (try resolver.resolve(ProfileSelector.parse(first), inputs: inputs).manifest, try resolver.resolve(ProfileSelector.parse(second), inputs: inputs).manifest)
     let changes = ManifestDiff(from: a, to: b).changes
     if changes.isEmpty {
       Terminal.write("no differences\n")
@@ -185,10 +175,8 @@ struct ProfileExplainCommand: ParsableCommand {
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
-    let explanation = try Terminal.reporting { () throws(ProfileError) in
-      let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
-      return try ProfileExplainer(resolved: resolved).explain(field)
-    }
+    let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
+    let explanation = try ProfileExplainer(resolved: resolved).explain(field)
     Terminal.write(explanation + "\n")
   }
 }
@@ -203,12 +191,9 @@ struct ProfileTrustCommand: ParsableCommand {
   func run() throws {
     let context = ProfileContext(workspace: workspace, yes: true)
     let resolver = try context.resolver()
-    let resolved = try Terminal.reporting { () throws(ProfileError) in
-      try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "trust-check", workspace: workspace))
-    }
+    let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "trust-check", workspace: workspace))
     guard let entry = resolved.entry, entry.source == .project else {
-      Terminal.report([.error("\(selector) is not a project profile; only project profiles need trust", code: "E-TRUST")])
-      throw ExitCode(1)
+      throw CommandFailure([.error("\(selector) is not a project profile; only project profiles need trust", code: "E-TRUST")])
     }
     Terminal.write("trusted \(entry.qualifiedName) at \(resolved.contentDigest.prefix(12))\n" + ManifestSummary(resolved.manifest).lines.map { "  \($0)\n" }.joined())
   }
@@ -229,10 +214,7 @@ struct ProfileNewCommand: ParsableCommand {
 
   func run() throws {
     let context = ProfileContext(workspace: workspace, yes: false)
-    let created = try Terminal.reporting { () throws(ProfileError) in
-      try ProfileScaffold(name: name, base: from).create(
-        in: project ? .project(workspace: context.workspacePath) : .user(configDirectory: context.directories.config))
-    }
+    let created = try ProfileScaffold(name: name, base: from).create( in: project ? .project(workspace: context.workspacePath) : .user(configDirectory: context.directories.config))
     Terminal.write("created \(created.profilePath)\nregistered \(created.qualifiedName) in \(created.registryPath)\n")
   }
 }
@@ -291,21 +273,17 @@ struct ProfileMigrateCommand: ParsableCommand {
     let source = PathLexer.join(cwd, file)
     let target = output.map { PathLexer.join(cwd, $0) } ?? (source.hasSuffix(".nix") ? String(source.dropLast(4)) : source) + ".lua"
     if FileManager.default.fileExists(atPath: target) && !force {
-      Terminal.report([.error("\(target) already exists", code: "E-MIGRATE", help: ["pass --force to overwrite it, or --output to write elsewhere"])])
-      throw ExitCode(1)
+      throw CommandFailure([.error("\(target) already exists", code: "E-MIGRATE", help: ["pass --force to overwrite it, or --output to write elsewhere"])])
     }
-    let result = try Terminal.reporting { () throws(ProfileError) in try ProfileMigration().migrate(source) }
+    let result = try ProfileMigration().migrate(source)
     do {
       try result.lua.write(toFile: target, atomically: true, encoding: .utf8)
     } catch {
-      Terminal.report([.error("cannot write \(target): \(error.localizedDescription)", code: "E-MIGRATE")])
-      throw ExitCode(1)
+      throw CommandFailure([.error("cannot write \(target): \(error.localizedDescription)", code: "E-MIGRATE")])
     }
     Terminal.write("wrote \(target)\n" + result.notes.map { "note: \($0)\n" }.joined())
     let resolver = ProfileResolver(workingDirectory: cwd)
-    let checked = try Terminal.reporting { () throws(ProfileError) in
-      try resolver.resolve(.path(target), inputs: ResolutionInputs(podName: "migrated", workspace: cwd))
-    }
+    let checked = try resolver.resolve(.path(target), inputs: ResolutionInputs(podName: "migrated", workspace: cwd))
     Terminal.write("checked: it resolves (\(checked.manifest.digest.prefix(12)))\n")
   }
 }

@@ -22,8 +22,7 @@ struct RuntimeOptions: ParsableArguments {
     guard let launchRole = LaunchRole.parse(role) else {
       var help = Suggestion.didYouMean(role ?? "", in: LaunchRole.allCases.map(\.rawValue)).map { [$0] } ?? []
       help.append("roles: orchestrator, intake, reviewer, coder (or omit --role for a normal launch)")
-      Terminal.report([.error("unknown launch role `\(role ?? "")`", code: "E-ROLE", help: help)])
-      throw ExitCode(2)
+      throw CommandFailure([.error("unknown launch role `\(role ?? "")`", code: "E-ROLE", help: help)], exitCode: 2)
     }
     return ResolutionInputs(podName: podName, workspace: workspace, role: launchRole)
   }
@@ -43,15 +42,11 @@ struct ProfileContext {
   var workspacePath: String { PathLexer.join(FileManager.default.currentDirectoryPath, workspace) }
 
   func registry() throws -> ProfileRegistry {
-    try Terminal.reporting { () throws(ProfileError) in
-      try ProfileRegistry.discover(directories: directories, workspace: workspacePath)
-    }
+    try ProfileRegistry.discover(directories: directories, workspace: workspacePath)
   }
 
   func resolver() throws -> ProfileResolver {
-    let catalog = try Terminal.reporting { () throws(ProfileError) in
-      try ModelCatalogFile.load(configDirectory: directories.config)
-    }
+    let catalog = try ModelCatalogFile.load(configDirectory: directories.config)
     return ProfileResolver(
       catalog: catalog, registry: try registry(), trust: ProjectTrust(dataDirectory: directories.data),
       trustPolicy: trustPolicy)

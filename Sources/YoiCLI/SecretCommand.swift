@@ -26,7 +26,7 @@ struct SecretSetCommand: ParsableCommand {
       if input.hasSuffix("\r") { input.removeLast() }
       value = input
     }
-    try Stores.run { () throws(StoreError) in try Stores.secrets().set(id, value: value) }
+    try Stores.secrets().set(id, value: value)
     Terminal.write("stored \(id)\n")
   }
 }
@@ -35,7 +35,7 @@ struct SecretListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "list", abstract: "List stored secret ids (never values).")
 
   func run() throws {
-    let ids = try Stores.run { () throws(StoreError) in try Stores.secrets().ids() }
+    let ids = try Stores.secrets().ids()
     Terminal.write(ids.isEmpty ? "no secrets stored\n" : ids.joined(separator: "\n") + "\n")
   }
 }
@@ -46,7 +46,7 @@ struct SecretRemoveCommand: ParsableCommand {
   @Argument(help: "The secret id.") var id: String
 
   func run() throws {
-    try Stores.run { () throws(StoreError) in try Stores.secrets().remove(id) }
+    try Stores.secrets().remove(id)
     Terminal.write("removed \(id)\n")
   }
 }

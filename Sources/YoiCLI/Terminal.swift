@@ -37,29 +37,30 @@ enum Terminal {
     FileHandle.standardError.write(Data(DiagnosticRenderer(useColor: stderrIsTerminal).render(diagnostics).utf8))
   }
 
-  /// Runs `body`; a diagnostic error is rendered and becomes exit status 1.
-  static func reporting<T, E: DiagnosticError>(_ body: () throws(E) -> T) throws -> T {
-    do {
-      return try body()
-    } catch {
-      report(error.diagnostics)
-      throw ExitCode(1)
-    }
+}
+
+/// A command that failed with diagnostics: thrown by commands, rendered once by the root
+/// (`YoiCommand.main`), which exits with `exitCode`.
+struct CommandFailure: DiagnosticError {
+  var diagnostics: [Diagnostic]
+  var exitCode: Int32 = 1
+
+  init(_ diagnostics: [Diagnostic], exitCode: Int32 = 1) {
+    self.diagnostics = diagnostics
+    self.exitCode = exitCode
+  }
+
+  init(_ diagnostic: Diagnostic, exitCode: Int32 = 1) {
+    self.init([diagnostic], exitCode: exitCode)
   }
 }
 
 /// Reading user files, with a diagnostic when they cannot be read.
 enum SourceFile {
-  struct ReadError: DiagnosticError {
-    var diagnostics: [Diagnostic]
-  }
-
-  static func read(_ path: String) throws -> LuaChunk {
+  static func read(_ path: String) throws(CommandFailure) -> LuaChunk {
     switch BoundedFile.readText(path, limit: BoundedFile.luaLimit) {
     case .success(let text): return .text(text, chunkName: path)
-    case .failure(let failure):
-      Terminal.report([.error("\(path) \(failure.reason)", code: "E-FILE")])
-      throw ExitCode(1)
+    case .failure(let failure): throw CommandFailure(.error("\(path) \(failure.reason)", code: "E-FILE"))
     }
   }
 }

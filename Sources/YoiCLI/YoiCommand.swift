@@ -1,4 +1,5 @@
 import ArgumentParser
+import YoiDiagnostics
 import YoiLua
 
 /// The `yoi` command line. Commands are thin: parse, call a library, render.
@@ -14,4 +15,18 @@ public struct YoiCommand: ParsableCommand {
   )
 
   public init() {}
+
+  /// Parses the command line and runs the command. Every failure carrying diagnostics is
+  /// rendered here, once, by the one renderer; commands only throw.
+  public static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let failure as any DiagnosticError {
+      Terminal.report(failure.diagnostics)
+      exit(withError: ExitCode((failure as? CommandFailure)?.exitCode ?? 1))
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

@@ -363,11 +363,13 @@ static void start_watchdog(void) {
   pthread_attr_destroy(&attributes);
 }
 
-/* Claims a slot expiring `margin` after the deadline: the deadline itself, and at least 1 s,
-   so a loaded machine unwinding a tripped run is never mistaken for a hang. */
+/* Claims a slot expiring `margin` after the deadline: twice the deadline, and at least 2 s,
+   so a loaded machine unwinding a tripped run is never mistaken for a hang. Only Lua runs
+   and closing the state are watched; Swift reading a result is bounded by its own limits. */
 static void watch(yoi_sandbox *sb) {
   pthread_once(&watch_started, start_watchdog);
-  uint64_t margin = sb->limits.deadline_nanoseconds > 1000000000ull ? sb->limits.deadline_nanoseconds : 1000000000ull;
+  uint64_t margin = 2 * sb->limits.deadline_nanoseconds;
+  if (margin < 2000000000ull) margin = 2000000000ull;
   uint64_t expiry = sb->deadline_ns + margin;
   sb->watch_slot = -1;
   for (int i = 0; i < WATCH_SLOTS; i++) {
@@ -502,13 +504,14 @@ yoi_sandbox *yoi_sandbox_new(const yoi_limits *limits, yoi_host_dispatch dispatc
     return NULL;
   }
   lua_sethook(L, count_hook, LUA_MASKCOUNT, YOI_HOOK_INTERVAL);
-  watch(sb);
   return sb;
 }
 
 void yoi_sandbox_free(yoi_sandbox *sb) {
   if (sb == NULL) return;
-  if (sb->L) lua_close(sb->L); /* still watched: closing runs no script, but if it did... */
+  /* Closing runs no script (no object can get a finalizer), but if it ever did, it is watched. */
+  watch(sb);
+  if (sb->L) lua_close(sb->L);
   unwatch(sb);
   free(sb->message);
   free(sb->result);
@@ -575,13 +578,19 @@ static int run_request(yoi_sandbox *sb, struct run_request request);
 int yoi_sandbox_run(yoi_sandbox *sb, const char *text, size_t length, const char *chunk_name,
                     int is_prelude, const char *argument) {
   struct run_request request = {text, length, chunk_name, is_prelude, argument, 0, "t"};
-  return run_request(sb, request);
+  watch(sb);
+  int status = run_request(sb, request);
+  unwatch(sb);
+  return status;
 }
 
 int yoi_sandbox_run_trusted_bytecode(yoi_sandbox *sb, const unsigned char *bytecode, size_t length,
                                      const char *chunk_name) {
   struct run_request request = {(const char *)bytecode, length, chunk_name, 1, NULL, 0, "b"};
-  return run_request(sb, request);
+  watch(sb);
+  int status = run_request(sb, request);
+  unwatch(sb);
+  return status;
 }
 
 struct dump_buffer {
