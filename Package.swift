@@ -37,10 +37,12 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // Services the commands call: spawn, delegation, re-resolve, trust decisions.
+    .target(name: "YoiPods", dependencies: ["YoiProfiles", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
     .target(
       name: "YoiCLI",
       dependencies: [
-        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore",
+        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -3,6 +3,7 @@ import Foundation
 import YoiDiagnostics
 import YoiManifest
 import YoiProfiles
+import YoiPods
 import YoiStore
 
 /// `yoi new` (and plain `yoi` on a terminal): the new-Pod dialog.
@@ -11,13 +12,12 @@ struct NewCommand: ParsableCommand {
 
   @Option(help: "Preselect this profile.") var profile: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var profilePodName: String?
-  @Option(help: "The workspace directory (default: the current directory).") var workspace: String = "."
+  @Option(help: "The workspace directory (default: the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
   @Flag(help: "With --profile and --profile-pod-name: spawn without waiting for input (and trust a project profile).") var yes = false
 
   func run() throws {
     if yes, let profile, let profilePodName {
-      let (record, digest) = try PodSpawnRequest(profile: profile, name: profilePodName, workspace: workspace, yes: true).perform()
-      Terminal.write("spawned \(record.name) \(digest)\n")
+      _ = try SpawnRendering.spawn(PodService.SpawnRequest(profile: profile, name: profilePodName, workspace: workspace, trustPolicy: .grant))
       return
     }
     guard isatty(0) != 0, isatty(1) != 0 else {
@@ -64,7 +64,7 @@ struct NewCommand: ParsableCommand {
         throw ExitCode(130)
       case .spawn:
         trusted = wasConfirming
-        if (try? store.pod(named: dialog.name)) != nil {
+        if try store.podExists(named: dialog.name) {
           dialog.show("a Pod named \(dialog.name) already exists; choose another name")
           continue
         }
@@ -72,10 +72,9 @@ struct NewCommand: ParsableCommand {
       break
     }
     terminal.restore()
-    let (record, digest) = try PodSpawnRequest(
-      profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath, yes: trusted
-    ).perform()
-    Terminal.write("spawned \(record.name) \(digest)\n")
+    _ = try SpawnRendering.spawn(PodService.SpawnRequest(
+      profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
+      trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false)))
   }
 
   private func preselection(_ text: String, registry: ProfileRegistry, choices: [NewPodDialog.Choice]) -> Int? {

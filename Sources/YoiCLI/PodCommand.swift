@@ -4,6 +4,7 @@ import YoiDiagnostics
 import YoiLua
 import YoiManifest
 import YoiProfiles
+import YoiPods
 import YoiStore
 
 /// `yoi pod ...`: Pods and their stored snapshots.
@@ -31,30 +32,6 @@ enum Stores {
 
 }
 
-/// What `spawn` and `reresolve` resolve: a profile or a manifest file, with the record of where it came from.
-struct PodSourceResolution {
-  var manifest: PodManifest
-  var origin: PodOrigin
-
-  static func resolve(profile: String?, manifestFile: String?, inputs: ResolutionInputs, context: ProfileContext) throws -> PodSourceResolution {
-    let resolver = try context.resolver()
-    return try { () throws(ProfileError) -> PodSourceResolution in
-      if let manifestFile {
-        let manifest = try ManifestFile.resolve(manifestFile, inputs: inputs, resolver: resolver)
-        let path = PathLexer.join(resolver.workingDirectory, manifestFile)
-        let text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return PodSourceResolution(manifest: manifest, origin: PodOrigin(
-          selector: nil, qualifiedName: nil, sourcePath: path, sourceDigest: SHA256.hex(text.utf8), isManifestFile: true))
-      }
-      let selector = profile ?? "default"
-      let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
-      let sourcePath: String? = if case .file(let path) = resolved.source.origin { path } else { nil }
-      return PodSourceResolution(manifest: resolved.manifest, origin: PodOrigin(
-        selector: selector, qualifiedName: resolved.entry?.qualifiedName, sourcePath: sourcePath, sourceDigest: resolved.contentDigest))
-    }()
-  }
-}
-
 struct PodSpawnCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "spawn", abstract: "Resolve a profile and store a new Pod with its snapshot.")
 
@@ -62,7 +39,7 @@ struct PodSpawnCommand: ParsableCommand {
   @Option(help: "A TOML manifest file instead of a profile.") var manifest: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var name: String?
   @Option(help: "The Pod name, as the new-Pod dialog calls it.") var profilePodName: String?
-  @Option(help: "The workspace directory (default: the current directory, or the parent's).") var workspace: String?
+  @Option(help: "The workspace directory (default: the parent's, else the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
   @Option(help: "The launch role: orchestrator, intake, reviewer or coder.") var role: String?
   @Option(help: "Spawn as a child of this Pod.") var parent: String?
   @Option(help: "For a child: a rule it is granted, PERMISSION:PATH[:exact] (repeatable).") var scope: [String] = []
@@ -77,80 +54,29 @@ struct PodSpawnCommand: ParsableCommand {
   }
 
   func run() throws {
-    let request = PodSpawnRequest(
-      profile: profile, manifest: manifest, name: name ?? profilePodName, workspace: workspace, role: role,
-      parent: parent, scope: scope, delegate: delegate, yes: yes)
-    let (record, digest) = try request.perform()
-    Terminal.write("spawned \(record.name) \(digest)\n")
+    _ = try SpawnRendering.spawn(PodService.SpawnRequest(
+      profile: profile, manifestFile: manifest, name: name ?? profilePodName, workspace: workspace, role: try SpawnRendering.role(role),
+      parent: parent, scope: scope, delegate: delegate, trustPolicy: ProfileContext.trustPolicy(yes: yes)))
   }
 }
 
-/// One spawn, shared by `yoi pod spawn` and the new-Pod dialog: resolve, validate, and store
-/// the Pod with its snapshot (and, for a child, the parent's new scope) in one transaction.
-struct PodSpawnRequest {
-  var profile: String?
-  var manifest: String?
-  var name: String?
-  var workspace: String?
-  var role: String?
-  var parent: String?
-  var scope: [String] = []
-  var delegate: [String] = []
-  var yes = false
-
-  func perform() throws -> (PodRecord, String) {
-    let store = try Stores.pods()
-    var parentRecord: PodRecord?
-    var parentManifest: PodManifest?
-    if let parent {
-      parentRecord = try store.pod(named: parent)
-      parentManifest = try store.currentManifest(of: parent)
-    }
-    let workspacePath = PathLexer.join(FileManager.default.currentDirectoryPath, workspace ?? parentRecord?.workspace ?? ".")
-    let runtime = try RuntimeOptions.parse(["--workspace", workspacePath] + (role.map { ["--role", $0] } ?? []))
-    var inputs = try runtime.inputs()
-    inputs.podName = name
-    var parentAfter: PodManifest?
-    if let parent, let parentManifest {
-      let delegated = try grant(parent: parent, parentManifest: parentManifest, workspace: workspacePath)
-      inputs.delegation = delegated.scopes
-      parentAfter = delegated.parentAfter
-    }
-    let context = ProfileContext(workspace: workspacePath, yes: yes)
-    let resolution = try PodSourceResolution.resolve(profile: profile, manifestFile: manifest, inputs: inputs, context: context)
-    let record = try store.spawn( PodStore.Spawn( name: resolution.manifest.podName, workspace: workspacePath, role: inputs.role.rawValue, origin: resolution.origin, manifest: resolution.manifest, parent: parent.map { ($0, parentAfter) }), versions: Stores.versions)
-    return (record, resolution.manifest.digest)
+/// One spawn, shared by `yoi pod spawn` and the new-Pod dialog: the service resolves,
+/// validates and stores; this renders the result and its warnings.
+enum SpawnRendering {
+  static func spawn(_ request: PodService.SpawnRequest) throws -> PodService.Spawned {
+    let spawned = try Services.pods().spawn(request)
+    if !spawned.warnings.isEmpty { Terminal.report(spawned.warnings) }
+    Terminal.write("spawned \(spawned.record.name) \(spawned.digest)\n")
+    return spawned
   }
 
-  /// Validates the requested rules against the parent's delegation scope.
-  private func grant(parent: String, parentManifest: PodManifest, workspace: String) throws -> (scopes: DelegatedScopes, parentAfter: PodManifest?) {
-    let parentDelegation = Delegation.rules(in: parentManifest, section: "delegation_scope")
-    var problems: [Diagnostic] = []
-    func parse(_ texts: [String], flag: String) -> [ScopeRule] {
-      texts.compactMap { text in
-        guard let rule = Delegation.parseRule(text, workspace: workspace) else {
-          problems.append(.error("\(flag) \(text): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: "E-DELEGATION"))
-          return nil
-        }
-        if let problem = Delegation.problem(delegating: rule, from: parentDelegation) {
-          problems.append(.error("\(flag) \(text): \(problem)", code: "E-DELEGATION",
-                                 help: ["a child can only get what \(parent) may delegate; see `yoi pod show \(parent)`"]))
-          return nil
-        }
-        return rule
-      }
+  static func role(_ text: String?) throws -> LaunchRole {
+    guard let role = LaunchRole.parse(text) else {
+      var help = Suggestion.didYouMean(text ?? "", in: LaunchRole.allCases.map(\.rawValue)).map { [$0] } ?? []
+      help.append("roles: orchestrator, intake, reviewer, coder (or omit --role for a normal launch)")
+      throw CommandFailure([.error("unknown launch role `\(text ?? "")`", code: "E-ROLE", help: help)], exitCode: 2)
     }
-    let granted = parse(scope, flag: "--scope")
-    let delegated = parse(delegate, flag: "--delegate")
-    if !problems.isEmpty {
-      throw CommandFailure(problems)
-    }
-    let scopes = DelegatedScopes(
-      parent: parent, scope: Delegation.childScope(granted: granted, parent: parentDelegation),
-      delegation: ScopeRules(allow: delegated, deny: parentDelegation.deny))
-    let parentScope = Delegation.rules(in: parentManifest, section: "scope")
-    let after = Delegation.parentScopeAfterDelegating(granted, scope: parentScope)
-    return (scopes, after == parentScope ? nil : parentManifest.withScope(after))
+    return role
   }
 }
 
@@ -260,50 +186,36 @@ struct PodReresolveCommand: ParsableCommand {
   @Option(help: "Re-resolve from this profile instead of the recorded one.") var profile: String?
   @Flag(help: "Accept the new snapshot without asking.") var yes = false
 
-  /// Changes to these fields change what the Pod may do or reach; they are highlighted.
-  static let authorityPaths = ["scope", "delegation_scope", "model.ref", "model.base_url", "model.scheme", "model.auth", "feature", "web.search.api_key_secret", "web.allow_private_addresses", "web.fetch.allow_private_addresses", "permissions"]
-
   func run() throws {
-    let store = try Stores.pods()
-    let pod = try store.pod(named: name)
-    let current = try store.currentManifest(of: name)
-    guard let role = LaunchRole(rawValue: pod.role) else {
-      throw CommandFailure(.error("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: "E-STORE"))
-    }
-    var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role)
-    if let parent = pod.parent {
-      // A child keeps exactly what it was granted.
-      inputs.delegation = DelegatedScopes(
-        parent: parent, scope: Delegation.rules(in: current, section: "scope"), delegation: Delegation.rules(in: current, section: "delegation_scope"))
-    }
-    let context = ProfileContext(workspace: pod.workspace, yes: yes)
-    let manifestFile = profile == nil && pod.origin.isManifestFile ? pod.origin.sourcePath : nil
-    let resolution = try PodSourceResolution.resolve(
-      profile: profile ?? pod.origin.selector, manifestFile: manifestFile, inputs: inputs, context: context)
-    let diff = ManifestDiff(from: current, to: resolution.manifest)
-    if diff.changes.isEmpty {
-      Terminal.write("no changes: \(name) keeps its snapshot \(current.digest)\n")
+    let service = try Services.pods()
+    let plan = try service.planReresolve(of: name, profile: profile)
+    if plan.diff.changes.isEmpty && plan.pendingTrust == nil {
+      Terminal.write("no changes: \(name) keeps its snapshot \(plan.current.digest)\n")
       return
     }
-    let authority = Set(diff.touches(Self.authorityPaths).map(\.path))
-    var text = "re-resolving \(name) changes \(diff.changes.count) field\(diff.changes.count == 1 ? "" : "s"):\n"
-    text += diff.changes.map { "  \(authority.contains($0.path) ? "!" : " ") \($0.description)\n" }.joined()
-    if !authority.isEmpty {
-      text += "  ! = authority change (scope, delegation, model provider, secrets, features)\n"
+    // What changed comes first; the one confirmation then covers the trust too.
+    Terminal.writeLines(Self.describe(plan))
+    if let pending = plan.pendingTrust {
+      Terminal.writeError("\(pending.entry.qualifiedName) \(pending.reason == .firstUse ? "is not trusted yet" : "changed since you trusted it"); accepting trusts it at its current content.\n")
     }
-    Terminal.write(text)
-    var accepted = yes
-    if !accepted && isatty(0) != 0 {
-      Terminal.writeError("Replace the snapshot of \(name)? The old one stays in history. [y/N] ")
-      let answer = readLine()?.lowercased() ?? ""
-      accepted = answer == "y" || answer == "yes"
-    }
+    let accepted = yes || (isatty(0) != 0 && Prompt.confirm("Replace the snapshot of \(name)? The old one stays in history."))
     guard accepted else {
-      throw CommandFailure([Diagnostic(.error, code: "E-RERESOLVE-NOT-APPLIED", message: "the snapshot of \(name) was not replaced",
-                                  help: ["run again with --yes to accept these changes"])])
+      var help = ["run again with --yes to accept these changes"]
+      if let pending = plan.pendingTrust { help.append("review \(pending.entry.path ?? pending.entry.qualifiedName) first: accepting also trusts it") }
+      throw CommandFailure(Diagnostic(
+        .error, code: plan.pendingTrust == nil ? "E-RERESOLVE-NOT-APPLIED" : "E-TRUST", message: "the snapshot of \(name) was not replaced",
+        help: help, notes: ["what would change:\n" + Self.describe(plan).joined(separator: "\n")]))
     }
-    try store.replaceSnapshot(of: name, with: resolution.manifest, origin: resolution.origin, reason: .reresolve, versions: Stores.versions)
-    Terminal.write("replaced the snapshot of \(name): \(current.digest.prefix(12)) -> \(resolution.manifest.digest)\n")
+    try service.apply(plan)
+    Terminal.write("replaced the snapshot of \(name): \(plan.current.digest.prefix(12)) -> \(plan.source.manifest.digest)\n")
+  }
+
+  static func describe(_ plan: PodService.ReresolvePlan) -> [String] {
+    let changes = plan.diff.changes
+    var lines = ["re-resolving \(plan.name) changes \(changes.count) field\(changes.count == 1 ? "" : "s"):"]
+    lines += changes.map { "  \(plan.authorityChanges.contains($0.path) ? "!" : " ") \($0.description)" }
+    if !plan.authorityChanges.isEmpty { lines.append("  ! = authority change (scope, delegation, model provider, secrets, features)") }
+    return lines
   }
 }
 

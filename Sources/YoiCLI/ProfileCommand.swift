@@ -90,8 +90,8 @@ struct ProfileCheckCommand: ParsableCommand {
 struct ProfileListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "list", abstract: "List every registered profile.")
 
-  @Option(help: "The workspace whose project registry to include (default: the current directory).")
-  var workspace: String = "."
+  @Option(help: "The workspace whose project registry to include (default: the nearest directory holding .yoi/ or .git).")
+  var workspace: String?
 
   @Flag(help: "Print JSON for scripts.")
   var json = false
@@ -185,17 +185,17 @@ struct ProfileTrustCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "trust", abstract: "Trust a project profile at its current content.")
 
   @Argument(help: "The project profile, e.g. project:coder.") var selector: String
-  @Option(help: "The workspace whose project registry to use (default: the current directory).")
-  var workspace: String = "."
+  @Option(help: "The workspace whose project registry to use (default: the nearest directory holding .yoi/ or .git).")
+  var workspace: String?
 
   func run() throws {
     let context = ProfileContext(workspace: workspace, yes: true)
     let resolver = try context.resolver()
-    let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "trust-check", workspace: workspace))
+    let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "trust-check", workspace: context.workspacePath))
     guard let entry = resolved.entry, entry.source == .project else {
       throw CommandFailure([.error("\(selector) is not a project profile; only project profiles need trust", code: "E-TRUST")])
     }
-    Terminal.write("trusted \(entry.qualifiedName) at \(resolved.contentDigest.prefix(12))\n" + ManifestSummary(resolved.manifest).lines.map { "  \($0)\n" }.joined())
+    Terminal.writeLines(["trusted \(entry.qualifiedName) at \(resolved.contentDigest.prefix(12))"] + ManifestSummary(resolved.manifest).lines.map { "  \($0)" })
   }
 }
 
@@ -206,7 +206,7 @@ struct ProfileNewCommand: ParsableCommand {
   @Option(help: "The builtin to start from (default: builtin:default).") var from: String = "builtin:default"
   @Flag(help: "Register in the user registry (the default).") var user = false
   @Flag(help: "Register in the project registry of the workspace.") var project = false
-  @Option(help: "The workspace (for --project; default: the current directory).") var workspace: String = "."
+  @Option(help: "The workspace (for --project; default: the project of the current directory).") var workspace: String?
 
   func validate() throws {
     if user && project { throw ValidationError("choose one of --user and --project") }
@@ -214,7 +214,11 @@ struct ProfileNewCommand: ParsableCommand {
 
   func run() throws {
     let context = ProfileContext(workspace: workspace, yes: false)
-    let created = try ProfileScaffold(name: name, base: from).create( in: project ? .project(workspace: context.workspacePath) : .user(configDirectory: context.directories.config))
+    // --project registers in the nearest existing project registry, never a second .yoi/.
+    let projectRoot = ProfileRegistry.nearestProjectRegistry(from: context.workspacePath).file
+      .map { PathLexer.dirname(PathLexer.dirname($0)) } ?? context.workspacePath
+    let created = try ProfileScaffold(name: name, base: from).create(
+      in: project ? .project(workspace: projectRoot) : .user(configDirectory: context.directories.config))
     Terminal.write("created \(created.profilePath)\nregistered \(created.qualifiedName) in \(created.registryPath)\n")
   }
 }

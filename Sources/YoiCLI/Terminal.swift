@@ -15,8 +15,9 @@ enum Terminal {
 
   /// Lines of human-readable output, each escaped as one line: a value holding a newline
   /// cannot add a line that looks like yoi's own.
-  static func writeLines(_ lines: [String]) {
-    FileHandle.standardOutput.write(Data(lines.map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined().utf8))
+  static func writeLines(_ lines: [String], toStandardError: Bool = false) {
+    let data = Data(lines.map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined().utf8)
+    (toStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(data)
   }
 
   /// Machine-readable output (JSON, digests, generated files) on stdout, byte for byte.

@@ -9,13 +9,20 @@ public enum ManifestFile {
   /// The manifest for `path` and `inputs`.
   /// - Throws: `ProfileError` naming the file and line of every problem.
   public static func resolve(_ path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> PodManifest {
+    try resolveWithText(path, inputs: inputs, resolver: resolver).manifest
+  }
+
+  /// The manifest and the text it was read from (read once: a Pod records the digest of
+  /// exactly what was resolved).
+  /// - Throws: `ProfileError` naming the file and line of every problem.
+  public static func resolveWithText(_ path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> (manifest: PodManifest, text: String) {
     let absolute = PathLexer.join(resolver.workingDirectory, path)
     let text: String
     switch BoundedFile.readText(absolute, limit: BoundedFile.tomlLimit) {
     case .success(let read): text = read
     case .failure(let failure): throw .single("manifest file \(path) \(failure.reason)", code: "E-MANIFEST", help: ["--manifest takes a TOML file"])
     }
-    return try resolve(text: text, path: absolute, displayPath: path, inputs: inputs, resolver: resolver)
+    return (try resolve(text: text, path: absolute, displayPath: path, inputs: inputs, resolver: resolver), text)
   }
 
   /// The manifest for the TOML `text` of the file at `path` (relative paths resolve against its directory).

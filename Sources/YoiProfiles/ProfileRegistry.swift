@@ -66,7 +66,7 @@ public struct ProfileRegistry: Sendable {
   /// Like git's `safe.directory`, the walk stops at a directory owned by someone else: a
   /// `/tmp/.yoi/profiles.toml` planted by another user must not apply. When such a registry
   /// was passed over, a warning says so.
-  static func nearestProjectRegistry(from workspace: String) -> (file: String?, note: Diagnostic?) {
+  public static func nearestProjectRegistry(from workspace: String) -> (file: String?, note: Diagnostic?) {
     var directory = PathLexer.normalize(workspace)
     let user = geteuid()
     while true {
@@ -252,8 +252,8 @@ struct RegistryFile {
             diagnostics.append(document.diagnostic("\(entryPath) must be a path string or a table with `path`", at: entryPath, code: "E-REGISTRY"))
           }
           guard let relative = path else { continue }
-          guard ModuleLocator.isIdentifier(Substring(entry.key.replacingOccurrences(of: "-", with: "_"))) else {
-            diagnostics.append(document.diagnostic("profile name `\(entry.key)` must be letters, digits, `_` and `-`", at: entryPath, code: "E-REGISTRY"))
+          guard ProfileName.isValid(entry.key) else {
+            diagnostics.append(document.diagnostic("profile name `\(entry.key)` is not valid: \(ProfileName.rule)", at: entryPath, code: "E-REGISTRY"))
             continue
           }
           if relative.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {

@@ -28,8 +28,8 @@ public struct ProfileScaffold {
   /// Creates the profile and its registry entry.
   /// - Throws: `ProfileError` for a bad name or base, an existing file or entry, or I/O errors.
   public func create(in destination: Destination) throws(ProfileError) -> Created {
-    guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }) else {
-      throw .single("profile name `\(name)` must be letters, digits, `_` and `-`", code: "E-NEW")
+    guard ProfileName.isValid(name) else {
+      throw .single("profile name `\(TerminalText.inline(name))` is not valid: \(ProfileName.rule)", code: "E-NEW")
     }
     let baseName = base.hasPrefix("builtin:") ? String(base.dropFirst("builtin:".count)) : base
     guard BuiltinProfiles.entry(baseName) != nil else {

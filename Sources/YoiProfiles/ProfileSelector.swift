@@ -34,3 +34,14 @@ public enum ProfileSelector: Sendable, Hashable, CustomStringConvertible {
     }
   }
 }
+
+/// The one rule for a registry entry's name (`profile new` writes names the registry reads):
+/// a letter or `_` first, then letters, digits, `_` and `-`.
+public enum ProfileName {
+  public static func isValid(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+    return name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "-") }
+  }
+
+  public static let rule = "a letter or `_` first, then letters, digits, `_` and `-`"
+}

@@ -189,6 +189,12 @@ public final class PodStore: Sendable {
     }
   }
 
+  /// Whether a Pod called `name` exists.
+  /// - Throws: `StoreError` when the store cannot be read (never read as "no such Pod").
+  public func podExists(named name: String) throws(StoreError) -> Bool {
+    try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pod WHERE name = ?)", arguments: [name]) ?? false }
+  }
+
   /// The Pod called `name`.
   /// - Throws: `StoreError` when there is none.
   public func pod(named name: String) throws(StoreError) -> PodRecord {

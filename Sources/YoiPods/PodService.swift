@@ -1,0 +1,218 @@
+import Foundation
+import YoiDiagnostics
+import YoiManifest
+import YoiProfiles
+import YoiStore
+
+/// The Pod services the commands call: spawning (with delegation), re-resolving and the
+/// trust decisions they involve. Commands parse arguments, call one of these and render.
+public struct PodService: Sendable {
+  public let store: PodStore
+  public let secrets: SecretStore
+  public let trust: ProjectTrust
+  public let versions: PodStore.Versions
+  /// Builds the resolver for a workspace (registries seen from it, the model catalog, trust).
+  public let makeResolver: @Sendable (_ workspace: String, _ trustPolicy: TrustPolicy) throws(PodError) -> ProfileResolver
+  public let workingDirectory: String
+
+  public init(
+    store: PodStore, secrets: SecretStore, trust: ProjectTrust, versions: PodStore.Versions,
+    workingDirectory: String = FileManager.default.currentDirectoryPath,
+    makeResolver: @escaping @Sendable (_ workspace: String, _ trustPolicy: TrustPolicy) throws(PodError) -> ProfileResolver
+  ) {
+    self.store = store
+    self.secrets = secrets
+    self.trust = trust
+    self.versions = versions
+    self.workingDirectory = workingDirectory
+    self.makeResolver = makeResolver
+  }
+
+  // MARK: Spawn
+
+  /// What to spawn: a profile or a manifest file, the runtime inputs, and for a child its
+  /// parent and the rules it is granted (`PERMISSION:PATH[:exact]`).
+  public struct SpawnRequest: Sendable {
+    public var profile: String?
+    public var manifestFile: String?
+    public var name: String?
+    public var workspace: String?
+    public var role: LaunchRole
+    public var parent: String?
+    public var scope: [String]
+    public var delegate: [String]
+    public var trustPolicy: TrustPolicy
+
+    public init(profile: String? = nil, manifestFile: String? = nil, name: String? = nil, workspace: String? = nil, role: LaunchRole = .normal,
+                parent: String? = nil, scope: [String] = [], delegate: [String] = [], trustPolicy: TrustPolicy = .require) {
+      self.profile = profile
+      self.manifestFile = manifestFile
+      self.name = name
+      self.workspace = workspace
+      self.role = role
+      self.parent = parent
+      self.scope = scope
+      self.delegate = delegate
+      self.trustPolicy = trustPolicy
+    }
+  }
+
+  /// The stored Pod, its snapshot's digest, and findings that did not stop the spawn.
+  public struct Spawned: Sendable {
+    public var record: PodRecord
+    public var digest: String
+    public var warnings: [Diagnostic]
+  }
+
+  /// Resolves, validates and stores a new Pod with its snapshot (and, for a child, the
+  /// parent's narrowed scope) in one transaction.
+  /// - Throws: `PodError` for a missing workspace, an unknown parent, rules outside the
+  ///   parent's delegation scope, and every profile and store problem.
+  public func spawn(_ request: SpawnRequest) throws(PodError) -> Spawned {
+    var parentRecord: PodRecord?
+    var parentManifest: PodManifest?
+    if let parent = request.parent {
+      parentRecord = try catching { () throws(StoreError) in try store.pod(named: parent) }
+      parentManifest = try catching { () throws(StoreError) in try store.currentManifest(of: parent) }
+    }
+    let workspace = try existingWorkspace(request.workspace ?? parentRecord?.workspace)
+    var inputs = ResolutionInputs(podName: request.name, workspace: workspace, role: request.role)
+    var parentAfter: PodManifest?
+    if let parent = request.parent, let parentManifest {
+      let delegated = try Self.grant(scope: request.scope, delegate: request.delegate, parent: parent, parentManifest: parentManifest, workspace: workspace)
+      inputs.delegation = delegated.scopes
+      parentAfter = delegated.parentAfter
+    }
+    let resolver = try makeResolver(workspace, request.trustPolicy)
+    let source = try resolveSource(profile: request.profile, manifestFile: request.manifestFile, inputs: inputs, resolver: resolver)
+    let record = try catching { () throws(StoreError) in
+      try store.spawn(
+        PodStore.Spawn(
+          name: source.manifest.podName, workspace: workspace, role: inputs.role.rawValue, origin: source.origin,
+          manifest: source.manifest, parent: request.parent.map { ($0, parentAfter) }),
+        versions: versions)
+    }
+    return Spawned(record: record, digest: source.manifest.digest, warnings: PodStartChecks.warnings(for: source.manifest, secrets: secrets))
+  }
+
+  /// The workspace as an absolute path; it must exist and be a directory.
+  func existingWorkspace(_ workspace: String?) throws(PodError) -> String {
+    let path = PathLexer.join(workingDirectory, workspace ?? WorkspaceRoot.nearest(from: workingDirectory))
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw .single("the workspace \(TerminalText.inline(path)) does not exist or is not a directory", code: "E-WORKSPACE",
+                    help: ["create it first, or pass --workspace with an existing directory"])
+    }
+    return path
+  }
+
+  /// Validates the requested rules against the parent's delegation scope: the child's scopes,
+  /// and the parent's manifest after lending the written parts (nil when nothing changes).
+  static func grant(scope: [String], delegate: [String], parent: String, parentManifest: PodManifest, workspace: String) throws(PodError)
+    -> (scopes: DelegatedScopes, parentAfter: PodManifest?)
+  {
+    let parentDelegation = Delegation.rules(in: parentManifest, section: "delegation_scope")
+    var problems: [Diagnostic] = []
+    func parse(_ texts: [String], flag: String) -> [ScopeRule] {
+      texts.compactMap { text in
+        guard let rule = Delegation.parseRule(text, workspace: workspace) else {
+          problems.append(.error("\(flag) \(text): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: "E-DELEGATION"))
+          return nil
+        }
+        if let problem = Delegation.problem(delegating: rule, from: parentDelegation) {
+          problems.append(.error("\(flag) \(text): \(problem)", code: "E-DELEGATION",
+                                 help: ["a child can only get what \(parent) may delegate; see `yoi pod show \(parent)`"]))
+          return nil
+        }
+        return rule
+      }
+    }
+    let granted = parse(scope, flag: "--scope")
+    let delegated = parse(delegate, flag: "--delegate")
+    if !problems.isEmpty { throw PodError(problems) }
+    let scopes = DelegatedScopes(
+      parent: parent, scope: Delegation.childScope(granted: granted, parent: parentDelegation),
+      delegation: ScopeRules(allow: delegated, deny: parentDelegation.deny))
+    let parentScope = Delegation.rules(in: parentManifest, section: "scope")
+    let after = Delegation.parentScopeAfterDelegating(granted, scope: parentScope)
+    return (scopes, after == parentScope ? nil : parentManifest.withScope(after))
+  }
+
+  // MARK: Re-resolve
+
+  /// A re-resolution waiting for the user's word: what would change, and the trust that
+  /// accepting it would record. Nothing is stored until `apply`.
+  public struct ReresolvePlan: Sendable {
+    public var name: String
+    public var current: PodManifest
+    public var source: PodSource
+    public var diff: ManifestDiff
+    /// The changed fields that change what the Pod may do or reach.
+    public var authorityChanges: Set<String>
+    public var pendingTrust: TrustRequest? { source.pendingTrust }
+  }
+
+  /// Changes to these fields change what the Pod may do or reach; they are highlighted.
+  public static let authorityPaths = [
+    "scope", "delegation_scope", "model.ref", "model.base_url", "model.scheme", "model.auth", "feature", "web.search.api_key_secret",
+    "web.allow_private_addresses", "web.fetch.allow_private_addresses", "permissions",
+  ]
+
+  /// Evaluates the Pod's profile (or `profile`) again and diffs it against the snapshot. A
+  /// child keeps exactly what it was granted; a parent keeps lending what its live children
+  /// write (their write stays denied to it). Trust is not asked here: the plan carries it.
+  /// - Throws: `PodError` for an unknown Pod and every profile problem.
+  public func planReresolve(of name: String, profile: String? = nil) throws(PodError) -> ReresolvePlan {
+    let pod = try catching { () throws(StoreError) in try store.pod(named: name) }
+    let current = try catching { () throws(StoreError) in try store.currentManifest(of: name) }
+    guard let role = LaunchRole(rawValue: pod.role) else {
+      throw .single("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: "E-STORE")
+    }
+    var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role)
+    if let parent = pod.parent {
+      inputs.delegation = DelegatedScopes(
+        parent: parent, scope: Delegation.rules(in: current, section: "scope"), delegation: Delegation.rules(in: current, section: "delegation_scope"))
+    }
+    let resolver = try makeResolver(pod.workspace, .require)
+    let manifestFile = profile == nil && pod.origin.isManifestFile ? pod.origin.sourcePath : nil
+    var source = try resolveSource(
+      profile: profile ?? pod.origin.selector, manifestFile: manifestFile, inputs: inputs, resolver: resolver, deferringTrust: true)
+    source.manifest = try lendingToLiveChildren(source.manifest, children: pod.children)
+    let diff = ManifestDiff(from: current, to: source.manifest)
+    return ReresolvePlan(
+      name: name, current: current, source: source, diff: diff, authorityChanges: Set(diff.touches(Self.authorityPaths).map(\.path)))
+  }
+
+  /// Stores the planned snapshot (the old one stays in history) and, only now, the trust the
+  /// plan needed.
+  /// - Throws: `PodError` when the trust record or the store cannot be written.
+  public func apply(_ plan: ReresolvePlan) throws(PodError) {
+    if let pending = plan.pendingTrust, let path = pending.entry.path {
+      try catching { () throws(ProfileError) in try trust.trust(path: path, digest: pending.digest) }
+    }
+    try catching { () throws(StoreError) in
+      try store.replaceSnapshot(of: plan.name, with: plan.source.manifest, origin: plan.source.origin, reason: .reresolve, versions: versions)
+    }
+  }
+
+  /// `manifest` with a deny-write rule for everything its children were granted to write:
+  /// re-resolving a parent must not hand back authority it lent to a live child.
+  func lendingToLiveChildren(_ manifest: PodManifest, children: [String]) throws(PodError) -> PodManifest {
+    var lent: [ScopeRule] = []
+    for child in children {
+      let childManifest = try catching { () throws(StoreError) in try store.currentManifest(of: child) }
+      lent += Delegation.rules(in: childManifest, section: "scope").allow.filter { $0.permission == .write }
+    }
+    guard !lent.isEmpty else { return manifest }
+    let scope = Delegation.rules(in: manifest, section: "scope")
+    return manifest.withScope(Delegation.parentScopeAfterDelegating(lent, scope: scope))
+  }
+
+  func catching<T, E: DiagnosticError>(_ body: () throws(E) -> T) throws(PodError) -> T {
+    do {
+      return try body()
+    } catch {
+      throw PodError(error)
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import YoiDiagnostics
+import YoiManifest
+import YoiProfiles
+import YoiStore
+
+/// What would stop a Pod at start but is only a warning at spawn (the user may fix it in
+/// between): a referenced secret that is not stored, an instruction reference that names no
+/// shipped prompt, a model ref the catalog does not know.
+public enum PodStartChecks {
+  /// The instruction references shipped in the binary.
+  public static let promptReferences = ["$yoi/default"] + ["coder", "reviewer", "researcher", "orchestrator", "intake", "companion"].map { "$yoi/role/\($0)" }
+
+  public static func warnings(for manifest: PodManifest, secrets: SecretStore?, catalog: ModelCatalog = .builtin) -> [Diagnostic] {
+    var warnings: [Diagnostic] = []
+    if let secrets {
+      for reference in ManifestSummary(manifest).secretReferences where (try? secrets.contains(reference)) != true {
+        warnings.append(Diagnostic(.warning, code: "W-SECRET-MISSING", message: "secret `\(reference)` is not in the secret store yet",
+                                   help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
+      }
+    }
+    if case .string(let instruction)? = manifest[path: "worker.instruction"], instruction.hasPrefix("$yoi/"), !promptReferences.contains(instruction) {
+      var help = Suggestion.didYouMean(instruction, in: promptReferences).map { [$0] } ?? []
+      help.append("shipped prompts: \(promptReferences.joined(separator: ", ")); any other text is used as the instruction itself")
+      warnings.append(Diagnostic(.warning, code: "W-INSTRUCTION", message: "worker.instruction `\(TerminalText.inline(instruction))` names no prompt shipped with yoi; the Pod will not start", help: help))
+    }
+    if case .string(let ref)? = manifest[path: "model.ref"], catalog.contextWindows[ref] == nil,
+      catalog.providers[ModelCatalog.provider(of: ref)] != nil
+    {
+      let known = catalog.contextWindows.keys.filter { ModelCatalog.provider(of: $0) == ModelCatalog.provider(of: ref) }
+      var help = Suggestion.didYouMean(ref, in: known).map { [$0] } ?? []
+      help.append("known \(ModelCatalog.provider(of: ref)) models: \(known.sorted().joined(separator: ", "))")
+      warnings.append(Diagnostic(.warning, code: "W-MODEL-UNKNOWN", message: "model `\(TerminalText.inline(ref))` is not in the model catalog", help: help))
+    }
+    return warnings
+  }
+}
