@@ -51,17 +51,16 @@ struct SecretRemoveCommand: ParsableCommand {
   }
 }
 
-/// Reads a line from the terminal with echo off, restoring the terminal on every path.
+/// Reads a line from the terminal with echo off, restoring the terminal on every path,
+/// Ctrl-C included (it used to leave the shell with echo off).
 enum HiddenPrompt {
   static func read(_ prompt: String) throws -> String {
     Terminal.writeError(prompt)
-    var saved = termios()
-    guard tcgetattr(0, &saved) == 0 else { return readLine() ?? "" }
-    var quiet = saved
+    guard var quiet = TerminalModeGuard.save() else { return readLine() ?? "" }
     quiet.c_lflag &= ~tcflag_t(ECHO)
     tcsetattr(0, TCSAFLUSH, &quiet)
     defer {
-      tcsetattr(0, TCSAFLUSH, &saved)
+      TerminalModeGuard.restore()
       Terminal.writeError("\n")
     }
     return readLine() ?? ""

@@ -204,3 +204,22 @@ struct TmuxDialogTests {
     #expect(direct.stdout.hasPrefix("spawned direct "))
   }
 }
+
+@Suite("Hidden secret prompt in tmux (end to end)", .serialized)
+struct TmuxSecretPromptTests {
+  @Test func ctrlCAtTheHiddenPromptRestoresEcho() throws {
+    let home = try YoiHome()
+    let session = try TmuxSession(home: home)
+    let root = home.root.path
+    // Ctrl-C ends the whole command line in bash, so the "after" reading is typed afterwards.
+    try session.type("stty -g > \(root)/stty-before; \(YoiBinary.path) secret set providers/x/default")
+    try session.press("Enter")
+    try session.waitFor("value for providers/x/default:")
+    try session.press("C-c")
+    usleep(300_000)
+    try session.type("stty -g > \(root)/stty-after; echo \"DO\"\"NE\"")
+    try session.press("Enter")
+    try session.waitFor("DONE")
+    #expect(try session.terminalRestored(), "echo stayed off after Ctrl-C")
+  }
+}

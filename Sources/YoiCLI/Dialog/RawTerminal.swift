@@ -4,14 +4,11 @@ import Foundation
 /// normal return, a thrown error, SIGINT/SIGTERM/SIGHUP/SIGQUIT), the saved mode is put back
 /// and the normal screen restored.
 final class RawTerminal {
-  /// The mode to restore; global so the signal handler can reach it.
-  nonisolated(unsafe) private static var saved = termios()
-  nonisolated(unsafe) private static var active = false
   private var pending: [UInt8] = []
 
   init() throws {
-    guard tcgetattr(0, &Self.saved) == 0 else { throw ExitCodeError.notATerminal }
-    var raw = Self.saved
+    guard let saved = TerminalModeGuard.save(onRestore: "\u{1B}[?25h\u{1B}[?1049l") else { throw ExitCodeError.notATerminal }
+    var raw = saved
     raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
     raw.c_iflag &= ~tcflag_t(IXON | ICRNL | BRKINT | INPCK | ISTRIP)
     raw.c_cflag |= tcflag_t(CS8)
@@ -19,35 +16,16 @@ final class RawTerminal {
       cc[Int(VMIN)] = 1
       cc[Int(VTIME)] = 0
     }
-    Self.active = true
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-      Foundation.signal(signal, RawTerminal.restoreAndReraise)
-    }
     tcsetattr(0, TCSAFLUSH, &raw)
     Self.emit("\u{1B}[?1049h\u{1B}[H\u{1B}[2J")
   }
 
   /// Puts the terminal back as it was. Safe to call more than once.
   func restore() {
-    Self.restoreNow()
-    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { Foundation.signal(signal, SIG_DFL) }
+    TerminalModeGuard.restore()
   }
 
   deinit { restore() }
-
-  private static func restoreNow() {
-    guard active else { return }
-    active = false
-    tcsetattr(0, TCSAFLUSH, &saved)
-    emit("\u{1B}[?25h\u{1B}[?1049l")
-  }
-
-  private static let restoreAndReraise: @convention(c) (Int32) -> Void = { signal in
-    // Only async-signal-safe calls here: tcsetattr, write, signal, raise.
-    RawTerminal.restoreNow()
-    Foundation.signal(signal, SIG_DFL)
-    raise(signal)
-  }
 
   private static func emit(_ text: String) {
     var text = text
@@ -92,4 +70,44 @@ final class RawTerminal {
   }
 
   enum ExitCodeError: Error { case notATerminal }
+}
+
+/// The terminal mode saved before yoi changes it (raw mode for the dialog, echo off for a
+/// hidden prompt), put back on return, on a thrown error, and on SIGINT/SIGTERM/SIGHUP/SIGQUIT
+/// (then the signal is raised again). `onRestore` is written after restoring (e.g. leaving
+/// the alternate screen).
+enum TerminalModeGuard {
+  nonisolated(unsafe) private static var saved = termios()
+  nonisolated(unsafe) private static var active = false
+  nonisolated(unsafe) private static var restoreSequence: [UInt8] = []
+  private static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+  /// Saves the current mode and arms the signal handlers; nil when stdin is no terminal.
+  static func save(onRestore sequence: String = "") -> termios? {
+    guard tcgetattr(0, &saved) == 0 else { return nil }
+    restoreSequence = Array(sequence.utf8)
+    active = true
+    for signal in signals { Foundation.signal(signal, restoreAndReraise) }
+    return saved
+  }
+
+  /// Puts the saved mode back and disarms the handlers. Safe to call more than once.
+  static func restore() {
+    restoreNow()
+    for signal in signals { Foundation.signal(signal, SIG_DFL) }
+  }
+
+  private static func restoreNow() {
+    guard active else { return }
+    active = false
+    tcsetattr(0, TCSAFLUSH, &saved)
+    if !restoreSequence.isEmpty { _ = restoreSequence.withUnsafeBytes { write(1, $0.baseAddress, $0.count) } }
+  }
+
+  private static let restoreAndReraise: @convention(c) (Int32) -> Void = { signal in
+    // Only async-signal-safe calls here: tcsetattr, write, signal, raise.
+    TerminalModeGuard.restoreNow()
+    Foundation.signal(signal, SIG_DFL)
+    raise(signal)
+  }
 }
