@@ -88,6 +88,15 @@ public struct ConfigDecoder {
         return fail(path, "absolute paths are resolved values; write the path relative to the profile", help: ["e.g. \"skills\" or \"../shared/skills\""])
       }
       return value
+    case .workspacePath:
+      guard case .string(let text) = value, !text.isEmpty else { return mismatch(path, "a path inside the workspace", value) }
+      guard !text.hasPrefix("/") && !text.hasPrefix("~") else {
+        return fail(path, "write the path relative to the workspace, not absolute", help: ["e.g. \".git\" or \"secrets/prod\""])
+      }
+      guard !text.split(separator: "/").contains("..") else {
+        return fail(path, "deny_write entries are inside the workspace; `..` is not allowed")
+      }
+      return value
     case .secretID:
       guard case .string(let text) = value else { return mismatch(path, "a secret id", value) }
       guard SecretHeuristics.isValidSecretID(text) else {
@@ -209,18 +218,11 @@ public struct ConfigDecoder {
     }
     let schema = ConfigObject([
       ConfigField("intent", .enumeration(ConfigSchema.scopeIntents)),
-      ConfigField("deny_write", .list(.relativePath)),
+      ConfigField("deny_write", .list(.workspacePath)),
     ])
     let decoded = decodeObject(object, schema, path: path)
     if object["intent"] == nil {
       problems.append(ConfigProblem(path: path + ".intent", message: "a scope needs an intent", help: ["use yoi.scope.workspace_read() or yoi.scope.workspace_write()"]))
-    }
-    if case .array(let entries)? = decoded["deny_write"] {
-      for (index, entry) in entries.enumerated() {
-        if case .string(let text) = entry, text.split(separator: "/").contains("..") {
-          problems.append(ConfigProblem(path: "\(path).deny_write[\(index + 1)]", message: "deny_write entries are inside the workspace; `..` is not allowed"))
-        }
-      }
     }
     return .object(decoded)
   }

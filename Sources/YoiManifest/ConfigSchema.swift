@@ -15,6 +15,9 @@ public indirect enum ConfigType: Sendable {
   case object(ConfigObject)
   /// A path written relative to the profile (absolute paths are resolved values, refused).
   case relativePath
+  /// A path inside the workspace, written relative to it (`deny_write` entries): no absolute
+  /// path, no `..`.
+  case workspacePath
   /// A secret id: 1–128 chars of `[A-Za-z0-9._/-]`, no empty, `.` or `..` components.
   case secretID
   /// `provider/model_id`.

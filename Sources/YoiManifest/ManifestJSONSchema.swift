@@ -85,6 +85,7 @@ public enum ManifestJSONSchema {
         return (field.name, nullableLeaves && isLeaf ? nullable(inner) : inner)
       })
     case .relativePath: return ["type": "string", "pattern": "^/"]
+    case .workspacePath: return ["type": "string", "pattern": "^[^/~]"]
     case .secretID: return ["type": "string", "pattern": "^[A-Za-z0-9._/-]{1,128}$"]
     case .modelRef: return ["type": "string", "pattern": "^[^/]+/.+$"]
     case .reasoning: return ["anyOf": [["enum": .array(ConfigSchema.reasoningEfforts.map(JSONValue.string))], ["type": "integer", "minimum": 1]]]

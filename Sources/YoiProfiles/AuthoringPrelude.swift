@@ -66,11 +66,10 @@ function compact.tokens(t)
   return t
 end
 
-local ratio_keys = { threshold = true, request_threshold = true, request = true,
-  worker_context_max_tokens = true, worker = true, kind = true }
+-- Unknown keys are left to the decoder, which reports them as fields with "did you mean"
+-- (a typo here used to be a Lua error with a traceback).
 function compact.ratio(t)
   expect_table(t, "yoi.compact.ratio")
-  only_keys(t, ratio_keys, "yoi.compact.ratio")
   if t.request ~= nil then t.request_threshold, t.request = t.request, nil end
   if t.worker ~= nil then t.worker_context_max_tokens, t.worker = t.worker, nil end
   t.kind = "ratio"

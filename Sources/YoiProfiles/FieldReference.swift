@@ -28,6 +28,7 @@ public enum FieldReference {
     case .dictionary(let element): "table of \(describe(element))"
     case .object: "table"
     case .relativePath: "relative path"
+    case .workspacePath: "workspace-relative path"
     case .secretID: "secret id"
     case .modelRef: "`\"provider/model_id\"`"
     case .reasoning: "effort name or positive integer"

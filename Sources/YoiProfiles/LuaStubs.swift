@@ -12,7 +12,7 @@ public enum LuaStubs {
     var classes: [String] = []
     func luaType(_ type: ConfigType, name: String) -> String {
       switch type {
-      case .string, .relativePath, .secretID, .modelRef: return "string"
+      case .string, .relativePath, .workspacePath, .secretID, .modelRef: return "string"
       case .integer: return "integer"
       case .number: return "number"
       case .boolean: return "boolean"

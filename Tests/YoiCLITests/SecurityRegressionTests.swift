@@ -239,7 +239,8 @@ struct SecurityRegressionTests {
   }
 
   /// Each hostile profile through the binary under a 512 MiB address-space cap: a diagnostic,
-  /// within twice the deadline (plus process start), never a crash.
+  /// never a crash. (The in-process corpus test holds each to twice the deadline in CPU time;
+  /// here the wall clock only shows nothing hangs while 70 of them run on 2 cores.)
   @Test(arguments: hostileFiles)
   func hostileProfilesEndInADiagnosticWithBoundedMemory(file: String) throws {
     let path = Self.hostileDirectory + "/" + file
@@ -250,7 +251,7 @@ struct SecurityRegressionTests {
     }
     #expect(outcome?.status == 1, "\(file): \(outcome?.stderr ?? "")")
     #expect(outcome?.stderr.contains("error[E-") == true, "\(file): \(outcome?.stderr ?? "")")
-    #expect(elapsed < .milliseconds(2_500), "\(file) took \(elapsed)")
+    #expect(elapsed < .seconds(6), "\(file) took \(elapsed)")
   }
 
   static let hostileDirectory = YoiBinary.packageRoot.appendingPathComponent("Tests/YoiProfilesTests/Hostile").path

@@ -76,3 +76,38 @@ struct ContractFixTests {
     }
   }
 }
+
+/// Diagnostics that were misleading (issue 12 #16).
+@Suite("Diagnostic fixes")
+struct DiagnosticFixTests {
+  let support = ContractFixTests()
+
+  @Test func aTypoInsideRatioIsAFieldWithDidYouMean() throws {
+    let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { treshold = 0.5 } return p"))
+    #expect(error.diagnostics.first?.code == "E-PROFILE-FIELD")
+    #expect(error.messages.first == "compaction.treshold: unknown field `treshold`")
+    #expect(error.rendered.contains("did you mean `threshold`?"))
+    #expect(!error.rendered.contains("traceback"))
+  }
+
+  @Test func denyWriteErrorsNameTheirOwnIndexAndTheWorkspace() throws {
+    let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.scope = yoi.scope.workspace_write { deny_write = { 'ok', '/abs', '../up' } } return p"))
+    #expect(error.messages == [
+      "scope.deny_write[2]: write the path relative to the workspace, not absolute",
+      "scope.deny_write[3]: deny_write entries are inside the workspace; `..` is not allowed",
+    ])
+    #expect(!error.rendered.contains("relative to the profile"))
+  }
+
+  @Test func errorsComeInSourceOrder() throws {
+    let error = try #require(support.error("""
+      return {
+        worker = { max_turns = -1 },
+        model = { ref = "anthropic/claude-sonnet-4-6" },
+        description = 5,
+        feature = { task = { enabled = "yes" } },
+      }
+      """))
+    #expect(error.diagnostics.map { $0.location?.line ?? 0 } == [2, 4, 5])
+  }
+}

@@ -56,9 +56,10 @@ struct ProfileAuthoringTests {
 
   @Test func ratioRefusesUnknownKeys() throws {
     let directory = try temporaryDirectory()
-    try "return require('yoi').compact.ratio { threshold = 0.5, retain = 0.1 }".write(toFile: directory + "/p.lua", atomically: true, encoding: .utf8)
+    try "local p = yoi.profile.import('builtin:default') p.compaction = require('yoi').compact.ratio { threshold = 0.5, retain = 0.1 } return p"
+      .write(toFile: directory + "/p.lua", atomically: true, encoding: .utf8)
     let error = try #require(failure(directory + "/p.lua"))
-    #expect(error.messages.first?.contains("yoi.compact.ratio: unknown key 'retain'") == true)
+    #expect(error.messages.first == "compaction.retain: unknown field `retain`")
   }
 
   @Test func refusedFieldsGetTargetedMessages() throws {

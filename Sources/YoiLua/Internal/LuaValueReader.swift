@@ -13,7 +13,7 @@ struct LuaValueReader {
   /// Bounds on what a script may hand back, so a giant or shared-subtree value fails fast.
   static let maximumDepth = 100
   /// A profile is a few hundred values; this bound keeps a monster return value cheap to refuse.
-  static let maximumValues = 50_000
+  static let maximumValues = 10_000
   static let maximumProblems = 20
   /// Bytes copied out of Lua strings in one conversion. One 1 MiB string referenced 40,000
   /// times is 40 GiB to copy; a profile is a few KiB.
