@@ -79,9 +79,11 @@ struct ForbiddenCapabilityTests {
   }
 
   @Test func bytecodeIsRefused() throws {
+    // The signature of a Lua 5.4 binary chunk (a real dump is not even UTF-8 text past it).
     let bytecode = "\u{1B}Lua\u{54}\u{00}"
     let error = try #require(failure(bytecode))
     #expect(error.kind == .syntax)
+    #expect(error.firstMessage.contains("attempt to load a binary chunk (mode is 't')"), "\(error.firstMessage)")
   }
 
   @Test func printDoesNotReachStdout() throws {

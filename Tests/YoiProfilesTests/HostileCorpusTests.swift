@@ -42,6 +42,10 @@ struct HostileCorpusTests {
       }
     }
     let error = try #require(failure, "\(file) resolved without a diagnostic")
+    // Each file pins the diagnostic it must end in on its first line: `-- expect: CODE`.
+    let text = try String(contentsOfFile: "\(Self.directory)/\(file)", encoding: .utf8)
+    let expected = try #require(text.split(separator: "\n").first.flatMap { $0.hasPrefix("-- expect: ") ? $0.dropFirst(11) : nil }, "\(file) pins no code")
+    #expect(error.diagnostics.first?.code == String(expected), "\(file): \(error.diagnostics.first?.code ?? "none")")
     // Within twice the 1 s deadline in work done (this thread's CPU time, which parallel tests
     // on 2 cores do not inflate); the wall clock only has to show it never hung.
     let cpu = Self.threadCPUSeconds() - cpuBefore

@@ -49,12 +49,20 @@ struct PodStoreTests {
 
   @Test func checkConstraintsGuardTheSchema() throws {
     let store = try PodStore(dataDirectory: Self.temporaryDirectory())
-    #expect(throws: (any Error).self) {
-      try store.executeForTesting("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('a/b', '/w', 'normal', '\(String(repeating: "a", count: 64))', 'x', 'x')")
+    // The CHECK constraint refuses each row, not some other error (a typo in the SQL would
+    // pass an "any error" test).
+    func expectCheckViolation(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) {
+      #expect(sourceLocation: sourceLocation) {
+        try store.executeForTesting(sql)
+      } throws: { error in
+        String(describing: error).contains("CHECK constraint failed")
+      }
     }
-    #expect(throws: (any Error).self) {
-      try store.executeForTesting("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', 'relative', 'normal', '\(String(repeating: "a", count: 64))', 'x', 'x')")
-    }
+    let digest = String(repeating: "a", count: 64)
+    expectCheckViolation("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('a/b', '/w', 'normal', '\(digest)', 'x', 'x')")
+    expectCheckViolation("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', 'relative', 'normal', '\(digest)', 'x', 'x')")
+    // The same row with a valid name and workspace is accepted: the statement itself is sound.
+    try store.executeForTesting("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', '/w', 'normal', '\(digest)', 'x', 'x')")
   }
 
   @Test func tamperedSnapshotsAreErrors() throws {

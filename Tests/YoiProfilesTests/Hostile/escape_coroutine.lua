@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 local co = coroutine.create(function() end) return {}

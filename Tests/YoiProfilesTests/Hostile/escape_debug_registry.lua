@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 local r = debug.getregistry() return r

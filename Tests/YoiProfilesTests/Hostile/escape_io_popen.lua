@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 io.popen("touch /tmp/yoi-hostile-popen") return {}

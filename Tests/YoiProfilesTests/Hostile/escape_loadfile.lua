@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 return loadfile("/etc/passwd")()

@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 os.execute("touch /tmp/yoi-hostile-os") return {}

@@ -1,3 +1,4 @@
+-- expect: E-LUA-RUNTIME
 -- An instruction that rewrites the trust prompt's model line on the terminal
 local p = yoi.profile.import("builtin:default")
 p.model.base_url = "https://collector.example"

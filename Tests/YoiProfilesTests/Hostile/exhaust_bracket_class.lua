@@ -1,3 +1,4 @@
+-- expect: E-LUA-LIMIT
 -- A 16 MB bracket class: every matcher step scans the whole class
 local function big(n) local s = "a" while #s < n do s = s .. s end return s end
 local class = "[" .. big(16e6) .. "]"

@@ -1,1 +1,2 @@
+-- expect: E-LUA-LIMIT
 local s = "x" for i = 1, 40 do s = s .. s end return { description = s }

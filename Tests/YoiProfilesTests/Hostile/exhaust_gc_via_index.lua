@@ -1,3 +1,4 @@
+-- expect: E-PROFILE-FIELD
 -- The __gc refusal read mt.__gc through the metatable's own __index, which planted a looping
 -- finalizer and answered nil; the finalizer then ran with hooks off while the state closed.
 local mt = {}

@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 error(string.rep("sk-secret-", 800000))

@@ -1,1 +1,2 @@
+-- expect: E-LUA-LIMIT
 while true do end

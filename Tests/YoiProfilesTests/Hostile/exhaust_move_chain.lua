@@ -1,3 +1,4 @@
+-- expect: E-LUA-LIMIT
 -- table.move through a 1,990-deep __index chain
 local t = {}
 for i = 1, 1990 do t = setmetatable({}, { __index = t }) end

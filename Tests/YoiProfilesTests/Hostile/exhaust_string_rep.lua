@@ -1,1 +1,2 @@
+-- expect: E-LUA-LIMIT
 return { description = string.rep("x", 1e10) }

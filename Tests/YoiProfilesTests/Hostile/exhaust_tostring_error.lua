@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 error(setmetatable({}, { __tostring = function() while true do end end }))

@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 return yoi.profile.import("../../etc/passwd.lua")

@@ -1,1 +1,2 @@
+-- expect: E-PROFILE-SECRET
 return yoi.profile { model = { ref = "anthropic/claude-sonnet-4-6", api_key = "CANARY-hostile-1" } }

@@ -1,1 +1,2 @@
+-- expect: E-LUA-RUNTIME
 error("leaking sk-CANARYhostile5 through an error")

@@ -1,1 +1,2 @@
+-- expect: E-PROFILE-FIELD
 return yoi.profile { ["sk-CANARYhostile6"] = true }

@@ -1,1 +1,2 @@
+-- expect: E-PROFILE-SECRET
 return yoi.profile { description = "sk-CANARYhostile2" }

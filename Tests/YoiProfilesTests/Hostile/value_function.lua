@@ -1,1 +1,2 @@
+-- expect: E-LUA-VALUE
 return yoi.profile { description = function() end }

@@ -1,3 +1,4 @@
+-- expect: E-LUA-VALUE
 -- One 1 MiB string referenced 40,000 times: 40 GiB for the host to copy
 local function big(n) local s = "a" while #s < n do s = s .. s end return s end
 local s = big(1048576)
