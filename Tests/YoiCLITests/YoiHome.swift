@@ -31,8 +31,10 @@ struct YoiHome {
   }
 
   /// Runs yoi in `directory` (below the root; the project by default).
-  func run(_ arguments: [String], in directory: String = "repo", environment extra: [String: String] = [:], stdin: String? = nil) throws -> YoiBinary.Outcome {
-    try YoiBinary.run(arguments, in: root.appendingPathComponent(directory), environment: environment.merging(extra) { $1 }, stdin: stdin)
+  func run(_ arguments: [String], in directory: String = "repo", environment extra: [String: String] = [:], stdin: String? = nil,
+           executable: String? = nil) throws -> YoiBinary.Outcome {
+    try YoiBinary.run(arguments, in: root.appendingPathComponent(directory), environment: environment.merging(extra) { $1 }, stdin: stdin,
+                      executable: executable)
   }
 
   /// A project registry with one `coder` profile, and a user registry with `mine`.
