@@ -45,6 +45,7 @@ struct PodSpawnCommand: ParsableCommand {
   @Option(help: "For a child: a rule it is granted, PERMISSION:PATH[:exact] (repeatable).") var scope: [String] = []
   @Option(help: "For a child: a rule of the parent's delegation scope it may delegate in turn (repeatable).") var delegate: [String] = []
   @Flag(help: "Trust project profiles without asking.") var yes = false
+  @Flag(help: "Print the new Pod as JSON for scripts.") var json = false
 
   func validate() throws {
     if profile != nil && manifest != nil { throw ValidationError("--manifest conflicts with --profile: a manifest file is the whole configuration") }
@@ -56,17 +57,23 @@ struct PodSpawnCommand: ParsableCommand {
   func run() throws {
     _ = try SpawnRendering.spawn(PodService.SpawnRequest(
       profile: profile, manifestFile: manifest, name: name ?? profilePodName, workspace: workspace, role: try SpawnRendering.role(role),
-      parent: parent, scope: scope, delegate: delegate, trustPolicy: ProfileContext.trustPolicy(yes: yes)))
+      parent: parent, scope: scope, delegate: delegate, trustPolicy: ProfileContext.trustPolicy(yes: yes)), json: json)
   }
 }
 
 /// One spawn, shared by `yoi pod spawn` and the new-Pod dialog: the service resolves,
 /// validates and stores; this renders the result and its warnings.
 enum SpawnRendering {
-  static func spawn(_ request: PodService.SpawnRequest) throws -> PodService.Spawned {
+  static func spawn(_ request: PodService.SpawnRequest, json: Bool = false) throws -> PodService.Spawned {
     let spawned = try Services.pods().spawn(request)
     if !spawned.warnings.isEmpty { Terminal.report(spawned.warnings) }
-    Terminal.write("spawned \(spawned.record.name) \(spawned.digest)\n")
+    if json {
+      guard case .object(var object) = spawned.record.json else { return spawned }
+      object["digest"] = .string(spawned.digest)
+      Terminal.writeExact(CanonicalJSON.pretty(.object(object)))
+    } else {
+      Terminal.write("spawned \(spawned.record.name) \(spawned.digest)\n")
+    }
     return spawned
   }
 
@@ -89,16 +96,7 @@ struct PodListCommand: ParsableCommand {
     let store = try Stores.pods()
     let pods = try store.pods()
     if json {
-      let items: [JSONValue] = pods.map { pod in
-        .object(JSONObject([
-          ("name", .string(pod.name)), ("workspace", .string(pod.workspace)), ("role", .string(pod.role)),
-          ("profile", (pod.origin.qualifiedName ?? pod.origin.selector).map(JSONValue.string) ?? .null),
-          ("source_path", pod.origin.sourcePath.map(JSONValue.string) ?? .null),
-          ("parent", pod.parent.map(JSONValue.string) ?? .null), ("children", .array(pod.children.map(JSONValue.string))),
-          ("created_at", .string(pod.createdAt)), ("updated_at", .string(pod.updatedAt)),
-        ]))
-      }
-      Terminal.writeExact(CanonicalJSON.pretty(.array(items)))
+      Terminal.writeExact(CanonicalJSON.pretty(.array(pods.map(\.json))))
       return
     }
     if pods.isEmpty {
@@ -119,6 +117,7 @@ struct PodShowCommand: ParsableCommand {
   @Argument(help: "The Pod.") var name: String
   @Flag(help: "Print the current snapshot (the manifest) as JSON.") var snapshot = false
   @Flag(help: "List every snapshot.") var history = false
+  @Flag(help: "Print the Pod record and its snapshot as JSON for scripts.") var json = false
 
   func run() throws {
     let store = try Stores.pods()
@@ -126,6 +125,12 @@ struct PodShowCommand: ParsableCommand {
     let manifest = try store.currentManifest(of: name)
     if snapshot {
       Terminal.writeExact(manifest.prettyJSON)
+      return
+    }
+    if json {
+      guard case .object(var object) = pod.json else { return }
+      object["manifest"] = .object(manifest.json)
+      Terminal.writeExact(CanonicalJSON.pretty(.object(object)))
       return
     }
     var lines = [
@@ -147,6 +152,19 @@ struct PodShowCommand: ParsableCommand {
       }
     }
     Terminal.writeLines(lines)
+  }
+}
+
+extension PodRecord {
+  /// What `--json` prints for a Pod.
+  var json: JSONValue {
+    .object(JSONObject([
+      ("name", .string(name)), ("workspace", .string(workspace)), ("role", .string(role)),
+      ("profile", (origin.qualifiedName ?? origin.selector).map(JSONValue.string) ?? .null),
+      ("source_path", origin.sourcePath.map(JSONValue.string) ?? .null), ("source_digest", .string(origin.sourceDigest)),
+      ("parent", parent.map(JSONValue.string) ?? .null), ("children", .array(children.map(JSONValue.string))),
+      ("digest", .string(currentDigest)), ("created_at", .string(createdAt)), ("updated_at", .string(updatedAt)),
+    ]))
   }
 }
 
@@ -235,17 +253,22 @@ struct PodSecretsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "secrets", abstract: "Show which secrets a Pod references, and whether each is stored.")
 
   @Argument(help: "The Pod.") var name: String
+  @Flag(help: "Print JSON for scripts (each referenced id and whether it is stored).") var json = false
 
   func run() throws {
     let store = try Stores.pods()
     let manifest = try store.currentManifest(of: name)
     let references = ManifestSummary(manifest).secretReferences
-    if references.isEmpty {
+    if references.isEmpty && !json {
       Terminal.write("\(name) references no secrets\n")
       return
     }
     let secrets = Stores.secrets()
     let stored = try Set(secrets.ids())
+    if json {
+      Terminal.writeExact(CanonicalJSON.pretty(.array(references.map { .object(JSONObject([("id", .string($0)), ("present", .bool(stored.contains($0)))])) })))
+      return
+    }
     var rows = [["SECRET", "STATUS"]]
     for reference in references { rows.append([reference, stored.contains(reference) ? "present" : "missing"]) }
     Terminal.write(TextTable.render(rows))

@@ -67,6 +67,7 @@ struct ProfileCheckCommand: ParsableCommand {
   var all = false
 
   @OptionGroup var runtime: RuntimeOptions
+  @Flag(help: "Print one JSON result per profile on stdout (diagnostics still go to stderr).") var json = false
 
   func run() throws {
     let inputs = try runtime.inputs()
@@ -75,14 +76,20 @@ struct ProfileCheckCommand: ParsableCommand {
     if all, let registry = resolver.registry { targets += registry.entries.map(\.qualifiedName) }
     guard !targets.isEmpty else { throw ValidationError("name at least one profile, or pass --all") }
     var problems: [Diagnostic] = []
+    var results: [JSONValue] = []
     for selector in targets {
       do {
         let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
-        Terminal.writeError("ok: \(selector) (\(resolved.manifest.digest.prefix(12)))\n")
+        results.append(.object(JSONObject([("profile", .string(selector)), ("ok", true), ("digest", .string(resolved.manifest.digest))])))
+        if !json { Terminal.writeError("ok: \(selector) (\(resolved.manifest.digest.prefix(12)))\n") }
       } catch {
         problems += error.diagnostics
+        results.append(.object(JSONObject([
+          ("profile", .string(selector)), ("ok", false), ("codes", .array(error.diagnostics.compactMap(\.code).map(JSONValue.string))),
+        ])))
       }
     }
+    if json { Terminal.writeExact(CanonicalJSON.pretty(.array(results))) }
     if !problems.isEmpty { throw CommandFailure(problems) }
   }
 }
@@ -130,11 +137,21 @@ struct ProfileShowCommand: ParsableCommand {
   var selector: String = "default"
 
   @OptionGroup var runtime: RuntimeOptions
+  @Flag(help: "Print JSON for scripts: where it comes from, the digest and the manifest.") var json = false
 
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
     let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
+    if json {
+      Terminal.writeExact(CanonicalJSON.pretty(.object(JSONObject([
+        ("profile", resolved.entry.map { .string($0.qualifiedName) } ?? .null),
+        ("path", (resolved.entry?.path ?? { if case .file(let path) = resolved.source.origin { path } else { nil } }()).map(JSONValue.string) ?? .null),
+        ("content_digest", .string(resolved.contentDigest)), ("digest", .string(resolved.manifest.digest)),
+        ("manifest", .object(resolved.manifest.json)),
+      ]))))
+      return
+    }
     var lines: [String] = []
     let origin = resolved.entry.map { "\($0.qualifiedName)\($0.path.map { " (\($0))" } ?? "")" } ?? resolved.source.displayPath
     lines.append("profile:     \(origin)")
@@ -151,12 +168,19 @@ struct ProfileDiffCommand: ParsableCommand {
   @Argument(help: "The first profile.") var first: String
   @Argument(help: "The second profile.") var second: String
   @OptionGroup var runtime: RuntimeOptions
+  @Flag(help: "Print the changes as JSON for scripts.") var json = false
 
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
     let (a, b) = (try resolver.resolve(ProfileSelector.parse(first), inputs: inputs).manifest, try resolver.resolve(ProfileSelector.parse(second), inputs: inputs).manifest)
     let changes = ManifestDiff(from: a, to: b).changes
+    if json {
+      Terminal.writeExact(CanonicalJSON.pretty(.array(changes.map { change in
+        .object(JSONObject([("path", .string(change.path)), ("from", change.old ?? .null), ("to", change.new ?? .null)]))
+      })))
+      return
+    }
     if changes.isEmpty {
       Terminal.write("no differences\n")
       return

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import YoiDiagnostics
+import YoiManifest
 import YoiStore
 
 /// `yoi secret ...`: the encrypted secret store. Values are never taken from argv.
@@ -34,8 +35,14 @@ struct SecretSetCommand: ParsableCommand {
 struct SecretListCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "list", abstract: "List stored secret ids (never values).")
 
+  @Flag(help: "Print the ids as a JSON array for scripts.") var json = false
+
   func run() throws {
     let ids = try Stores.secrets().ids()
+    if json {
+      Terminal.writeExact(CanonicalJSON.pretty(.array(ids.map(JSONValue.string))))
+      return
+    }
     Terminal.write(ids.isEmpty ? "no secrets stored\n" : ids.joined(separator: "\n") + "\n")
   }
 }

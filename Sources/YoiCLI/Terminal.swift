@@ -30,12 +30,26 @@ enum Terminal {
     FileHandle.standardError.write(Data(TerminalText.neutralise(text).utf8))
   }
 
-  static var stderrIsTerminal: Bool { isatty(2) != 0 }
+  /// `--color auto|always|never` (taken off the command line before parsing).
+  enum ColorChoice: String, CaseIterable { case auto, always, never }
+  nonisolated(unsafe) static var colorChoice = ColorChoice.auto
+
+  /// Colour on stderr: `always`; or `auto` on a terminal unless `NO_COLOR` is set (to anything
+  /// non-empty, per no-color.org) or `TERM=dumb`.
+  static var useColor: Bool {
+    switch colorChoice {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      let environment = ProcessInfo.processInfo.environment
+      return isatty(2) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+  }
 
   /// Renders diagnostics on stderr (colour only on a TTY).
   static func report(_ diagnostics: [Diagnostic]) {
     // The renderer escaped every piece itself; its own colour sequences must pass.
-    FileHandle.standardError.write(Data(DiagnosticRenderer(useColor: stderrIsTerminal).render(diagnostics).utf8))
+    FileHandle.standardError.write(Data(DiagnosticRenderer(useColor: useColor).render(diagnostics).utf8))
   }
 
 }

@@ -34,6 +34,8 @@ public struct PodRecord: Sendable, Hashable {
   public var createdAt: String
   public var updatedAt: String
   public var currentSnapshotID: Int64
+  /// The sha256 of the current snapshot, as recorded (verified when the manifest is loaded).
+  public var currentDigest: String
 }
 
 /// One stored manifest snapshot.

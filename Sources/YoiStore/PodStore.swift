@@ -277,7 +277,7 @@ public final class PodStore: Sendable {
   /// Columns by position (reading by name costs a case-insensitive lookup per value).
   private static let podQuery = """
     SELECT p.id, p.name, p.workspace, p.role, p.selector, p.qualified_name, p.source_path, p.source_digest,
-           p.is_manifest_file, parent.name, p.created_at, p.updated_at, s.id
+           p.is_manifest_file, parent.name, p.created_at, p.updated_at, s.id, s.sha256
     FROM pod p LEFT JOIN pod parent ON parent.id = p.parent_id
     LEFT JOIN snapshot s ON s.pod_id = p.id AND s.is_current = 1
     """
@@ -286,7 +286,8 @@ public final class PodStore: Sendable {
     PodRecord(
       id: row[0], name: row[1], workspace: row[2], role: row[3],
       origin: PodOrigin(selector: row[4], qualifiedName: row[5], sourcePath: row[6], sourceDigest: row[7], isManifestFile: row[8]),
-      parent: row[9], children: children, createdAt: row[10], updatedAt: row[11], currentSnapshotID: row[12] ?? 0)
+      parent: row[9], children: children, createdAt: row[10], updatedAt: row[11], currentSnapshotID: row[12] ?? 0,
+      currentDigest: row[13] ?? "")
   }
 
   private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
