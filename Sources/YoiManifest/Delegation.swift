@@ -50,20 +50,6 @@ public enum Delegation {
     return result
   }
 
-  /// The rules of a manifest's `scope` or `delegation_scope` section.
-  public static func rules(in manifest: PodManifest, section: String) -> ScopeRules {
-    func read(_ list: String) -> [ScopeRule] {
-      guard case .array(let items)? = manifest[path: "\(section).\(list)"] else { return [] }
-      return items.compactMap { item in
-        guard case .object(let rule) = item, case .string(let target)? = rule["target"],
-          case .string(let raw)? = rule["permission"], let permission = ScopeRule.Permission(rawValue: raw)
-        else { return nil }
-        return ScopeRule(target: target, permission: permission, recursive: rule["recursive"] != .bool(false))
-      }
-    }
-    return ScopeRules(allow: read("allow"), deny: read("deny"))
-  }
-
   static func describe(_ rule: ScopeRule) -> String {
     "\(rule.permission.rawValue) \(rule.target)\(rule.recursive ? "" : " (exact)")"
   }

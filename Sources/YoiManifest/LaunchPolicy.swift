@@ -14,8 +14,8 @@ public enum LaunchRole: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One concrete scope rule on an absolute path.
-public struct ScopeRule: Sendable, Hashable {
-  public enum Permission: String, Sendable, Hashable, Comparable {
+public struct ScopeRule: Sendable, Hashable, Codable {
+  public enum Permission: String, Sendable, Hashable, Comparable, Codable {
     case read
     case write
 
@@ -46,7 +46,7 @@ public struct ScopeRule: Sendable, Hashable {
 }
 
 /// Allow and deny rules of one scope.
-public struct ScopeRules: Sendable, Hashable {
+public struct ScopeRules: Sendable, Hashable, Codable {
   public var allow: [ScopeRule]
   public var deny: [ScopeRule]
 

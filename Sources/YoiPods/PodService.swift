@@ -111,7 +111,7 @@ public struct PodService: Sendable {
   static func grant(scope: [String], delegate: [String], parent: String, parentManifest: PodManifest, workspace: String) throws(PodError)
     -> (scopes: DelegatedScopes, parentAfter: PodManifest?)
   {
-    let parentDelegation = Delegation.rules(in: parentManifest, section: "delegation_scope")
+    let parentDelegation = parentManifest.sections.delegationScope
     var problems: [Diagnostic] = []
     func parse(_ texts: [String], flag: String) -> [ScopeRule] {
       texts.compactMap { text in
@@ -133,7 +133,7 @@ public struct PodService: Sendable {
     let scopes = DelegatedScopes(
       parent: parent, scope: Delegation.childScope(granted: granted, parent: parentDelegation),
       delegation: ScopeRules(allow: delegated, deny: parentDelegation.deny))
-    let parentScope = Delegation.rules(in: parentManifest, section: "scope")
+    let parentScope = parentManifest.sections.scope
     let after = Delegation.parentScopeAfterDelegating(granted, scope: parentScope)
     return (scopes, after == parentScope ? nil : parentManifest.withScope(after))
   }
@@ -171,7 +171,7 @@ public struct PodService: Sendable {
     var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role)
     if let parent = pod.parent {
       inputs.delegation = DelegatedScopes(
-        parent: parent, scope: Delegation.rules(in: current, section: "scope"), delegation: Delegation.rules(in: current, section: "delegation_scope"))
+        parent: parent, scope: current.sections.scope, delegation: current.sections.delegationScope)
     }
     let resolver = try makeResolver(pod.workspace, .require)
     let manifestFile = profile == nil && pod.origin.isManifestFile ? pod.origin.sourcePath : nil
@@ -201,10 +201,10 @@ public struct PodService: Sendable {
     var lent: [ScopeRule] = []
     for child in children {
       let childManifest = try catching { () throws(StoreError) in try store.currentManifest(of: child) }
-      lent += Delegation.rules(in: childManifest, section: "scope").allow.filter { $0.permission == .write }
+      lent += childManifest.sections.scope.allow.filter { $0.permission == .write }
     }
     guard !lent.isEmpty else { return manifest }
-    let scope = Delegation.rules(in: manifest, section: "scope")
+    let scope = manifest.sections.scope
     return manifest.withScope(Delegation.parentScopeAfterDelegating(lent, scope: scope))
   }
 

@@ -18,12 +18,14 @@ public enum PodStartChecks {
                                    help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
       }
     }
-    if case .string(let instruction)? = manifest[path: "worker.instruction"], instruction.hasPrefix("$yoi/"), !promptReferences.contains(instruction) {
+    let sections = manifest.sections
+    let instruction = sections.worker.instruction
+    if instruction.hasPrefix("$yoi/"), !promptReferences.contains(instruction) {
       var help = Suggestion.didYouMean(instruction, in: promptReferences).map { [$0] } ?? []
       help.append("shipped prompts: \(promptReferences.joined(separator: ", ")); any other text is used as the instruction itself")
       warnings.append(Diagnostic(.warning, code: "W-INSTRUCTION", message: "worker.instruction `\(TerminalText.inline(instruction))` names no prompt shipped with yoi; the Pod will not start", help: help))
     }
-    if case .string(let ref)? = manifest[path: "model.ref"], catalog.contextWindows[ref] == nil,
+    if let ref = sections.model.ref, catalog.contextWindows[ref] == nil,
       catalog.providers[ModelCatalog.provider(of: ref)] != nil
     {
       let known = catalog.contextWindows.keys.filter { ModelCatalog.provider(of: $0) == ModelCatalog.provider(of: ref) }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import YoiDiagnostics
-import YoiManifest
 @testable import YoiProfiles
+@testable import YoiManifest
 
 /// The contract fixes of issue 12 (DESIGN.md §4–§6), each refused or mis-resolved before.
 @Suite("Contract fixes")
@@ -109,5 +109,35 @@ struct DiagnosticFixTests {
       }
       """))
     #expect(error.diagnostics.map { $0.location?.line ?? 0 } == [2, 4, 5])
+  }
+}
+
+/// The typed manifest views (issue 12 #6) cover exactly the fields the one schema declares.
+@Suite("Typed manifest sections")
+struct ManifestSectionTests {
+  @Test func eachViewReadsTheSchemasFields() {
+    #expect(Set(ModelSection.keys) == Set(ConfigSchema.model.names))
+    #expect(Set(WorkerSection.keys) == Set(ConfigSchema.worker.names))
+    #expect(Set(PermissionsSection.keys) == Set(ConfigSchema.permissions.names))
+    #expect(Set(FeatureSection.keys) == Set(ConfigSchema.feature.names))
+    #expect(Set(MemorySection.keys) == Set(ConfigSchema.memory.names))
+    #expect(Set(WebSection.keys) == Set(ConfigSchema.web.names))
+  }
+
+  @Test func builtinsReadAsTypedValues() throws {
+    let coder = try resolve("builtin:coder").sections
+    #expect(coder.model.scheme == .openaiResponses)
+    #expect(coder.model.auth == .codexOAuth)
+    #expect(coder.model.contextWindow == 272_000)
+    #expect(coder.worker.instruction == "$yoi/role/coder")
+    #expect(coder.worker.reasoning == .effort("high"))
+    #expect(coder.worker.toolOutput.maxBytes(for: "read_file") == 65536)
+    #expect(coder.scope.allow == [ScopeRule(target: "/work/ws", permission: .write)])
+    #expect(coder.feature.task && !coder.feature.pods)
+    #expect(coder.compaction?.threshold == 240_000)
+    #expect(coder.web?.search.apiKeySecret == "web/brave/default")
+    let reviewer = try resolve("builtin:reviewer", role: .reviewer).sections
+    #expect(reviewer.scope.allow.map(\.permission) == [.read])
+    #expect(reviewer.delegationScope.allow.isEmpty)
   }
 }
