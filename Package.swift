@@ -24,7 +24,8 @@ let package = Package(
     // Every Lua API call that can raise lives here, under a protected call.
     .target(name: "YoiCLua", dependencies: ["CLua"]),
     .target(name: "YoiDiagnostics"),
-    .target(name: "YoiLua", dependencies: ["YoiCLua", "CLua", "YoiDiagnostics"]),
+    // Reaches Lua only through YoiCLua: no Swift file can call a raising lua_* function.
+    .target(name: "YoiLua", dependencies: ["YoiCLua", "YoiDiagnostics"]),
     .target(name: "YoiManifest", dependencies: ["YoiDiagnostics"]),
     .target(
       name: "YoiProfiles",

@@ -155,7 +155,7 @@ struct ProfileShowCommand: ParsableCommand {
     var lines: [String] = []
     let origin = resolved.entry.map { "\($0.qualifiedName)\($0.path.map { " (\($0))" } ?? "")" } ?? resolved.source.displayPath
     lines.append("profile:     \(origin)")
-    if case .string(let description)? = resolved.manifest[path: "profile.description"] { lines.append("description: \(description)") }
+    if let description = resolved.manifest.sections.profile?.description { lines.append("description: \(description)") }
     lines += ManifestSummary(resolved.manifest).lines
     lines.append("digest:      \(resolved.manifest.digest)")
     Terminal.writeLines(lines)

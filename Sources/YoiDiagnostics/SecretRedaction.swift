@@ -3,7 +3,8 @@
 public enum SecretRedaction {
   /// Prefixes of well-known credential formats.
   public static let prefixes = ["sk-", "ghp_", "xox", "AKIA"]
-  static let secretKeys: Set<String> = ["api_key", "apikey", "token", "password", "secret", "key"]
+  /// Keys whose string values are secrets (DESIGN.md §3); `SecretHeuristics` refuses them.
+  public static let secretKeys: Set<String> = ["api_key", "apikey", "token", "password", "secret", "key"]
   public static let mask = "«redacted»"
 
   /// `text` with credential-looking words (known prefixes) masked.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import YoiCLua
+internal import YoiCLua
 import YoiDiagnostics
 
 /// A trusted chunk run before each script (yoi's authoring API), compiled to bytecode once per

@@ -1,4 +1,4 @@
-import YoiCLua
+internal import YoiCLua
 import YoiDiagnostics
 
 /// Evaluates untrusted Lua in a fresh, limited state and returns plain Swift values.

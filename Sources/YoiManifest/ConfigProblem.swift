@@ -1,3 +1,4 @@
+import YoiDiagnostics
 /// One problem in a configuration, at a key path such as `worker.max_turns`.
 public struct ConfigProblem: Sendable, Hashable {
   public var path: String
@@ -19,10 +20,10 @@ public struct ConfigProblem: Sendable, Hashable {
 
 /// Spotting plaintext secrets in configuration values (DESIGN.md §3).
 public enum SecretHeuristics {
-  /// Keys whose string values are secrets.
-  public static let secretKeys: Set<String> = ["api_key", "apikey", "token", "password", "secret", "key"]
-  /// Prefixes of well-known credential formats.
-  public static let secretPrefixes = ["sk-", "ghp_", "xox", "AKIA"]
+  /// Keys whose string values are secrets (the one list, shared with redaction).
+  public static var secretKeys: Set<String> { SecretRedaction.secretKeys }
+  /// Prefixes of well-known credential formats (the one list, shared with redaction).
+  public static var secretPrefixes: [String] { SecretRedaction.prefixes }
 
   /// Whether `value` under `key` looks like a plaintext secret.
   public static func isPlaintextSecret(key: String, value: String) -> Bool {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// An exclusive advisory lock (flock) on a lock file, held while `body` runs. Used around
 /// every load–modify–save of yoi's small state files (the secret store, project trust) and
@@ -25,10 +29,10 @@ public enum FileLock {
   /// - Returns: false when it cannot be created.
   @discardableResult
   public static func createPrivateDirectory(_ directory: String) -> Bool {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) { return isDirectory.boolValue }
+    var status = stat()
+    if stat(directory, &status) == 0 { return (status.st_mode & S_IFMT) == S_IFDIR }
     let parent = PathLexer.dirname(directory)
-    if parent != directory, !FileManager.default.fileExists(atPath: parent) { createPrivateDirectory(parent) }
+    if parent != directory, stat(parent, &status) != 0 { createPrivateDirectory(parent) }
     return mkdir(directory, 0o700) == 0 || errno == EEXIST
   }
 }

@@ -17,6 +17,8 @@ public struct ManifestSections: Sendable, Hashable, Codable {
   public var memory: MemorySection?
   public var web: WebSection?
   public var skills: SkillsSection?
+  /// Where a profile-resolved manifest came from (name and description of the profile).
+  public var profile: ProvenanceSection?
 
   init(_ json: JSONObject) {
     pod = PodSection(json["pod"].object)
@@ -31,6 +33,7 @@ public struct ManifestSections: Sendable, Hashable, Codable {
     memory = json["memory"].optionalObject.map(MemorySection.init)
     web = json["web"].optionalObject.map(WebSection.init)
     skills = json["skills"].optionalObject.map { SkillsSection(directories: $0["directories"].array.compactMap(\.string)) }
+    profile = json["profile"].optionalObject.map { ProvenanceSection(name: $0["name"].string, description: $0["description"].string) }
   }
 }
 
@@ -270,6 +273,11 @@ public struct WebSection: Sendable, Hashable, Codable {
       maxResponseBytes: fetch["max_response_bytes"].integer, maxOutputBytes: fetch["max_output_bytes"].integer,
       allowPrivateAddresses: fetch["allow_private_addresses"].bool ?? false)
   }
+}
+
+public struct ProvenanceSection: Sendable, Hashable, Codable {
+  public var name: String?
+  public var description: String?
 }
 
 public struct SkillsSection: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+internal import GRDB
 import YoiManifest
 
 /// The Pod store: SQLite through GRDB at `<data>/yoi.sqlite`, in WAL mode, with named

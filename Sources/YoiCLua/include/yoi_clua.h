@@ -106,6 +106,23 @@ int yoi_result_argument(yoi_sandbox *sandbox, int index);
 /// Replaces the results with an error message raised at the caller's position.
 int yoi_result_error(yoi_sandbox *sandbox, const char *bytes, size_t length);
 
+// Reading values without raising (the only Lua API YoiLua uses; see yoi_read.c).
+enum { YOI_TNIL = 0, YOI_TBOOLEAN = 1, YOI_TNUMBER = 3, YOI_TSTRING = 4, YOI_TTABLE = 5 };
+int yoi_read_type(struct lua_State *L, int index);
+const char *yoi_read_typename(struct lua_State *L, int type);
+int yoi_read_gettop(struct lua_State *L);
+void yoi_read_settop(struct lua_State *L, int index);
+int yoi_read_checkstack(struct lua_State *L, int extra);
+void yoi_read_pushnil(struct lua_State *L);
+int yoi_read_next(struct lua_State *L, int index);
+int yoi_read_toboolean(struct lua_State *L, int index);
+int yoi_read_isinteger(struct lua_State *L, int index);
+int64_t yoi_read_tointeger(struct lua_State *L, int index);
+double yoi_read_tonumber(struct lua_State *L, int index);
+/// The bytes of the string at `index`, or NULL when it is not a string.
+const char *yoi_read_string(struct lua_State *L, int index, size_t *length);
+const void *yoi_read_topointer(struct lua_State *L, int index);
+
 /// The Lua version string, e.g. "Lua 5.4".
 const char *yoi_lua_version(void);
 /// The Lua release string, e.g. "Lua 5.4.4".

@@ -1,4 +1,4 @@
-import YoiCLua
+internal import YoiCLua
 import YoiDiagnostics
 
 /// Turns what the C side recorded about a failed run into a located diagnostic.

@@ -1,4 +1,4 @@
-import YoiCLua
+internal import YoiCLua
 
 /// Describes host-function results as the small stack program the C trampoline replays, so
 /// nothing that can raise ever runs in a Swift frame.

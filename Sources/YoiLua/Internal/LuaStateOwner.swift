@@ -1,5 +1,4 @@
-import CLua
-import YoiCLua
+internal import YoiCLua
 import YoiDiagnostics
 
 /// Owns one sandboxed `lua_State` for the length of one synchronous evaluation. Not Sendable:
@@ -48,7 +47,7 @@ final class LuaStateOwner {
         throw LuaError(kind: .setup, diagnostics: [.error("the Lua state vanished", code: "E-LUA-SETUP")])
       }
       var reader = LuaValueReader(state: state)
-      let value = reader.read(at: lua_gettop(state))
+      let value = reader.read(at: yoi_read_gettop(state))
       yoi_sandbox_pop(sandbox)
       if !reader.problems.isEmpty {
         throw LuaError(kind: .conversion, diagnostics: reader.problems.map { conversionDiagnostic($0, chunk: chunk) })

@@ -1,8 +1,8 @@
-import CLua
+internal import YoiCLua
 import YoiDiagnostics
 
 /// Reads a value on the Lua stack into a `LuaValue`, using only API calls that cannot raise
-/// (type queries, `lua_next` on an unmodified table, `lua_tolstring` on actual strings).
+/// (YoiCLua's `yoi_read_*`: type queries, `lua_next` on an unmodified table, strings).
 struct LuaValueReader {
   /// One conversion problem at a key path.
   struct Problem: Sendable, Hashable {
@@ -48,27 +48,27 @@ struct LuaValueReader {
       }
       return .nil
     }
-    switch lua_type(state, index) {
-    case LUA_TNIL:
+    switch yoi_read_type(state, index) {
+    case Int32(YOI_TNIL):
       return .nil
-    case LUA_TBOOLEAN:
-      return .boolean(lua_toboolean(state, index) != 0)
-    case LUA_TNUMBER:
-      if lua_isinteger(state, index) != 0 {
-        return .integer(Int64(lua_tointegerx(state, index, nil)))
+    case Int32(YOI_TBOOLEAN):
+      return .boolean(yoi_read_toboolean(state, index) != 0)
+    case Int32(YOI_TNUMBER):
+      if yoi_read_isinteger(state, index) != 0 {
+        return .integer(Int64(yoi_read_tointeger(state, index)))
       }
-      let number = Double(lua_tonumberx(state, index, nil))
+      let number = Double(yoi_read_tonumber(state, index))
       guard number.isFinite else {
         problem("\(number.isNaN ? "NaN" : "an infinite number") cannot be converted")
         return .nil
       }
       return .number(number)
-    case LUA_TSTRING:
+    case Int32(YOI_TSTRING):
       return readString(at: index).map(LuaValue.string) ?? .nil
-    case LUA_TTABLE:
+    case Int32(YOI_TTABLE):
       return readTable(at: index)
     default:
-      let type = String(cString: lua_typename(state, lua_type(state, index)))
+      let type = String(cString: yoi_read_typename(state, yoi_read_type(state, index)))
       problem("a \(type) cannot be converted (only nil, booleans, numbers, strings and tables)")
       return .nil
     }
@@ -76,7 +76,7 @@ struct LuaValueReader {
 
   private mutating func readString(at index: Int32) -> String? {
     var length = 0
-    guard let bytes = lua_tolstring(state, index, &length) else { return nil }
+    guard let bytes = yoi_read_string(state, index, &length) else { return nil }
     stringBytes += length
     if stringBytes > Self.maximumStringBytes {
       if stringBytes - length <= Self.maximumStringBytes {
@@ -98,7 +98,7 @@ struct LuaValueReader {
   }
 
   private mutating func readTable(at index: Int32) -> LuaValue {
-    guard let identity = lua_topointer(state, index) else { return .nil }
+    guard let identity = yoi_read_topointer(state, index) else { return .nil }
     if ancestors.contains(identity) {
       problem("the table contains itself (a cycle)")
       return .nil
@@ -107,7 +107,7 @@ struct LuaValueReader {
       problem("the value is nested too deeply (more than \(Self.maximumDepth) levels)")
       return .nil
     }
-    guard lua_checkstack(state, 3) != 0 else {
+    guard yoi_read_checkstack(state, 3) != 0 else {
       problem("the value is nested too deeply")
       return .nil
     }
@@ -117,21 +117,21 @@ struct LuaValueReader {
     var integerKeys: [(Int64, LuaValue)] = []
     var stringKeys: [(String, LuaValue)] = []
     var otherKeys = false
-    let base = lua_gettop(state)
-    defer { lua_settop(state, base) }  // leaving the loop early keeps lua_next's key
-    lua_pushnil(state)
-    while valueCount <= Self.maximumValues, lua_next(state, index) != 0 {
-      let keyIndex = lua_gettop(state) - 1
+    let base = yoi_read_gettop(state)
+    defer { yoi_read_settop(state, base) }  // leaving the loop early keeps lua_next's key
+    yoi_read_pushnil(state)
+    while valueCount <= Self.maximumValues, yoi_read_next(state, index) != 0 {
+      let keyIndex = yoi_read_gettop(state) - 1
       let valueIndex = keyIndex + 1
-      switch lua_type(state, keyIndex) {
-      case LUA_TSTRING:
+      switch yoi_read_type(state, keyIndex) {
+      case Int32(YOI_TSTRING):
         if let key = readString(at: keyIndex) {
           path.append(.key(key))
           stringKeys.append((key, read(at: valueIndex)))
           path.removeLast()
         }
-      case LUA_TNUMBER where lua_isinteger(state, keyIndex) != 0:
-        let key = Int64(lua_tointegerx(state, keyIndex, nil))
+      case Int32(YOI_TNUMBER) where yoi_read_isinteger(state, keyIndex) != 0:
+        let key = Int64(yoi_read_tointeger(state, keyIndex))
         path.append(.index(key))
         integerKeys.append((key, read(at: valueIndex)))
         path.removeLast()
@@ -139,7 +139,7 @@ struct LuaValueReader {
         otherKeys = true
         problem("a table key must be a string or a list index, found a \(describeKey(at: keyIndex)) key")
       }
-      lua_settop(state, keyIndex)
+      yoi_read_settop(state, keyIndex)
     }
     if otherKeys { return .nil }
     if !integerKeys.isEmpty && !stringKeys.isEmpty {
@@ -178,11 +178,11 @@ struct LuaValueReader {
   }
 
   private func describeKey(at index: Int32) -> String {
-    if lua_type(state, index) == LUA_TNUMBER {
-      let number = Double(lua_tonumberx(state, index, nil))
+    if yoi_read_type(state, index) == Int32(YOI_TNUMBER) {
+      let number = Double(yoi_read_tonumber(state, index))
       return "number (\(number))"
     }
-    return String(cString: lua_typename(state, lua_type(state, index)))
+    return String(cString: yoi_read_typename(state, yoi_read_type(state, index)))
   }
 
   private mutating func problem(_ message: String) {
