@@ -2,7 +2,7 @@
 SWIFT ?= swift
 YOI := .build/debug/yoi
 
-.PHONY: setup build demo test release bench fuzz clean
+.PHONY: setup build demo test format release bench fuzz clean
 
 setup:
 	@bash scripts/install-deps.sh
@@ -21,9 +21,14 @@ demo: build
 	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) pod spawn --workspace $(DEMO)/workspace --name demo
 	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) pod resume demo
 
-# The whole test suite (unit, sandbox, end to end through the built binary).
+# The whole test suite (unit, sandbox, end to end through the built binary), after checking the
+# tree is formatted as .swift-format says (`make format` applies it).
 test: build
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
 	$(SWIFT) test
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Package.swift
 
 # The binary people install: release mode with the static Swift runtime (fast start-up).
 release: setup

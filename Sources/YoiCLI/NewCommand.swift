@@ -21,8 +21,11 @@ struct NewCommand: ParsableCommand {
       return
     }
     guard isatty(0) != 0, isatty(1) != 0 else {
-      throw CommandFailure([.error("yoi new is an interactive dialog and needs a terminal", code: "E-NO-TTY",
-                              help: ["in scripts, use `yoi pod spawn --profile SELECTOR --name NAME`"])])
+      throw CommandFailure([
+        .error(
+          "yoi new is an interactive dialog and needs a terminal", code: "E-NO-TTY",
+          help: ["in scripts, use `yoi pod spawn --profile SELECTOR --name NAME`"])
+      ])
     }
     let context = ProfileContext(workspace: workspace, yes: false)
     let resolver = try context.resolver()
@@ -72,9 +75,10 @@ struct NewCommand: ParsableCommand {
       break
     }
     terminal.restore()
-    _ = try SpawnRendering.spawn(PodService.SpawnRequest(
-      profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
-      trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false)))
+    _ = try SpawnRendering.spawn(
+      PodService.SpawnRequest(
+        profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
+        trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false)))
   }
 
   private func preselection(_ text: String, registry: ProfileRegistry, choices: [NewPodDialog.Choice]) -> Int? {

@@ -12,8 +12,10 @@ struct PodCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pod",
     abstract: "Spawn, inspect, resume and re-resolve Pods.",
-    subcommands: [PodSpawnCommand.self, PodListCommand.self, PodShowCommand.self, PodResumeCommand.self,
-                  PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self]
+    subcommands: [
+      PodSpawnCommand.self, PodListCommand.self, PodShowCommand.self, PodResumeCommand.self,
+      PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self,
+    ]
   )
 }
 
@@ -39,7 +41,8 @@ struct PodSpawnCommand: ParsableCommand {
   @Option(help: "A TOML manifest file instead of a profile.") var manifest: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var name: String?
   @Option(help: "The Pod name, as the new-Pod dialog calls it.") var profilePodName: String?
-  @Option(help: "The workspace directory (default: the parent's, else the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
+  @Option(help: "The workspace directory (default: the parent's, else the nearest directory holding .yoi/ or .git, else the current one).") var workspace:
+    String?
   @Option(help: "The launch role: orchestrator, intake, reviewer or coder.") var role: String?
   @Option(help: "Spawn as a child of this Pod.") var parent: String?
   @Option(help: "For a child: a rule it is granted, PERMISSION:PATH[:exact] (repeatable).") var scope: [String] = []
@@ -55,9 +58,10 @@ struct PodSpawnCommand: ParsableCommand {
   }
 
   func run() throws {
-    _ = try SpawnRendering.spawn(PodService.SpawnRequest(
-      profile: profile, manifestFile: manifest, name: name ?? profilePodName, workspace: workspace, role: try SpawnRendering.role(role),
-      parent: parent, scope: scope, delegate: delegate, trustPolicy: ProfileContext.trustPolicy(yes: yes)), json: json)
+    _ = try SpawnRendering.spawn(
+      PodService.SpawnRequest(
+        profile: profile, manifestFile: manifest, name: name ?? profilePodName, workspace: workspace, role: try SpawnRendering.role(role),
+        parent: parent, scope: scope, delegate: delegate, trustPolicy: ProfileContext.trustPolicy(yes: yes)), json: json)
   }
 }
 
@@ -148,7 +152,9 @@ struct PodShowCommand: ParsableCommand {
       let snapshots = try store.history(of: name)
       lines.append("history:")
       for item in snapshots {
-        lines.append("  \(item.isCurrent ? "*" : " ") \(item.createdAt)  \(item.reason.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(item.digest)  yoi \(item.yoiVersion), \(item.luaVersion)")
+        lines.append(
+          "  \(item.isCurrent ? "*" : " ") \(item.createdAt)  \(item.reason.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))  \(item.digest)  yoi \(item.yoiVersion), \(item.luaVersion)"
+        )
       }
     }
     Terminal.writeLines(lines)
@@ -158,13 +164,14 @@ struct PodShowCommand: ParsableCommand {
 extension PodRecord {
   /// What `--json` prints for a Pod.
   var json: JSONValue {
-    .object(JSONObject([
-      ("name", .string(name)), ("workspace", .string(workspace)), ("role", .string(role)),
-      ("profile", (origin.qualifiedName ?? origin.selector).map(JSONValue.string) ?? .null),
-      ("source_path", origin.sourcePath.map(JSONValue.string) ?? .null), ("source_digest", .string(origin.sourceDigest)),
-      ("parent", parent.map(JSONValue.string) ?? .null), ("children", .array(children.map(JSONValue.string))),
-      ("digest", .string(currentDigest)), ("created_at", .string(createdAt)), ("updated_at", .string(updatedAt)),
-    ]))
+    .object(
+      JSONObject([
+        ("name", .string(name)), ("workspace", .string(workspace)), ("role", .string(role)),
+        ("profile", (origin.qualifiedName ?? origin.selector).map(JSONValue.string) ?? .null),
+        ("source_path", origin.sourcePath.map(JSONValue.string) ?? .null), ("source_digest", .string(origin.sourceDigest)),
+        ("parent", parent.map(JSONValue.string) ?? .null), ("children", .array(children.map(JSONValue.string))),
+        ("digest", .string(currentDigest)), ("created_at", .string(createdAt)), ("updated_at", .string(updatedAt)),
+      ]))
   }
 }
 
@@ -190,7 +197,8 @@ struct PodResumeCommand: ParsableCommand {
       Terminal.writeExact(manifest.prettyJSON)
       return
     }
-    let lines = ["resuming \(name) from its stored snapshot \(manifest.digest) (verified; the profile is not evaluated)"]
+    let lines =
+      ["resuming \(name) from its stored snapshot \(manifest.digest) (verified; the profile is not evaluated)"]
       + ManifestSummary(manifest).lines
     Terminal.writeLines(lines)
   }
@@ -214,15 +222,18 @@ struct PodReresolveCommand: ParsableCommand {
     // What changed comes first; the one confirmation then covers the trust too.
     Terminal.writeLines(Self.describe(plan))
     if let pending = plan.pendingTrust {
-      Terminal.writeError("\(pending.entry.qualifiedName) \(pending.reason == .firstUse ? "is not trusted yet" : "changed since you trusted it"); accepting trusts it at its current content.\n")
+      Terminal.writeError(
+        "\(pending.entry.qualifiedName) \(pending.reason == .firstUse ? "is not trusted yet" : "changed since you trusted it"); accepting trusts it at its current content.\n"
+      )
     }
     let accepted = yes || (isatty(0) != 0 && Prompt.confirm("Replace the snapshot of \(name)? The old one stays in history."))
     guard accepted else {
       var help = ["run again with --yes to accept these changes"]
       if let pending = plan.pendingTrust { help.append("review \(pending.entry.path ?? pending.entry.qualifiedName) first: accepting also trusts it") }
-      throw CommandFailure(Diagnostic(
-        .error, code: plan.pendingTrust == nil ? "E-RERESOLVE-NOT-APPLIED" : "E-TRUST", message: "the snapshot of \(name) was not replaced",
-        help: help, notes: ["what would change:\n" + Self.describe(plan).joined(separator: "\n")]))
+      throw CommandFailure(
+        Diagnostic(
+          .error, code: plan.pendingTrust == nil ? "E-RERESOLVE-NOT-APPLIED" : "E-TRUST", message: "the snapshot of \(name) was not replaced",
+          help: help, notes: ["what would change:\n" + Self.describe(plan).joined(separator: "\n")]))
     }
     try service.apply(plan)
     Terminal.write("replaced the snapshot of \(name): \(plan.current.digest.prefix(12)) -> \(plan.source.manifest.digest)\n")

@@ -84,9 +84,11 @@ struct ProfileCheckCommand: ParsableCommand {
         if !json { Terminal.writeError("ok: \(selector) (\(resolved.manifest.digest.prefix(12)))\n") }
       } catch {
         problems += error.diagnostics
-        results.append(.object(JSONObject([
-          ("profile", .string(selector)), ("ok", false), ("codes", .array(error.diagnostics.compactMap(\.code).map(JSONValue.string))),
-        ])))
+        results.append(
+          .object(
+            JSONObject([
+              ("profile", .string(selector)), ("ok", false), ("codes", .array(error.diagnostics.compactMap(\.code).map(JSONValue.string))),
+            ])))
       }
     }
     if json { Terminal.writeExact(CanonicalJSON.pretty(.array(results))) }
@@ -109,12 +111,13 @@ struct ProfileListCommand: ParsableCommand {
     let shadowed = registry.shadowedEntries
     if json {
       let items: [JSONValue] = zip(registry.entries, shadowed).map { entry, shadows in
-        .object(JSONObject([
-          ("source", .string(entry.source.rawValue)), ("name", .string(entry.name)),
-          ("qualified_name", .string(entry.qualifiedName)), ("default", .bool(entry == registry.defaultEntry)),
-          ("description", entry.description.map(JSONValue.string) ?? .null), ("path", entry.path.map(JSONValue.string) ?? .null),
-          ("shadows", .array(shadows.map { .string($0.qualifiedName) })), ("nix", .bool(entry.isNix)),
-        ]))
+        .object(
+          JSONObject([
+            ("source", .string(entry.source.rawValue)), ("name", .string(entry.name)),
+            ("qualified_name", .string(entry.qualifiedName)), ("default", .bool(entry == registry.defaultEntry)),
+            ("description", entry.description.map(JSONValue.string) ?? .null), ("path", entry.path.map(JSONValue.string) ?? .null),
+            ("shadows", .array(shadows.map { .string($0.qualifiedName) })), ("nix", .bool(entry.isNix)),
+          ]))
       }
       Terminal.writeExact(CanonicalJSON.pretty(.array(items)))
       return
@@ -144,12 +147,15 @@ struct ProfileShowCommand: ParsableCommand {
     let resolver = try runtime.resolver()
     let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs)
     if json {
-      Terminal.writeExact(CanonicalJSON.pretty(.object(JSONObject([
-        ("profile", resolved.entry.map { .string($0.qualifiedName) } ?? .null),
-        ("path", (resolved.entry?.path ?? { if case .file(let path) = resolved.source.origin { path } else { nil } }()).map(JSONValue.string) ?? .null),
-        ("content_digest", .string(resolved.contentDigest)), ("digest", .string(resolved.manifest.digest)),
-        ("manifest", .object(resolved.manifest.json)),
-      ]))))
+      Terminal.writeExact(
+        CanonicalJSON.pretty(
+          .object(
+            JSONObject([
+              ("profile", resolved.entry.map { .string($0.qualifiedName) } ?? .null),
+              ("path", (resolved.entry?.path ?? { if case .file(let path) = resolved.source.origin { path } else { nil } }()).map(JSONValue.string) ?? .null),
+              ("content_digest", .string(resolved.contentDigest)), ("digest", .string(resolved.manifest.digest)),
+              ("manifest", .object(resolved.manifest.json)),
+            ]))))
       return
     }
     var lines: [String] = []
@@ -173,12 +179,17 @@ struct ProfileDiffCommand: ParsableCommand {
   func run() throws {
     let inputs = try runtime.inputs()
     let resolver = try runtime.resolver()
-    let (a, b) = (try resolver.resolve(ProfileSelector.parse(first), inputs: inputs).manifest, try resolver.resolve(ProfileSelector.parse(second), inputs: inputs).manifest)
+    let (a, b) = (
+      try resolver.resolve(ProfileSelector.parse(first), inputs: inputs).manifest, try resolver.resolve(ProfileSelector.parse(second), inputs: inputs).manifest
+    )
     let changes = ManifestDiff(from: a, to: b).changes
     if json {
-      Terminal.writeExact(CanonicalJSON.pretty(.array(changes.map { change in
-        .object(JSONObject([("path", .string(change.path)), ("from", change.old ?? .null), ("to", change.new ?? .null)]))
-      })))
+      Terminal.writeExact(
+        CanonicalJSON.pretty(
+          .array(
+            changes.map { change in
+              .object(JSONObject([("path", .string(change.path)), ("from", change.old ?? .null), ("to", change.new ?? .null)]))
+            })))
       return
     }
     if changes.isEmpty {
@@ -239,7 +250,8 @@ struct ProfileNewCommand: ParsableCommand {
   func run() throws {
     let context = ProfileContext(workspace: workspace, yes: false)
     // --project registers in the nearest existing project registry, never a second .yoi/.
-    let projectRoot = ProfileRegistry.nearestProjectRegistry(from: context.workspacePath).file
+    let projectRoot =
+      ProfileRegistry.nearestProjectRegistry(from: context.workspacePath).file
       .map { PathLexer.dirname(PathLexer.dirname($0)) } ?? context.workspacePath
     let created = try ProfileScaffold(name: name, base: from).create(
       in: project ? .project(workspace: projectRoot) : .user(configDirectory: context.directories.config))

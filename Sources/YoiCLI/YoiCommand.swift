@@ -85,7 +85,8 @@ public struct YoiCommand: ParsableCommand {
         if command == YoiCommand.self || command.configuration.defaultSubcommand == nil {
           var help = Suggestion.didYouMean(argument, in: names).map { [$0] } ?? []
           help.append("commands: \(names.joined(separator: ", ")); see `\(path.joined(separator: " ")) --help`")
-          throw CommandFailure(.error("unknown command `\(TerminalText.inline(argument))` for `\(path.joined(separator: " "))`", code: "E-USAGE", help: help), exitCode: 64)
+          throw CommandFailure(
+            .error("unknown command `\(TerminalText.inline(argument))` for `\(path.joined(separator: " "))`", code: "E-USAGE", help: help), exitCode: 64)
         }
         return
       }

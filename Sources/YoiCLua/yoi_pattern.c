@@ -8,6 +8,9 @@
 // results as lstrlib.c (MIT licence, whose structure it follows), and charges every matching
 // step to the sandbox's instruction budget, checking the wall-clock deadline as it goes. A
 // catastrophic pattern therefore trips the same limits as a runaway loop.
+//
+// Derived from lstrlib.c of Lua 5.4: Copyright (C) 1994-2022 Lua.org, PUC-Rio, under the MIT
+// licence; the full notice is in NOTICE at the root of the repository.
 #define _GNU_SOURCE
 #include "yoi_internal.h"
 

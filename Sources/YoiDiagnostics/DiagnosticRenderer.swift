@@ -84,4 +84,3 @@ public struct DiagnosticRenderer: Sendable {
       .joined(separator: "\n" + String(repeating: " ", count: width))
   }
 }
-

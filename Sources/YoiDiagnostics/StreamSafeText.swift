@@ -44,5 +44,6 @@ public enum StreamSafeText {
   }
 
   /// The sentence a diagnostic uses for a string that is not stream-safe.
-  public static let problem = "the text has more than \(maximumNonStarters) combining marks in a row, which no real text needs (Unicode Stream-Safe Text Format)"
+  public static let problem =
+    "the text has more than \(maximumNonStarters) combining marks in a row, which no real text needs (Unicode Stream-Safe Text Format)"
 }

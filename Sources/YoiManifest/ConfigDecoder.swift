@@ -17,9 +17,10 @@ public struct ConfigDecoder {
   /// Decodes the top level of a profile.
   public mutating func decodeProfile(_ value: JSONValue) -> PodManifestConfig {
     guard case .object(let object) = value else {
-      problems.append(ConfigProblem(
-        path: "", message: "a profile must return a table, got \(Self.describe(value))",
-        help: ["end the file with `return yoi.profile { ... }`"]))
+      problems.append(
+        ConfigProblem(
+          path: "", message: "a profile must return a table, got \(Self.describe(value))",
+          help: ["end the file with `return yoi.profile { ... }`"]))
       return PodManifestConfig(validated: JSONObject())
     }
     return PodManifestConfig(validated: decodeObject(object, ConfigSchema.profile, path: ""))
@@ -30,10 +31,11 @@ public struct ConfigDecoder {
     if case .string(let text) = value, SecretHeuristics.isPlaintextSecret(key: key, value: text),
       !isSecretIDField(type)
     {
-      problems.append(ConfigProblem(
-        path: path, message: "a plaintext secret is not allowed in a profile",
-        help: ["store it with `yoi secret set <id>` and write `{ kind = \"secret_ref\", ref = \"<id>\" }` (or yoi.secret(\"<id>\"))"],
-        isSecret: true))
+      problems.append(
+        ConfigProblem(
+          path: path, message: "a plaintext secret is not allowed in a profile",
+          help: ["store it with `yoi secret set <id>` and write `{ kind = \"secret_ref\", ref = \"<id>\" }` (or yoi.secret(\"<id>\"))"],
+          isSecret: true))
       return nil
     }
     switch type {
@@ -76,9 +78,11 @@ public struct ConfigDecoder {
       }
     case .dictionary(let element):
       guard case .object(let object) = value else { return mismatch(path, "a table of named values", value) }
-      return .object(JSONObject(object.compactMap { member in
-        decode(member.value, as: element, path: Self.join(path, member.key), key: member.key).map { (member.key, $0) }
-      }))
+      return .object(
+        JSONObject(
+          object.compactMap { member in
+            decode(member.value, as: element, path: Self.join(path, member.key), key: member.key).map { (member.key, $0) }
+          }))
     case .object(let schema):
       guard case .object(let object) = value else { return mismatch(path, "a table", value) }
       return .object(decodeObject(object, schema, path: path))
@@ -103,7 +107,10 @@ public struct ConfigDecoder {
         return fail(path, "not a valid secret id (1–128 characters of A-Z a-z 0-9 . _ / -, no empty, `.` or `..` parts)")
       }
       if SecretHeuristics.secretPrefixes.contains(where: { text.hasPrefix($0) }) {
-        problems.append(ConfigProblem(path: path, message: "this looks like a plaintext secret, not a secret id", help: ["store it with `yoi secret set <id>` and put the id here"], isSecret: true))
+        problems.append(
+          ConfigProblem(
+            path: path, message: "this looks like a plaintext secret, not a secret id", help: ["store it with `yoi secret set <id>` and put the id here"],
+            isSecret: true))
         return nil
       }
       return value
@@ -158,10 +165,11 @@ public struct ConfigDecoder {
   private mutating func decodeAuth(_ value: JSONValue, path: String) -> JSONValue? {
     guard case .object(let object) = value else {
       if case .string = value {
-        problems.append(ConfigProblem(
-          path: path, message: "an inline credential is not allowed in `auth`",
-          help: ["write auth = { kind = \"secret_ref\", ref = \"providers/<name>/default\" } and store the key with `yoi secret set`"],
-          isSecret: true))
+        problems.append(
+          ConfigProblem(
+            path: path, message: "an inline credential is not allowed in `auth`",
+            help: ["write auth = { kind = \"secret_ref\", ref = \"providers/<name>/default\" } and store the key with `yoi secret set`"],
+            isSecret: true))
         return nil
       }
       return mismatch(path, "a table like { kind = \"secret_ref\", ref = \"...\" }", value)
@@ -170,11 +178,12 @@ public struct ConfigDecoder {
       let given: String = if case .string(let text)? = object["kind"] { "\"\(text)\"" } else { "nothing" }
       return fail(path + ".kind", "expected one of \(Self.list(ConfigSchema.authKinds)), got \(given)")
     }
-    let fields: [ConfigField] = switch kind {
-    case "api_key": [ConfigField("kind", .string), ConfigField("file", .relativePath)]
-    case "secret_ref": [ConfigField("kind", .string), ConfigField("ref", .secretID)]
-    default: [ConfigField("kind", .string)]
-    }
+    let fields: [ConfigField] =
+      switch kind {
+      case "api_key": [ConfigField("kind", .string), ConfigField("file", .relativePath)]
+      case "secret_ref": [ConfigField("kind", .string), ConfigField("ref", .secretID)]
+      default: [ConfigField("kind", .string)]
+      }
     let decoded = decodeObject(object, ConfigObject(fields), path: path)
     for field in fields where decoded[field.name] == nil && object[field.name] == nil {
       problems.append(ConfigProblem(path: Self.join(path, field.name), message: "`\(kind)` auth needs `\(field.name)`"))
@@ -222,7 +231,8 @@ public struct ConfigDecoder {
     ])
     let decoded = decodeObject(object, schema, path: path)
     if object["intent"] == nil {
-      problems.append(ConfigProblem(path: path + ".intent", message: "a scope needs an intent", help: ["use yoi.scope.workspace_read() or yoi.scope.workspace_write()"]))
+      problems.append(
+        ConfigProblem(path: path + ".intent", message: "a scope needs an intent", help: ["use yoi.scope.workspace_read() or yoi.scope.workspace_write()"]))
     }
     return .object(decoded)
   }

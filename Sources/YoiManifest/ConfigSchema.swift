@@ -114,20 +114,27 @@ public enum ConfigSchema {
     ConfigField("top_k", .positive, "top-k sampling"),
     ConfigField("stop_sequences", .list(.string), "stop sequences"),
     ConfigField("reasoning", .reasoning, "effort (\(reasoningEfforts.joined(separator: ", "))) or a token budget"),
-    ConfigField("tool_output", .object(ConfigObject([
-      ConfigField("default_max_bytes", .positive, "bytes of tool output kept by default"),
-      ConfigField("per_tool", .dictionary(.positive), "per-tool overrides"),
-    ])), "tool output limits"),
+    ConfigField(
+      "tool_output",
+      .object(
+        ConfigObject([
+          ConfigField("default_max_bytes", .positive, "bytes of tool output kept by default"),
+          ConfigField("per_tool", .dictionary(.positive), "per-tool overrides"),
+        ])), "tool output limits"),
     ConfigField("file_upload", .object(ConfigObject([ConfigField("max_bytes", .positive, "largest upload")])), "upload limits"),
   ])
 
   public static let permissions = ConfigObject([
     ConfigField("default_action", .enumeration(["allow", "ask", "deny"]), "what happens when no rule matches"),
-    ConfigField("rule", .list(.object(ConfigObject([
-      ConfigField("tool", .string, "tool name"),
-      ConfigField("pattern", .string, "argument pattern"),
-      ConfigField("action", .enumeration(["allow", "ask", "deny"]), "what to do"),
-    ]))), "rules, first match wins"),
+    ConfigField(
+      "rule",
+      .list(
+        .object(
+          ConfigObject([
+            ConfigField("tool", .string, "tool name"),
+            ConfigField("pattern", .string, "argument pattern"),
+            ConfigField("action", .enumeration(["allow", "ask", "deny"]), "what to do"),
+          ]))), "rules, first match wins"),
   ])
 
   public static let feature = ConfigObject([
@@ -136,10 +143,13 @@ public enum ConfigSchema {
     ConfigField("web", .enabled, "web search and fetch"),
     ConfigField("pods", .enabled, "spawning child Pods (needs a delegation scope)"),
     ConfigField("ticket_orchestration", .enabled, "orchestrating tickets"),
-    ConfigField("ticket", .object(ConfigObject([
-      ConfigField("enabled", .boolean, "whether the feature is on"),
-      ConfigField("access", .enumeration(["read_only", "lifecycle"]), "ticket access"),
-    ])), "tickets"),
+    ConfigField(
+      "ticket",
+      .object(
+        ConfigObject([
+          ConfigField("enabled", .boolean, "whether the feature is on"),
+          ConfigField("access", .enumeration(["read_only", "lifecycle"]), "ticket access"),
+        ])), "tickets"),
   ])
 
   public static let memory = ConfigObject([
@@ -159,25 +169,31 @@ public enum ConfigSchema {
   public static let web = ConfigObject([
     ConfigField("enabled", .boolean, "web access"),
     ConfigField("allow_private_addresses", .boolean, "allow private network addresses"),
-    ConfigField("search", .object(ConfigObject([
-      ConfigField("enabled", .boolean, "web search"),
-      ConfigField("provider", .enumeration(["brave"]), "search provider"),
-      ConfigField("api_key_secret", .secretID, "secret id of the API key"),
-      ConfigField("timeout_secs", .positive, "timeout"),
-      ConfigField("base_url", .string, "endpoint"),
-      ConfigField("country", .string, "country code"),
-      ConfigField("search_lang", .string, "search language"),
-      ConfigField("ui_lang", .string, "UI language"),
-      ConfigField("safesearch", .enumeration(["off", "moderate", "strict"]), "safe search"),
-    ])), "search settings"),
-    ConfigField("fetch", .object(ConfigObject([
-      ConfigField("enabled", .boolean, "web fetch"),
-      ConfigField("timeout_secs", .positive, "timeout"),
-      ConfigField("redirect_limit", .count, "redirects followed"),
-      ConfigField("max_response_bytes", .positive, "largest response"),
-      ConfigField("max_output_bytes", .positive, "largest output"),
-      ConfigField("allow_private_addresses", .boolean, "allow private network addresses"),
-    ])), "fetch settings"),
+    ConfigField(
+      "search",
+      .object(
+        ConfigObject([
+          ConfigField("enabled", .boolean, "web search"),
+          ConfigField("provider", .enumeration(["brave"]), "search provider"),
+          ConfigField("api_key_secret", .secretID, "secret id of the API key"),
+          ConfigField("timeout_secs", .positive, "timeout"),
+          ConfigField("base_url", .string, "endpoint"),
+          ConfigField("country", .string, "country code"),
+          ConfigField("search_lang", .string, "search language"),
+          ConfigField("ui_lang", .string, "UI language"),
+          ConfigField("safesearch", .enumeration(["off", "moderate", "strict"]), "safe search"),
+        ])), "search settings"),
+    ConfigField(
+      "fetch",
+      .object(
+        ConfigObject([
+          ConfigField("enabled", .boolean, "web fetch"),
+          ConfigField("timeout_secs", .positive, "timeout"),
+          ConfigField("redirect_limit", .count, "redirects followed"),
+          ConfigField("max_response_bytes", .positive, "largest response"),
+          ConfigField("max_output_bytes", .positive, "largest output"),
+          ConfigField("allow_private_addresses", .boolean, "allow private network addresses"),
+        ])), "fetch settings"),
   ])
 
   /// The top level of a profile.

@@ -9,38 +9,59 @@ public enum ManifestJSONSchema {
       "recursive": ["type": "boolean"],
     ])
     let rules: JSONValue = object(["allow": ["type": "array", "items": rule], "deny": ["type": "array", "items": rule]])
-    let tokens = JSONValue.object(JSONObject(ConfigSchema.compactionTokenDefaults.map { ($0.0, nullable(["type": "integer", "minimum": 0])) }
-      + [("model", nullable(type(.modelRef)))]))
+    let tokens = JSONValue.object(
+      JSONObject(
+        ConfigSchema.compactionTokenDefaults.map { ($0.0, nullable(["type": "integer", "minimum": 0])) }
+          + [("model", nullable(type(.modelRef)))]))
     var compaction = tokens
     if case .object(var object) = compaction {
       object["type"] = "object"
       compaction = .object(object)
     }
     var sections: [(String, JSONValue)] = [
-      ("pod", object([
-        "name": ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"], "parent": nullable(["type": "string"]),
-        "prompt_pack": nullable(["type": "string"]),
-      ])),
-      ("model", object(ConfigSchema.model.fields.map { field in
-        (field.name, ["auth", "capability"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
-      })),
-      ("worker", object(ConfigSchema.worker.fields.map { field in
-        (field.name, ["instruction", "stop_sequences", "tool_output", "file_upload"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
-      })),
+      (
+        "pod",
+        object([
+          "name": ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"], "parent": nullable(["type": "string"]),
+          "prompt_pack": nullable(["type": "string"]),
+        ])
+      ),
+      (
+        "model",
+        object(
+          ConfigSchema.model.fields.map { field in
+            (field.name, ["auth", "capability"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
+          })
+      ),
+      (
+        "worker",
+        object(
+          ConfigSchema.worker.fields.map { field in
+            (field.name, ["instruction", "stop_sequences", "tool_output", "file_upload"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
+          })
+      ),
       ("scope", rules),
       ("delegation_scope", rules),
       ("session", type(ConfigSchema.profile.field("session")!.type)),
       ("permissions", nullable(type(.object(ConfigSchema.permissions)))),
       ("feature", type(.object(ConfigSchema.feature))),
-      ("compaction", nullable(object(ConfigSchema.compactionTokenDefaults.map { ($0.0, nullable(["type": "integer", "minimum": 0])) } + [("model", nullable(type(.modelRef)))]))),
+      (
+        "compaction",
+        nullable(
+          object(ConfigSchema.compactionTokenDefaults.map { ($0.0, nullable(["type": "integer", "minimum": 0])) } + [("model", nullable(type(.modelRef)))]))
+      ),
       ("memory", nullable(object(ConfigSchema.memory.fields.map { ($0.name, nullable(type($0.type))) }))),
       ("web", nullable(type(.object(ConfigSchema.web), nullableLeaves: true))),
       ("skills", nullable(object(["directories": ["type": "array", "items": ["type": "string", "pattern": "^/"]]]))),
-      ("profile", nullable(object([
-        "source": ["type": "object"],
-        "name": ["type": "string"],
-        "description": nullable(["type": "string"]),
-      ]))),
+      (
+        "profile",
+        nullable(
+          object([
+            "source": ["type": "object"],
+            "name": ["type": "string"],
+            "description": nullable(["type": "string"]),
+          ]))
+      ),
     ]
     sections.sort { $0.0 < $1.0 }
     var root = JSONObject(sections.isEmpty ? [] : [])
@@ -79,22 +100,25 @@ public enum ManifestJSONSchema {
     case .list(let element): return ["type": "array", "items": Self.type(element)]
     case .dictionary(let element): return ["type": "object", "additionalProperties": Self.type(element)]
     case .object(let object):
-      return Self.object(object.fields.map { field in
-        let inner = Self.type(field.type, nullableLeaves: nullableLeaves)
-        let isLeaf: Bool = if case .object = field.type { false } else { true }
-        return (field.name, nullableLeaves && isLeaf ? nullable(inner) : inner)
-      })
+      return Self.object(
+        object.fields.map { field in
+          let inner = Self.type(field.type, nullableLeaves: nullableLeaves)
+          let isLeaf: Bool = if case .object = field.type { false } else { true }
+          return (field.name, nullableLeaves && isLeaf ? nullable(inner) : inner)
+        })
     case .relativePath: return ["type": "string", "pattern": "^/"]
     case .workspacePath: return ["type": "string", "pattern": "^[^/~]"]
     case .secretID: return ["type": "string", "pattern": "^[A-Za-z0-9._/-]{1,128}$"]
     case .modelRef: return ["type": "string", "pattern": "^[^/]+/.+$"]
     case .reasoning: return ["anyOf": [["enum": .array(ConfigSchema.reasoningEfforts.map(JSONValue.string))], ["type": "integer", "minimum": 1]]]
     case .auth:
-      return ["oneOf": [
-        Self.object(["kind": ["const": "none"]]), Self.object(["kind": ["const": "codex_oauth"]]),
-        Self.object(["kind": ["const": "api_key"], "file": ["type": "string", "pattern": "^/"]]),
-        Self.object(["kind": ["const": "secret_ref"], "ref": Self.type(.secretID)]),
-      ]]
+      return [
+        "oneOf": [
+          Self.object(["kind": ["const": "none"]]), Self.object(["kind": ["const": "codex_oauth"]]),
+          Self.object(["kind": ["const": "api_key"], "file": ["type": "string", "pattern": "^/"]]),
+          Self.object(["kind": ["const": "secret_ref"], "ref": Self.type(.secretID)]),
+        ]
+      ]
     case .compaction, .scopeIntent: return ["type": "object"]
     }
   }

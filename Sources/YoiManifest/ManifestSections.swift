@@ -124,7 +124,9 @@ public struct WorkerSection: Sendable, Hashable, Codable {
   public var reasoning: ReasoningSetting?
   public var toolOutput: ToolOutputLimits
   public var fileUploadMaxBytes: Int64
-  static let keys = ["instruction", "language", "max_tokens", "max_turns", "temperature", "top_p", "top_k", "stop_sequences", "reasoning", "tool_output", "file_upload"]
+  static let keys = [
+    "instruction", "language", "max_tokens", "max_turns", "temperature", "top_p", "top_k", "stop_sequences", "reasoning", "tool_output", "file_upload",
+  ]
 
   public struct ToolOutputLimits: Sendable, Hashable, Codable {
     public var defaultMaxBytes: Int64
@@ -147,7 +149,8 @@ public struct WorkerSection: Sendable, Hashable, Codable {
     let output = json["tool_output"].object
     toolOutput = ToolOutputLimits(
       defaultMaxBytes: output["default_max_bytes"].integer ?? 65536,
-      perTool: Dictionary(uniqueKeysWithValues: output["per_tool"].object.compactMap { member in (member.value as JSONValue?).integer.map { (member.key, $0) } }))
+      perTool: Dictionary(
+        uniqueKeysWithValues: output["per_tool"].object.compactMap { member in (member.value as JSONValue?).integer.map { (member.key, $0) } }))
     fileUploadMaxBytes = json["file_upload"].object["max_bytes"].integer ?? 262_144
   }
 }
@@ -231,9 +234,10 @@ public struct MemorySection: Sendable, Hashable, Codable {
 
   init(_ json: JSONObject) {
     workspaceRoot = json["workspace_root"].string
-    settings = Dictionary(uniqueKeysWithValues: json.compactMap { member in
-      member.key == "workspace_root" || member.value == .null ? nil : (member.key, CanonicalJSON.compact(member.value))
-    })
+    settings = Dictionary(
+      uniqueKeysWithValues: json.compactMap { member in
+        member.key == "workspace_root" || member.value == .null ? nil : (member.key, CanonicalJSON.compact(member.value))
+      })
   }
 }
 
@@ -298,7 +302,6 @@ extension ScopeRules {
     self.init(allow: read("allow"), deny: read("deny"))
   }
 }
-
 
 extension Optional where Wrapped == JSONValue {
   var bool: Bool? {

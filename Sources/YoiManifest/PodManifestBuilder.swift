@@ -12,8 +12,10 @@ public struct ManifestInputs: Sendable, Hashable {
   /// For a child Pod: its parent and the scopes it was granted, which replace the launch policy.
   public var delegation: DelegatedScopes?
 
-  public init(podName: String, workspace: String, role: LaunchRole, baseDirectory: String, provenance: JSONValue?,
-              delegation: DelegatedScopes? = nil) {
+  public init(
+    podName: String, workspace: String, role: LaunchRole, baseDirectory: String, provenance: JSONValue?,
+    delegation: DelegatedScopes? = nil
+  ) {
     self.podName = podName
     self.workspace = workspace
     self.role = role
@@ -52,9 +54,10 @@ public struct PodManifestBuilder {
     var out = JSONObject()
 
     if !Self.isValidPodName(inputs.podName) {
-      problems.append(ConfigProblem(
-        path: "pod.name", message: "invalid Pod name \"\(inputs.podName)\"",
-        help: ["use letters, digits, `.`, `_` and `-` (not `.` or `..`)"]))
+      problems.append(
+        ConfigProblem(
+          path: "pod.name", message: "invalid Pod name \"\(inputs.podName)\"",
+          help: ["use letters, digits, `.`, `_` and `-` (not `.` or `..`)"]))
     }
     out["pod"] = ["name": .string(inputs.podName), "parent": inputs.delegation.map { .string($0.parent) } ?? .null, "prompt_pack": .null]
 
@@ -69,45 +72,51 @@ public struct PodManifestBuilder {
     out["delegation_scope"] = delegation.json
 
     out["session"] = ["record_event_trace": config["session"].object["record_event_trace"] ?? false]
-    out["permissions"] = config["permissions"].map { permissions in
-      var object = permissions.object
-      if object["default_action"] == nil {
-        problems.append(ConfigProblem(
-          path: "permissions.default_action", message: "permissions needs a default_action (what happens to a call no rule matches)",
-          help: ["add default_action = \"ask\" (or \"allow\" / \"deny\"), or use a preset"]))
-      }
-      if object["rule"] == nil { object["rule"] = .array([]) }
-      return .object(object)
-    } ?? .null
+    out["permissions"] =
+      config["permissions"].map { permissions in
+        var object = permissions.object
+        if object["default_action"] == nil {
+          problems.append(
+            ConfigProblem(
+              path: "permissions.default_action", message: "permissions needs a default_action (what happens to a call no rule matches)",
+              help: ["add default_action = \"ask\" (or \"allow\" / \"deny\"), or use a preset"]))
+        }
+        if object["rule"] == nil { object["rule"] = .array([]) }
+        return .object(object)
+      } ?? .null
 
     let feature = buildFeature(config["feature"].object)
     out["feature"] = .object(feature)
     out["compaction"] = config["compaction"].map { buildCompaction($0.object, model: model, problems: &problems) } ?? .null
     out["memory"] = config["memory"].map { .object(buildMemory($0.object, base: inputs.baseDirectory)) } ?? .null
     out["web"] = config["web"].map { .object(buildWeb($0.object)) } ?? .null
-    out["skills"] = config["skills"].map { skills in
-      let directories = skills.object["directories"].array.compactMap(\.string).map { JSONValue.string(PathLexer.join(inputs.baseDirectory, $0)) }
-      return ["directories": .array(directories)]
-    } ?? .null
+    out["skills"] =
+      config["skills"].map { skills in
+        let directories = skills.object["directories"].array.compactMap(\.string).map { JSONValue.string(PathLexer.join(inputs.baseDirectory, $0)) }
+        return ["directories": .array(directories)]
+      } ?? .null
     out["profile"] = inputs.provenance ?? .null
 
     // Cross-field rules, checked at resolve time rather than at Pod start.
     if feature["memory"].object["enabled"] == .bool(true), out["memory"] == .null {
-      problems.append(ConfigProblem(
-        path: "feature.memory", message: "feature.memory is enabled but there is no `memory` section",
-        help: ["add memory = { ... } or set feature.memory = { enabled = false }"]))
+      problems.append(
+        ConfigProblem(
+          path: "feature.memory", message: "feature.memory is enabled but there is no `memory` section",
+          help: ["add memory = { ... } or set feature.memory = { enabled = false }"]))
     }
     if feature["pods"].object["enabled"] == .bool(true), delegation.allow.isEmpty, let parent = inputs.delegation?.parent {
-      problems.append(ConfigProblem(
-        path: "feature.pods",
-        message: "feature.pods is enabled but the child was granted no delegation scope by \(parent), so it could never spawn a Pod",
-        help: ["grant part of the parent's delegation scope with --delegate PERMISSION:PATH, or use a profile with feature.pods = { enabled = false }"]))
+      problems.append(
+        ConfigProblem(
+          path: "feature.pods",
+          message: "feature.pods is enabled but the child was granted no delegation scope by \(parent), so it could never spawn a Pod",
+          help: ["grant part of the parent's delegation scope with --delegate PERMISSION:PATH, or use a profile with feature.pods = { enabled = false }"]))
     } else if feature["pods"].object["enabled"] == .bool(true), delegation.allow.isEmpty {
       let role = inputs.role == .normal ? "this launch" : "the \(inputs.role.rawValue) role"
-      problems.append(ConfigProblem(
-        path: "feature.pods",
-        message: "feature.pods is enabled but \(role) grants no delegation scope, so the Pod could never spawn a child",
-        help: ["set feature.pods = { enabled = false }, or launch without --role \(inputs.role.rawValue)"]))
+      problems.append(
+        ConfigProblem(
+          path: "feature.pods",
+          message: "feature.pods is enabled but \(role) grants no delegation scope, so the Pod could never spawn a child",
+          help: ["set feature.pods = { enabled = false }, or launch without --role \(inputs.role.rawValue)"]))
     }
     return problems.isEmpty ? .success(PodManifest(json: out)) : .failure(ManifestProblems(problems: problems))
   }
@@ -128,19 +137,24 @@ public struct PodManifestBuilder {
         return model
       }
       let path = config["scheme"] != nil ? "model.model_id" : config["model_id"] != nil ? "model.scheme" : "model.ref"
-      problems.append(ConfigProblem(
-        path: path, message: config["scheme"] != nil || config["model_id"] != nil
-          ? "an inline model needs both `scheme` and `model_id`" : "a model is required",
-        help: ["name a catalog model: model = yoi.models.catalog(\"anthropic/claude-sonnet-4-6\") (or import builtin:default)",
-               "or write one inline: model = { scheme = \"openai_chat\", model_id = \"qwen3-coder\", base_url = \"http://127.0.0.1:11434/v1\" }"]))
+      problems.append(
+        ConfigProblem(
+          path: path,
+          message: config["scheme"] != nil || config["model_id"] != nil
+            ? "an inline model needs both `scheme` and `model_id`" : "a model is required",
+          help: [
+            "name a catalog model: model = yoi.models.catalog(\"anthropic/claude-sonnet-4-6\") (or import builtin:default)",
+            "or write one inline: model = { scheme = \"openai_chat\", model_id = \"qwen3-coder\", base_url = \"http://127.0.0.1:11434/v1\" }",
+          ]))
       return JSONObject()
     }
     let providerName = ModelCatalog.provider(of: ref)
     let provider = catalog.providers[providerName]
     if provider == nil, config["scheme"] == nil || config["base_url"] == nil {
-      problems.append(ConfigProblem(
-        path: "model.ref", message: "unknown model provider \"\(providerName)\"",
-        help: ["set model.scheme and model.base_url for it, or use one of: \(catalog.providers.keys.sorted().joined(separator: ", "))"]))
+      problems.append(
+        ConfigProblem(
+          path: "model.ref", message: "unknown model provider \"\(providerName)\"",
+          help: ["set model.scheme and model.base_url for it, or use one of: \(catalog.providers.keys.sorted().joined(separator: ", "))"]))
     }
     var model = JSONObject()
     model["ref"] = .string(ref)
@@ -191,12 +205,13 @@ public struct PodManifestBuilder {
     if config["kind"] == "ratio" {
       let window = model["context_window"].integer
       let maximum = model["max_context_window"].integer
-      let effective: Int64? = switch (window, maximum) {
-      case (let window?, let maximum?): min(window, maximum)
-      case (let window?, nil): window
-      case (nil, let maximum?): maximum
-      case (nil, nil): nil
-      }
+      let effective: Int64? =
+        switch (window, maximum) {
+        case (let window?, let maximum?): min(window, maximum)
+        case (let window?, nil): window
+        case (nil, let maximum?): maximum
+        case (nil, nil): nil
+        }
       if let effective {
         for name in ConfigSchema.compactionRatioFields {
           if case .number(let fraction)? = config[name] {
@@ -205,16 +220,20 @@ public struct PodManifestBuilder {
         }
       } else {
         let ref = model["ref"].string ?? "this model"
-        problems.append(ConfigProblem(
-          path: "compaction", message: "compaction ratios need the model's context window, and \(ref) is not in the model catalog",
-          help: ["use yoi.compact.tokens { threshold = ..., request_threshold = ... } with explicit token counts",
-                 "or set model.context_window (e.g. model = { ref = \"\(ref)\", context_window = 200000 })"]))
+        problems.append(
+          ConfigProblem(
+            path: "compaction", message: "compaction ratios need the model's context window, and \(ref) is not in the model catalog",
+            help: [
+              "use yoi.compact.tokens { threshold = ..., request_threshold = ... } with explicit token counts",
+              "or set model.context_window (e.g. model = { ref = \"\(ref)\", context_window = 200000 })",
+            ]))
       }
     }
     if let threshold = compaction["threshold"].integer, let request = compaction["request_threshold"].integer, threshold > request {
-      problems.append(ConfigProblem(
-        path: "compaction.threshold",
-        message: "compaction.threshold (\(threshold)) must not exceed compaction.request_threshold (\(request))"))
+      problems.append(
+        ConfigProblem(
+          path: "compaction.threshold",
+          message: "compaction.threshold (\(threshold)) must not exceed compaction.request_threshold (\(request))"))
     }
     return .object(compaction)
   }

@@ -43,8 +43,10 @@ public struct PodService: Sendable {
     public var delegate: [String]
     public var trustPolicy: TrustPolicy
 
-    public init(profile: String? = nil, manifestFile: String? = nil, name: String? = nil, workspace: String? = nil, role: LaunchRole = .normal,
-                parent: String? = nil, scope: [String] = [], delegate: [String] = [], trustPolicy: TrustPolicy = .require) {
+    public init(
+      profile: String? = nil, manifestFile: String? = nil, name: String? = nil, workspace: String? = nil, role: LaunchRole = .normal,
+      parent: String? = nil, scope: [String] = [], delegate: [String] = [], trustPolicy: TrustPolicy = .require
+    ) {
       self.profile = profile
       self.manifestFile = manifestFile
       self.name = name
@@ -100,15 +102,18 @@ public struct PodService: Sendable {
     let path = PathLexer.join(workingDirectory, workspace ?? WorkspaceRoot.nearest(from: workingDirectory))
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw .single("the workspace \(TerminalText.inline(path)) does not exist or is not a directory", code: "E-WORKSPACE",
-                    help: ["create it first, or pass --workspace with an existing directory"])
+      throw .single(
+        "the workspace \(TerminalText.inline(path)) does not exist or is not a directory", code: "E-WORKSPACE",
+        help: ["create it first, or pass --workspace with an existing directory"])
     }
     return path
   }
 
   /// Validates the requested rules against the parent's delegation scope: the child's scopes,
   /// and the parent's manifest after lending the written parts (nil when nothing changes).
-  static func grant(scope: [String], delegate: [String], parent: String, parentManifest: PodManifest, workspace: String) throws(PodError)
+  static func grant(
+    scope: [String], delegate: [String], parent: String, parentManifest: PodManifest, workspace: String
+  ) throws(PodError)
     -> (scopes: DelegatedScopes, parentAfter: PodManifest?)
   {
     let parentDelegation = parentManifest.sections.delegationScope
@@ -120,8 +125,10 @@ public struct PodService: Sendable {
           return nil
         }
         if let problem = Delegation.problem(delegating: rule, from: parentDelegation) {
-          problems.append(.error("\(flag) \(text): \(problem)", code: "E-DELEGATION",
-                                 help: ["a child can only get what \(parent) may delegate; see `yoi pod show \(parent)`"]))
+          problems.append(
+            .error(
+              "\(flag) \(text): \(problem)", code: "E-DELEGATION",
+              help: ["a child can only get what \(parent) may delegate; see `yoi pod show \(parent)`"]))
           return nil
         }
         return rule

@@ -17,17 +17,22 @@ extension PodService {
   /// an untrusted project profile is resolved anyway and the trust it needs is returned in
   /// `pendingTrust`, for a caller that shows what changed before it asks; otherwise the
   /// resolver's trust policy decides at once.
-  func resolveSource(profile: String?, manifestFile: String?, inputs: ResolutionInputs, resolver: ProfileResolver,
-                     deferringTrust: Bool = false) throws(PodError) -> PodSource {
+  func resolveSource(
+    profile: String?, manifestFile: String?, inputs: ResolutionInputs, resolver: ProfileResolver,
+    deferringTrust: Bool = false
+  ) throws(PodError) -> PodSource {
     do {
       if let manifestFile {
         let (manifest, text) = try ManifestFile.resolveWithText(manifestFile, inputs: inputs, resolver: resolver)
         let path = PathLexer.join(resolver.workingDirectory, manifestFile)
-        return PodSource(manifest: manifest, origin: PodOrigin(
-          selector: nil, qualifiedName: nil, sourcePath: path, sourceDigest: SHA256.hex(text.utf8), isManifestFile: true))
+        return PodSource(
+          manifest: manifest,
+          origin: PodOrigin(
+            selector: nil, qualifiedName: nil, sourcePath: path, sourceDigest: SHA256.hex(text.utf8), isManifestFile: true))
       }
       let selector = profile ?? "default"
-      let (resolved, pendingTrust): (ResolvedProfile, TrustRequest?) = deferringTrust
+      let (resolved, pendingTrust): (ResolvedProfile, TrustRequest?) =
+        deferringTrust
         ? try resolver.preview(ProfileSelector.parse(selector), inputs: inputs)
         : (try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs), nil)
       let sourcePath: String? = if case .file(let path) = resolved.source.origin { path } else { nil }

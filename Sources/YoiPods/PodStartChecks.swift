@@ -14,8 +14,10 @@ public enum PodStartChecks {
     var warnings: [Diagnostic] = []
     if let secrets {
       for reference in ManifestSummary(manifest).secretReferences where (try? secrets.contains(reference)) != true {
-        warnings.append(Diagnostic(.warning, code: "W-SECRET-MISSING", message: "secret `\(reference)` is not in the secret store yet",
-                                   help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
+        warnings.append(
+          Diagnostic(
+            .warning, code: "W-SECRET-MISSING", message: "secret `\(reference)` is not in the secret store yet",
+            help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
       }
     }
     let sections = manifest.sections
@@ -23,7 +25,10 @@ public enum PodStartChecks {
     if instruction.hasPrefix("$yoi/"), !promptReferences.contains(instruction) {
       var help = Suggestion.didYouMean(instruction, in: promptReferences).map { [$0] } ?? []
       help.append("shipped prompts: \(promptReferences.joined(separator: ", ")); any other text is used as the instruction itself")
-      warnings.append(Diagnostic(.warning, code: "W-INSTRUCTION", message: "worker.instruction `\(TerminalText.inline(instruction))` names no prompt shipped with yoi; the Pod will not start", help: help))
+      warnings.append(
+        Diagnostic(
+          .warning, code: "W-INSTRUCTION",
+          message: "worker.instruction `\(TerminalText.inline(instruction))` names no prompt shipped with yoi; the Pod will not start", help: help))
     }
     if let ref = sections.model.ref, catalog.contextWindows[ref] == nil,
       catalog.providers[ModelCatalog.provider(of: ref)] != nil

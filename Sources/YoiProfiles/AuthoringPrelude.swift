@@ -12,138 +12,138 @@ enum AuthoringPrelude {
   }
 
   static let source = #"""
-local host = ...
-local load_text, read_module, import_builtin = host.load_text, host.read_module, host.import_builtin
-local type, error, pcall, setmetatable, tostring, rawget = type, error, pcall, setmetatable, tostring, rawget
-local pairs, ipairs, concat, sub = pairs, ipairs, table.concat, string.sub
+    local host = ...
+    local load_text, read_module, import_builtin = host.load_text, host.read_module, host.import_builtin
+    local type, error, pcall, setmetatable, tostring, rawget = type, error, pcall, setmetatable, tostring, rawget
+    local pairs, ipairs, concat, sub = pairs, ipairs, table.concat, string.sub
 
-local function expect_table(value, what)
-  if type(value) ~= "table" then
-    error(what .. " expects a table, got " .. type(value), 3)
-  end
-end
-
-local function only_keys(t, allowed, what)
-  for key in pairs(t) do
-    if not allowed[key] then
-      local names = {}
-      for name in pairs(allowed) do names[#names + 1] = name end
-      table.sort(names)
-      error(what .. ": unknown key '" .. tostring(key) .. "' (allowed: " .. concat(names, ", ") .. ")", 3)
+    local function expect_table(value, what)
+      if type(value) ~= "table" then
+        error(what .. " expects a table, got " .. type(value), 3)
+      end
     end
-  end
-end
 
-local profile = setmetatable({}, {
-  __call = function(_, t)
-    expect_table(t, "yoi.profile")
-    return t
-  end,
-})
-
-function profile.import(ref)
-  if type(ref) ~= "string" then
-    error("yoi.profile.import expects a profile reference like \"builtin:default\", got " .. type(ref), 2)
-  end
-  return import_builtin(ref)
-end
-
-function profile.extend()
-  error("yoi.profile.extend was removed: use `local p = yoi.profile.import(\"builtin:default\")` "
-    .. "and assign the fields you change (p.worker.reasoning = \"low\"); assignment replaces whole sub-tables", 2)
-end
-
-local models = {}
-function models.catalog(ref)
-  if type(ref) ~= "string" then error("yoi.models.catalog expects a model reference string, got " .. type(ref), 2) end
-  return { ref = ref }
-end
-
-local compact = {}
-function compact.tokens(t)
-  expect_table(t, "yoi.compact.tokens")
-  t.kind = "tokens"
-  return t
-end
-
--- Unknown keys are left to the decoder, which reports them as fields with "did you mean"
--- (a typo here used to be a Lua error with a traceback).
-function compact.ratio(t)
-  expect_table(t, "yoi.compact.ratio")
-  if t.request ~= nil then t.request_threshold, t.request = t.request, nil end
-  if t.worker ~= nil then t.worker_context_max_tokens, t.worker = t.worker, nil end
-  t.kind = "ratio"
-  return t
-end
-
-local scope = {}
-local scope_keys = { deny_write = true }
-local function intent(name)
-  return function(opts)
-    if opts ~= nil then
-      expect_table(opts, "yoi.scope." .. name)
-      only_keys(opts, scope_keys, "yoi.scope." .. name)
+    local function only_keys(t, allowed, what)
+      for key in pairs(t) do
+        if not allowed[key] then
+          local names = {}
+          for name in pairs(allowed) do names[#names + 1] = name end
+          table.sort(names)
+          error(what .. ": unknown key '" .. tostring(key) .. "' (allowed: " .. concat(names, ", ") .. ")", 3)
+        end
+      end
     end
-    return { intent = name, deny_write = opts and opts.deny_write or nil }
-  end
-end
-scope.workspace_read = intent("workspace_read")
-scope.workspace_write = intent("workspace_write")
 
-local function secret(ref)
-  if type(ref) ~= "string" then error("yoi.secret expects a secret id string, got " .. type(ref), 2) end
-  return { kind = "secret_ref", ref = ref }
-end
+    local profile = setmetatable({}, {
+      __call = function(_, t)
+        expect_table(t, "yoi.profile")
+        return t
+      end,
+    })
 
-local yoi = { profile = profile, models = models, compact = compact, scope = scope, secret = secret }
+    function profile.import(ref)
+      if type(ref) ~= "string" then
+        error("yoi.profile.import expects a profile reference like \"builtin:default\", got " .. type(ref), 2)
+      end
+      return import_builtin(ref)
+    end
 
-local host_modules = {
-  ["yoi"] = yoi, ["yoi.profile"] = profile, ["yoi.models"] = models,
-  ["yoi.compact"] = compact, ["yoi.scope"] = scope,
-}
+    function profile.extend()
+      error("yoi.profile.extend was removed: use `local p = yoi.profile.import(\"builtin:default\")` "
+        .. "and assign the fields you change (p.worker.reasoning = \"low\"); assignment replaces whole sub-tables", 2)
+    end
 
--- Profile-local modules: cached per evaluation, cycles reported with the chain, and a
--- module that failed keeps its real error for every later require.
-local loaded, failed, loading, chain = {}, {}, {}, {}
-local function require(name)
-  if type(name) ~= "string" then error("require expects a module name string, got " .. type(name), 2) end
-  local module = host_modules[name]
-  if module then return module end
-  if sub(name, 1, 4) == "yoi." then
-    error("unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope)", 2)
-  end
-  if loaded[name] ~= nil then return loaded[name] end
-  if failed[name] then error("module '" .. name .. "' failed to load earlier: " .. failed[name], 2) end
-  if loading[name] then
-    local shown = {}
-    local start = 1
-    for i, entry in ipairs(chain) do if entry == name then start = i break end end
-    for i = start, #chain do shown[#shown + 1] = chain[i] end
-    shown[#shown + 1] = name
-    error("require cycle: " .. concat(shown, " -> "), 2)
-  end
-  local text, chunk_name = read_module(name)
-  local fn, syntax = load_text(text, "@" .. chunk_name, _ENV)
-  if not fn then
-    failed[name] = syntax
-    error(syntax, 0)
-  end
-  loading[name] = true
-  chain[#chain + 1] = name
-  local ok, result = pcall(fn, name)
-  loading[name] = nil
-  chain[#chain] = nil
-  if not ok then
-    failed[name] = tostring(result)
-    error(result, 0)
-  end
-  if result == nil then result = true end
-  loaded[name] = result
-  return result
-end
+    local models = {}
+    function models.catalog(ref)
+      if type(ref) ~= "string" then error("yoi.models.catalog expects a model reference string, got " .. type(ref), 2) end
+      return { ref = ref }
+    end
 
-_ENV.yoi = yoi
-_ENV.profile = profile
-_ENV.require = require
-"""#
+    local compact = {}
+    function compact.tokens(t)
+      expect_table(t, "yoi.compact.tokens")
+      t.kind = "tokens"
+      return t
+    end
+
+    -- Unknown keys are left to the decoder, which reports them as fields with "did you mean"
+    -- (a typo here used to be a Lua error with a traceback).
+    function compact.ratio(t)
+      expect_table(t, "yoi.compact.ratio")
+      if t.request ~= nil then t.request_threshold, t.request = t.request, nil end
+      if t.worker ~= nil then t.worker_context_max_tokens, t.worker = t.worker, nil end
+      t.kind = "ratio"
+      return t
+    end
+
+    local scope = {}
+    local scope_keys = { deny_write = true }
+    local function intent(name)
+      return function(opts)
+        if opts ~= nil then
+          expect_table(opts, "yoi.scope." .. name)
+          only_keys(opts, scope_keys, "yoi.scope." .. name)
+        end
+        return { intent = name, deny_write = opts and opts.deny_write or nil }
+      end
+    end
+    scope.workspace_read = intent("workspace_read")
+    scope.workspace_write = intent("workspace_write")
+
+    local function secret(ref)
+      if type(ref) ~= "string" then error("yoi.secret expects a secret id string, got " .. type(ref), 2) end
+      return { kind = "secret_ref", ref = ref }
+    end
+
+    local yoi = { profile = profile, models = models, compact = compact, scope = scope, secret = secret }
+
+    local host_modules = {
+      ["yoi"] = yoi, ["yoi.profile"] = profile, ["yoi.models"] = models,
+      ["yoi.compact"] = compact, ["yoi.scope"] = scope,
+    }
+
+    -- Profile-local modules: cached per evaluation, cycles reported with the chain, and a
+    -- module that failed keeps its real error for every later require.
+    local loaded, failed, loading, chain = {}, {}, {}, {}
+    local function require(name)
+      if type(name) ~= "string" then error("require expects a module name string, got " .. type(name), 2) end
+      local module = host_modules[name]
+      if module then return module end
+      if sub(name, 1, 4) == "yoi." then
+        error("unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope)", 2)
+      end
+      if loaded[name] ~= nil then return loaded[name] end
+      if failed[name] then error("module '" .. name .. "' failed to load earlier: " .. failed[name], 2) end
+      if loading[name] then
+        local shown = {}
+        local start = 1
+        for i, entry in ipairs(chain) do if entry == name then start = i break end end
+        for i = start, #chain do shown[#shown + 1] = chain[i] end
+        shown[#shown + 1] = name
+        error("require cycle: " .. concat(shown, " -> "), 2)
+      end
+      local text, chunk_name = read_module(name)
+      local fn, syntax = load_text(text, "@" .. chunk_name, _ENV)
+      if not fn then
+        failed[name] = syntax
+        error(syntax, 0)
+      end
+      loading[name] = true
+      chain[#chain + 1] = name
+      local ok, result = pcall(fn, name)
+      loading[name] = nil
+      chain[#chain] = nil
+      if not ok then
+        failed[name] = tostring(result)
+        error(result, 0)
+      end
+      if result == nil then result = true end
+      loaded[name] = result
+      return result
+    end
+
+    _ENV.yoi = yoi
+    _ENV.profile = profile
+    _ENV.require = require
+    """#
 }

@@ -40,40 +40,40 @@ public enum BuiltinProfiles {
   ]
 
   static let defaultSource = #"""
--- builtin:default: the fallback profile every role builds on.
-local yoi = require("yoi")
+    -- builtin:default: the fallback profile every role builds on.
+    local yoi = require("yoi")
 
-return yoi.profile {
-  slug = "default",
-  description = "General agent: every everyday feature, high reasoning",
-  model = yoi.models.catalog("codex-oauth/gpt-5.5"),
-  worker = { instruction = "$yoi/default", reasoning = "high" },
-  session = { record_event_trace = true },
-  compaction = yoi.compact.tokens {
-    threshold = 240000,
-    request_threshold = 270000,
-    worker_context_max_tokens = 100000,
-  },
-  feature = {
-    task = { enabled = true },
-    memory = { enabled = true },
-    web = { enabled = true },
-    pods = { enabled = true },
-    ticket = { enabled = false, access = "lifecycle" },
-    ticket_orchestration = { enabled = false },
-  },
-  memory = {
-    extract_threshold = 50000,
-    consolidation_threshold_files = 5,
-    consolidation_threshold_bytes = 50000,
-  },
-  web = {
-    enabled = true,
-    search = { enabled = true, provider = "brave", api_key_secret = "web/brave/default" },
-    fetch = { enabled = true },
-  },
-}
-"""#
+    return yoi.profile {
+      slug = "default",
+      description = "General agent: every everyday feature, high reasoning",
+      model = yoi.models.catalog("codex-oauth/gpt-5.5"),
+      worker = { instruction = "$yoi/default", reasoning = "high" },
+      session = { record_event_trace = true },
+      compaction = yoi.compact.tokens {
+        threshold = 240000,
+        request_threshold = 270000,
+        worker_context_max_tokens = 100000,
+      },
+      feature = {
+        task = { enabled = true },
+        memory = { enabled = true },
+        web = { enabled = true },
+        pods = { enabled = true },
+        ticket = { enabled = false, access = "lifecycle" },
+        ticket_orchestration = { enabled = false },
+      },
+      memory = {
+        extract_threshold = 50000,
+        consolidation_threshold_files = 5,
+        consolidation_threshold_bytes = 50000,
+      },
+      web = {
+        enabled = true,
+        search = { enabled = true, provider = "brave", api_key_secret = "web/brave/default" },
+        fetch = { enabled = true },
+      },
+    }
+    """#
 
   /// Which features each role turns on: task, memory, web, pods, ticket, ticket_orchestration.
   static let roleFeatures: [String: (instruction: String, description: String, flags: [Bool])] = [
@@ -117,19 +117,19 @@ return yoi.profile {
   /// One parameterised helper for every cheap/fast variant: the chunk receives its own
   /// builtin name (`coder-fast`) as `...` and derives the variant from the base role.
   static let fastVariantSource = #"""
--- builtin:coder-fast, builtin:reviewer-fast: a role on a small model with low reasoning.
-local yoi = require("yoi")
+    -- builtin:coder-fast, builtin:reviewer-fast: a role on a small model with low reasoning.
+    local yoi = require("yoi")
 
-local function fast(role)
-  local p = yoi.profile.import("builtin:" .. role)
-  p.slug = role .. "-fast"
-  p.description = role .. " on a small model with low reasoning"
-  p.model = yoi.models.catalog("codex-oauth/gpt-5.4-mini")
-  p.worker.reasoning = "low"
-  return p
-end
+    local function fast(role)
+      local p = yoi.profile.import("builtin:" .. role)
+      p.slug = role .. "-fast"
+      p.description = role .. " on a small model with low reasoning"
+      p.model = yoi.models.catalog("codex-oauth/gpt-5.4-mini")
+      p.worker.reasoning = "low"
+      return p
+    end
 
-local name = ...
-return fast((name:gsub("%-fast$", "")))
-"""#
+    local name = ...
+    return fast((name:gsub("%-fast$", "")))
+    """#
 }

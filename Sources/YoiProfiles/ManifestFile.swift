@@ -15,7 +15,9 @@ public enum ManifestFile {
   /// The manifest and the text it was read from (read once: a Pod records the digest of
   /// exactly what was resolved).
   /// - Throws: `ProfileError` naming the file and line of every problem.
-  public static func resolveWithText(_ path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> (manifest: PodManifest, text: String) {
+  public static func resolveWithText(
+    _ path: String, inputs: ResolutionInputs, resolver: ProfileResolver
+  ) throws(ProfileError) -> (manifest: PodManifest, text: String) {
     let absolute = PathLexer.join(resolver.workingDirectory, path)
     let text: String
     switch BoundedFile.readText(absolute, limit: BoundedFile.tomlLimit) {
@@ -27,16 +29,19 @@ public enum ManifestFile {
 
   /// The manifest for the TOML `text` of the file at `path` (relative paths resolve against its directory).
   /// - Throws: `ProfileError` naming the file and line of every problem.
-  public static func resolve(text: String, path absolute: String, displayPath path: String, inputs: ResolutionInputs, resolver: ProfileResolver) throws(ProfileError) -> PodManifest {
+  public static func resolve(
+    text: String, path absolute: String, displayPath path: String, inputs: ResolutionInputs, resolver: ProfileResolver
+  ) throws(ProfileError) -> PodManifest {
     let document = try TOMLDocument(text: text, path: absolute, displayPath: path)
     var decoder = ConfigDecoder(refuse: ProfileDecoder.refusal)
     let overlay = decoder.decodeProfile(.object(document.root))
     if !decoder.problems.isEmpty {
-      throw ProfileError(decoder.problems.map { problem in
-        var diagnostic = document.diagnostic(problem.text, at: problem.path, code: problem.isSecret ? "E-MANIFEST-SECRET" : "E-MANIFEST", help: problem.help)
-        if problem.isSecret { diagnostic.sourceLine = diagnostic.sourceLine.map(SecretRedaction.redactLiterals) }
-        return diagnostic
-      }.sorted { ($0.location?.line ?? .max) < ($1.location?.line ?? .max) })
+      throw ProfileError(
+        decoder.problems.map { problem in
+          var diagnostic = document.diagnostic(problem.text, at: problem.path, code: problem.isSecret ? "E-MANIFEST-SECRET" : "E-MANIFEST", help: problem.help)
+          if problem.isSecret { diagnostic.sourceLine = diagnostic.sourceLine.map(SecretRedaction.redactLiterals) }
+          return diagnostic
+        }.sorted { ($0.location?.line ?? .max) < ($1.location?.line ?? .max) })
     }
     guard let base = ProfileSource.builtin("default") else { throw .single("builtin:default is missing", code: "E-MANIFEST") }
     let baseConfig = try ProfileDecoder(source: base).decode(try ProfileEvaluator(limits: resolver.limits).evaluate(base))

@@ -22,8 +22,10 @@ public struct ManifestSummary: Sendable {
   /// Enabled features, in manifest order.
   public var features: [String] {
     let feature = sections.feature
-    return [("memory", feature.memory), ("pods", feature.pods), ("task", feature.task), ("ticket", feature.ticket),
-            ("ticket_orchestration", feature.ticketOrchestration), ("web", feature.web)].filter(\.1).map(\.0)
+    return [
+      ("memory", feature.memory), ("pods", feature.pods), ("task", feature.task), ("ticket", feature.ticket),
+      ("ticket_orchestration", feature.ticketOrchestration), ("web", feature.web),
+    ].filter(\.1).map(\.0)
   }
 
   /// Every secret reference (model auth and the web search key), never a value.
@@ -63,7 +65,8 @@ public struct ManifestSummary: Sendable {
   }
 
   static func describe(_ rules: ScopeRules) -> String {
-    let parts = rules.allow.map { "\($0.permission.rawValue) \(TerminalText.inline($0.target))" }
+    let parts =
+      rules.allow.map { "\($0.permission.rawValue) \(TerminalText.inline($0.target))" }
       + rules.deny.map { "deny \($0.permission.rawValue) \(TerminalText.inline($0.target))" }
     return parts.isEmpty ? "none" : parts.joined(separator: ", ")
   }

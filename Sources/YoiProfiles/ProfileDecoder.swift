@@ -20,16 +20,20 @@ struct ProfileDecoder {
     let path = ConfigDecoder.join(parent, key)
     switch (parent, key) {
     case ("", "pod"):
-      return ConfigProblem(path: path, message: "`pod` is runtime-bound: a profile cannot name the Pod",
+      return ConfigProblem(
+        path: path, message: "`pod` is runtime-bound: a profile cannot name the Pod",
         help: ["the Pod name comes from the command line (--pod-name / --profile-pod-name) or the new-Pod dialog"])
     case ("", "manifest"), ("", "config"):
-      return ConfigProblem(path: path, message: "a complete manifest is not a reusable profile",
+      return ConfigProblem(
+        path: path, message: "a complete manifest is not a reusable profile",
         help: ["return the profile's fields at the top level, or pass a manifest file with --manifest FILE.toml"])
     case ("scope", "allow"), ("scope", "deny"), ("delegation_scope", "allow"), ("delegation_scope", "deny"):
-      return ConfigProblem(path: path, message: "`\(path)` is concrete authority, which a profile cannot grant",
+      return ConfigProblem(
+        path: path, message: "`\(path)` is concrete authority, which a profile cannot grant",
         help: ["state an intent with yoi.scope.workspace_read() or yoi.scope.workspace_write { deny_write = { ... } }; the launch policy turns it into rules"])
     case ("", let key) where runtimeKeys.contains(key):
-      return ConfigProblem(path: path, message: "`\(key)` is runtime state, not configuration",
+      return ConfigProblem(
+        path: path, message: "`\(key)` is runtime state, not configuration",
         help: ["remove it; yoi sets runtime values when the Pod starts"])
     default:
       return nil

@@ -73,8 +73,9 @@ public struct ProfileMigration {
     // /usr/bin/env exits 127 when it cannot find the program.
     if process.terminationStatus == 127 { throw Self.nixMissing }
     guard process.terminationStatus == 0 else {
-      throw .single("nix eval of \(path) failed:\n" + message, code: "E-MIGRATE",
-                    help: ["a profile that imports a library (profile-lib.nix) needs that file beside it, as it had before"])
+      throw .single(
+        "nix eval of \(path) failed:\n" + message, code: "E-MIGRATE",
+        help: ["a profile that imports a library (profile-lib.nix) needs that file beside it, as it had before"])
     }
     guard let text = String(data: stdout, encoding: .utf8) else {
       throw .single("nix printed output that is not UTF-8 text", code: "E-MIGRATE")
@@ -84,8 +85,10 @@ public struct ProfileMigration {
 
   static let nixMissing = ProfileError.single(
     "migrating a Nix profile needs `nix`, which is not installed", code: "E-MIGRATE-NO-NIX",
-    help: ["install it (Debian: `apt-get install nix-bin`) and run `yoi profile migrate` again",
-           "or port it by hand: `yoi profile new NAME` writes a starter Lua profile"])
+    help: [
+      "install it (Debian: `apt-get install nix-bin`) and run `yoi profile migrate` again",
+      "or port it by hand: `yoi profile new NAME` writes a starter Lua profile",
+    ])
 
   /// The artifact as Lua. Sections the Lua schema knows are assigned; the rest become notes.
   func translate(_ artifact: JSONValue, sourceName: String) throws(ProfileError) -> Result {
@@ -97,7 +100,8 @@ public struct ProfileMigration {
     var manifest = root
     if case .object(let inner)? = root["manifest"] ?? root["config"] { manifest = inner }
     // A plaintext secret is never written to the Lua file (not even to be refused later).
-    let provider: String? = if case .object(let model)? = manifest["model"], case .string(let ref)? = model["ref"] { ModelCatalog.provider(of: ref) } else { nil }
+    let provider: String? =
+      if case .object(let model)? = manifest["model"], case .string(let ref)? = model["ref"] { ModelCatalog.provider(of: ref) } else { nil }
     if case .object(let scrubbed) = Self.withoutPlaintextSecrets(.object(manifest), path: "", provider: provider, notes: &notes) { manifest = scrubbed }
     var lines = ["local yoi = require(\"yoi\")", "local p = yoi.profile.import(\"builtin:default\")", ""]
     if case .string(let name)? = meta?["name"] { lines.append("p.slug = \(Self.lua(.string(name)))") }
@@ -137,7 +141,8 @@ public struct ProfileMigration {
       for member in object {
         let memberPath = path.isEmpty ? member.key : "\(path).\(member.key)"
         if case .string(let text) = member.value, SecretHeuristics.isPlaintextSecret(key: member.key, value: text) {
-          notes.append("\(memberPath) held a plaintext secret, which was not copied: store it with `yoi secret set ID` and reference it with yoi.secret(\"ID\")")
+          notes.append(
+            "\(memberPath) held a plaintext secret, which was not copied: store it with `yoi secret set ID` and reference it with yoi.secret(\"ID\")")
           continue
         }
         kept[member.key] = withoutPlaintextSecrets(member.value, path: memberPath, provider: provider, notes: &notes)
@@ -183,11 +188,12 @@ public struct ProfileMigration {
   private func model(_ value: JSONValue, notes: inout [String]) -> JSONObject {
     guard case .object(var model) = value else { return JSONObject() }
     if model["ref"] == nil, case .string(let id)? = model["model_id"] {
-      let provider: String = switch model["scheme"] {
-      case .string("anthropic")?: "anthropic"
-      case .string(let scheme)?: scheme
-      default: "anthropic"
-      }
+      let provider: String =
+        switch model["scheme"] {
+        case .string("anthropic")?: "anthropic"
+        case .string(let scheme)?: scheme
+        default: "anthropic"
+        }
       model["ref"] = .string("\(provider)/\(id)")
       notes.append("model.ref \"\(provider)/\(id)\" derived from scheme and model_id")
     }
@@ -224,11 +230,13 @@ public struct ProfileMigration {
       return "{\n" + items.map { pad + lua($0, indent: indent + 1) + ",\n" }.joined() + closing + "}"
     case .object(let object):
       if object.isEmpty { return "{}" }
-      return "{\n" + object.members.map { member in
-        let key = member.key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) } && !(member.key.first?.isNumber ?? true)
-          ? member.key : "[\(luaString(member.key))]"
-        return "\(pad)\(key) = \(lua(member.value, indent: indent + 1)),\n"
-      }.joined() + closing + "}"
+      return "{\n"
+        + object.members.map { member in
+          let key =
+            member.key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) } && !(member.key.first?.isNumber ?? true)
+            ? member.key : "[\(luaString(member.key))]"
+          return "\(pad)\(key) = \(lua(member.value, indent: indent + 1)),\n"
+        }.joined() + closing + "}"
     }
   }
 }

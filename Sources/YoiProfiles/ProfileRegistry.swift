@@ -75,10 +75,12 @@ public struct ProfileRegistry: Sendable {
       let owned = stat(directory, &status) != 0 || status.st_uid == user
       let exists = FileManager.default.fileExists(atPath: candidate)
       if !owned {
-        let note = exists
-          ? Diagnostic(.warning, code: "W-REGISTRY-OWNER",
-                       message: "ignored \(candidate): \(directory) belongs to another user",
-                       help: ["yoi only reads project registries in directories you own"])
+        let note =
+          exists
+          ? Diagnostic(
+            .warning, code: "W-REGISTRY-OWNER",
+            message: "ignored \(candidate): \(directory) belongs to another user",
+            help: ["yoi only reads project registries in directories you own"])
           : nil
         return (nil, note)
       }
@@ -98,13 +100,18 @@ public struct ProfileRegistry: Sendable {
     case .bare(let bare): (source, name) = (declaringSource, bare)
     case .qualified(let qualified, let bare): (source, name) = (qualified, bare)
     default:
-      return .failure(RegistryProblem(diagnostic: file.diagnostic("default must name a registry entry (\"NAME\" or \"builtin:NAME\"), got \"\(declared.text)\"", at: "default", code: "E-REGISTRY")))
+      return .failure(
+        RegistryProblem(
+          diagnostic: file.diagnostic(
+            "default must name a registry entry (\"NAME\" or \"builtin:NAME\"), got \"\(declared.text)\"", at: "default", code: "E-REGISTRY")))
     }
     if let entry = entries.last(where: { $0.source == source && $0.name == name }) { return .success(entry) }
     let names = entries.filter { $0.source == source }.map(\.name)
     var help = Suggestion.didYouMean(name, in: names).map { [$0] } ?? []
     help.append("\(source.rawValue) entries: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
-    return .failure(RegistryProblem(diagnostic: file.diagnostic("default names `\(source.rawValue):\(name)`, which is not declared", at: "default", code: "E-REGISTRY", help: help)))
+    return .failure(
+      RegistryProblem(
+        diagnostic: file.diagnostic("default names `\(source.rawValue):\(name)`, which is not declared", at: "default", code: "E-REGISTRY", help: help)))
   }
 
   /// The entry a selector names. Bare names found in several sources fail closed.
@@ -140,11 +147,15 @@ public struct ProfileRegistry: Sendable {
       throw .single("a path is not a registry entry", code: "E-SELECTOR")
     }
     if found.isNix, let path = found.path {
-      throw ProfileError([Diagnostic(
-        code: "E-PROFILE-NIX", message: "\(found.qualifiedName) (\(path)): Nix profiles are no longer evaluated",
-        location: found.declaredIn,
-        help: ["port it to Lua: `yoi profile new \(found.name) --from builtin:default` writes a starter that imports its base",
-               "or write the complete manifest as TOML and pass it with --manifest FILE.toml"])])
+      throw ProfileError([
+        Diagnostic(
+          code: "E-PROFILE-NIX", message: "\(found.qualifiedName) (\(path)): Nix profiles are no longer evaluated",
+          location: found.declaredIn,
+          help: [
+            "port it to Lua: `yoi profile new \(found.name) --from builtin:default` writes a starter that imports its base",
+            "or write the complete manifest as TOML and pass it with --manifest FILE.toml",
+          ])
+      ])
     }
     return found
   }
@@ -242,7 +253,8 @@ struct RegistryFile {
               default:
                 var help = Suggestion.didYouMean(field.key, in: ["path", "description"]).map { [$0] } ?? []
                 help.append("an entry has `path` and an optional `description`")
-                diagnostics.append(document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: "\(entryPath).\(field.key)", code: "E-REGISTRY", help: help))
+                diagnostics.append(
+                  document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: "\(entryPath).\(field.key)", code: "E-REGISTRY", help: help))
               }
             }
             if path == nil, fields["path"] == nil {
@@ -264,31 +276,39 @@ struct RegistryFile {
           let location = SourceLocation(file: document.displayPath, line: document.line(of: entryPath))
           // A cloned repository must not make yoi read (or echo in a diagnostic) the user's
           // files: a project entry must resolve, symlinks included, inside the project.
-          if let projectRoot, !Self.resolvesInside(absolute, directory: projectRoot)
-          {
-            diagnostics.append(document.diagnostic(
-              "\(entryPath): \(TerminalText.quoted(relative)) resolves outside the project \(projectRoot); it was not read", at: entryPath,
-              code: "E-REGISTRY-OUTSIDE",
-              help: ["a project registry may only name profiles inside the project (the directory holding .yoi/); put the profile there, or register it in your user registry"]))
+          if let projectRoot, !Self.resolvesInside(absolute, directory: projectRoot) {
+            diagnostics.append(
+              document.diagnostic(
+                "\(entryPath): \(TerminalText.quoted(relative)) resolves outside the project \(projectRoot); it was not read", at: entryPath,
+                code: "E-REGISTRY-OUTSIDE",
+                help: [
+                  "a project registry may only name profiles inside the project (the directory holding .yoi/); put the profile there, or register it in your user registry"
+                ]))
             continue
           }
           if !FileManager.default.fileExists(atPath: absolute) {
-            diagnostics.append(document.diagnostic("\(entryPath): profile file \(relative) does not exist (looked for \(absolute))", at: entryPath, code: "E-REGISTRY-MISSING",
-                                                   help: ["paths are relative to the directory of \(document.displayPath)"]))
+            diagnostics.append(
+              document.diagnostic(
+                "\(entryPath): profile file \(relative) does not exist (looked for \(absolute))", at: entryPath, code: "E-REGISTRY-MISSING",
+                help: ["paths are relative to the directory of \(document.displayPath)"]))
             continue
           }
           let registered = RegistryEntry(source: source, name: entry.key, path: absolute, description: description, declaredIn: location)
           if registered.isNix {
-            warnings.append(Diagnostic(.warning, code: "W-REGISTRY-NIX", message: "\(registered.qualifiedName) is a Nix profile, which is no longer evaluated; selecting it fails",
-                                       location: location, help: ["port it to Lua with `yoi profile new \(entry.key)`"]))
+            warnings.append(
+              Diagnostic(
+                .warning, code: "W-REGISTRY-NIX", message: "\(registered.qualifiedName) is a Nix profile, which is no longer evaluated; selecting it fails",
+                location: location, help: ["port it to Lua with `yoi profile new \(entry.key)`"]))
           }
           entries.append(registered)
         }
       case ("profile", _):
         diagnostics.append(document.diagnostic("`profile` must be a table", at: "profile", code: "E-REGISTRY"))
       case ("alias", _):
-        diagnostics.append(document.diagnostic("`[alias]` was removed", at: "alias", code: "E-REGISTRY",
-                                               help: ["declare each name under [profile] instead: name = \"path/to/profile.lua\""]))
+        diagnostics.append(
+          document.diagnostic(
+            "`[alias]` was removed", at: "alias", code: "E-REGISTRY",
+            help: ["declare each name under [profile] instead: name = \"path/to/profile.lua\""]))
       default:
         var help = Suggestion.didYouMean(member.key, in: ["default", "profile"]).map { [$0] } ?? []
         help.append("a registry has `default = \"NAME\"` and a `[profile]` table")

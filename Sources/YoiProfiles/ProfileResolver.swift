@@ -24,10 +24,11 @@ public struct ResolutionInputs: Sendable, Hashable {
   /// `[A-Za-z0-9._-]` replaced by `-`, or `workspace` if nothing alphanumeric is left.
   public static func defaultPodName(forWorkspace workspace: String) -> String {
     let base = PathLexer.basename(workspace)
-    let sanitised = String(base.unicodeScalars.map { scalar -> Character in
-      scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
-        ? Character(scalar) : "-"
-    })
+    let sanitised = String(
+      base.unicodeScalars.map { scalar -> Character in
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+          ? Character(scalar) : "-"
+      })
     let hasAlphanumeric = sanitised.unicodeScalars.contains { $0.properties.isAlphabetic || ("0"..."9").contains($0) }
     return hasAlphanumeric ? sanitised : "workspace"
   }
@@ -96,8 +97,10 @@ public struct ProfileResolver: Sendable {
       if path.hasSuffix(".nix") {
         throw .single(
           "\(path): Nix profiles are no longer evaluated", code: "E-PROFILE-NIX",
-          help: ["port it to Lua: `yoi profile new NAME` writes a starter profile that imports its base",
-                 "or write the complete manifest as TOML and pass it with --manifest FILE.toml"])
+          help: [
+            "port it to Lua: `yoi profile new NAME` writes a starter profile that imports its base",
+            "or write the complete manifest as TOML and pass it with --manifest FILE.toml",
+          ])
       }
       try Self.requireLuaFile(path)
       return (try ProfileSource.file(path, relativeTo: workingDirectory), nil)
@@ -106,12 +109,13 @@ public struct ProfileResolver: Sendable {
     if let registry {
       entry = try registry.entry(for: selector)
     } else {
-      let name: String = switch selector {
-      case .default: "default"
-      case .qualified(.builtin, let name), .bare(let name): name
-      case .qualified(let source, let name): "\(source.rawValue):\(name)"
-      case .path(let path): path
-      }
+      let name: String =
+        switch selector {
+        case .default: "default"
+        case .qualified(.builtin, let name), .bare(let name): name
+        case .qualified(let source, let name): "\(source.rawValue):\(name)"
+        case .path(let path): path
+        }
       guard BuiltinProfiles.entry(name) != nil else {
         var help = Suggestion.closest(to: name, in: BuiltinProfiles.names).map { ["did you mean `builtin:\($0)`?"] } ?? []
         help.append("builtin profiles: \(BuiltinProfiles.names.joined(separator: ", "))")
@@ -173,7 +177,9 @@ public struct ProfileResolver: Sendable {
     return ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: digest)
   }
 
-  private func build(_ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> PodManifest {
+  private func build(
+    _ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?
+  ) throws(ProfileError) -> PodManifest {
     let workspace = PathLexer.join(workingDirectory, inputs.workspace)
     let provenance = Self.provenance(source: source, config: config, entry: entry)
     let manifestInputs = ManifestInputs(
@@ -200,22 +206,27 @@ public struct ProfileResolver: Sendable {
     let recorded = trust.trustedDigest(for: path)
     if recorded == resolved.contentDigest { return }
     let request = TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: resolved.contentDigest)
-    let granted: Bool = switch trustPolicy {
-    case .grant: true
-    case .require: false
-    case .ask(let confirm): confirm(request)
-    }
+    let granted: Bool =
+      switch trustPolicy {
+      case .grant: true
+      case .require: false
+      case .ask(let confirm): confirm(request)
+      }
     if granted {
       try trust.trust(path: path, digest: resolved.contentDigest)
       return
     }
     let why = recorded == nil ? "has not been trusted yet" : "changed since you trusted it"
-    throw ProfileError([Diagnostic(
-      code: "E-TRUST", message: "project profile \(entry.qualifiedName) \(why)",
-      location: entry.declaredIn,
-      help: ["a project registry comes with the repository (its entries may only name files inside the project); review \(path), then run `yoi profile trust \(entry.qualifiedName)`",
-             "or pass --yes (or set YOI_TRUST_PROJECT=1) in scripts"],
-      notes: ["it asks for:\n" + request.summary.joined(separator: "\n")])])
+    throw ProfileError([
+      Diagnostic(
+        code: "E-TRUST", message: "project profile \(entry.qualifiedName) \(why)",
+        location: entry.declaredIn,
+        help: [
+          "a project registry comes with the repository (its entries may only name files inside the project); review \(path), then run `yoi profile trust \(entry.qualifiedName)`",
+          "or pass --yes (or set YOI_TRUST_PROJECT=1) in scripts",
+        ],
+        notes: ["it asks for:\n" + request.summary.joined(separator: "\n")])
+    ])
   }
 
   /// What trust pins: sha256 over the profile's text and each local module's path (relative
@@ -248,10 +259,11 @@ public struct ProfileResolver: Sendable {
     } else {
       sourceJSON = .null
     }
-    let stem: String = switch source.origin {
-    case .builtin(let name): name
-    case .file(let path): String(PathLexer.basename(path).split(separator: ".").first ?? "")
-    }
+    let stem: String =
+      switch source.origin {
+      case .builtin(let name): name
+      case .file(let path): String(PathLexer.basename(path).split(separator: ".").first ?? "")
+      }
     let name = config["slug"] ?? entry.map { JSONValue.string($0.name) } ?? .string(stem)
     return ["source": sourceJSON, "name": name, "description": config["description"] ?? .null]
   }

@@ -37,10 +37,11 @@ public struct ProfileScaffold {
       help.append("a new profile imports a builtin: \(BuiltinProfiles.names.joined(separator: ", "))")
       throw .single("--from must name a builtin profile, got `\(base)`", code: "E-NEW", help: help)
     }
-    let (directory, source): (String, ProfileSelector.RegistrySource) = switch destination {
-    case .user(let config): (config, .user)
-    case .project(let workspace): (PathLexer.join(workspace, ".yoi"), .project)
-    }
+    let (directory, source): (String, ProfileSelector.RegistrySource) =
+      switch destination {
+      case .user(let config): (config, .user)
+      case .project(let workspace): (PathLexer.join(workspace, ".yoi"), .project)
+      }
     let registryPath = directory + "/profiles.toml"
     let relative = "profiles/\(name).lua"
     let profilePath = PathLexer.join(directory, relative)
@@ -59,7 +60,8 @@ public struct ProfileScaffold {
     registryText += "\n[profile.\(name)]\npath = \"\(relative)\"\ndescription = \"\(name) (from builtin:\(baseName))\"\n"
     do {
       try FileManager.default.createDirectory(atPath: PathLexer.dirname(profilePath), withIntermediateDirectories: true)
-      try Data(starter(baseName: baseName, qualified: "\(source.rawValue):\(name)").utf8).write(to: URL(fileURLWithPath: profilePath), options: .withoutOverwriting)
+      try Data(starter(baseName: baseName, qualified: "\(source.rawValue):\(name)").utf8).write(
+        to: URL(fileURLWithPath: profilePath), options: .withoutOverwriting)
       try Data(registryText.utf8).write(to: URL(fileURLWithPath: registryPath), options: .atomic)
     } catch {
       throw .single("cannot write the new profile: \(error.localizedDescription)", code: "E-NEW")

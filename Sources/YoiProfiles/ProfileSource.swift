@@ -42,7 +42,8 @@ public struct ProfileSource: Sendable, Hashable {
     case .failure(let failure):
       throw .single("profile file \(path) \(failure.reason)", code: "E-PROFILE-FILE")
     }
-    let display = PathLexer.isInside(absolute, directory: directory) && absolute != directory
+    let display =
+      PathLexer.isInside(absolute, directory: directory) && absolute != directory
       ? String(absolute.dropFirst(directory == "/" ? 1 : directory.count + 1)) : absolute
     return ProfileSource(origin: .file(absolute), text: text, displayPath: display)
   }

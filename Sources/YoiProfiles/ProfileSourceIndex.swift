@@ -125,8 +125,9 @@ struct ProfileSourceIndex {
         i = j
       case UInt8(ascii: "0")...UInt8(ascii: "9"):
         var j = i
-        while j < bytes.count, isNameByte(bytes[j]) || bytes[j] == UInt8(ascii: ".")
-          || ((bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-")) && "eEpP".utf8.contains(bytes[j - 1]))
+        while j < bytes.count,
+          isNameByte(bytes[j]) || bytes[j] == UInt8(ascii: ".")
+            || ((bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-")) && "eEpP".utf8.contains(bytes[j - 1]))
         { j += 1 }
         tokens.append(Token(kind: .number, text: text(i, j), line: line, column: column))
         i = j
@@ -205,7 +206,8 @@ struct ProfileSourceIndex {
       default:
         if token.kind == .name, next?.text == "=" {
           frame.pendingKey = String(token.text)
-          entries.append(Entry(path: frame.prefix + [String(token.text)], rooted: frame.rooted, line: token.line, column: token.column, length: token.text.utf8.count))
+          entries.append(
+            Entry(path: frame.prefix + [String(token.text)], rooted: frame.rooted, line: token.line, column: token.column, length: token.text.utf8.count))
         } else if token.text == "[", next?.kind == .string, index + 3 < tokens.count,
           tokens[index + 2].text == "]", tokens[index + 3].text == "="
         {
@@ -223,7 +225,7 @@ struct ProfileSourceIndex {
   /// A constructor directly returned (`return yoi.profile {` or `return {`) is the profile.
   private static func isReturnOfProfile(_ tokens: [Token], before index: Int) -> Bool {
     var j = index - 1
-    while j >= 0, tokens[j].kind == .name || tokens[j].text == "." || tokens[j].text == "(" { 
+    while j >= 0, tokens[j].kind == .name || tokens[j].text == "." || tokens[j].text == "(" {
       if tokens[j].text == "return" { return true }
       j -= 1
     }

@@ -19,10 +19,12 @@ struct TOMLDocument {
       (root, keyLines) = try TOMLReader.parse(text)
     } catch {
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      throw ProfileError([Diagnostic(
-        code: "E-TOML", message: "malformed TOML: \(error.message)",
-        location: SourceLocation(file: displayPath, line: error.line, column: error.column),
-        sourceLine: lines.indices.contains(error.line - 1) ? String(lines[error.line - 1]) : nil)])
+      throw ProfileError([
+        Diagnostic(
+          code: "E-TOML", message: "malformed TOML: \(error.message)",
+          location: SourceLocation(file: displayPath, line: error.line, column: error.column),
+          sourceLine: lines.indices.contains(error.line - 1) ? String(lines[error.line - 1]) : nil)
+      ])
     }
   }
 

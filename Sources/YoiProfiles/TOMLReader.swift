@@ -511,14 +511,15 @@ struct TOMLReader {
   // MARK: Result
 
   private static func convert(_ table: Table) -> JSONObject {
-    JSONObject(table.order.compactMap { key -> (key: String, value: JSONValue)? in
-      guard let item = table.values[key] else { return nil }
-      switch item {
-      case .value(let value): return (key, value)
-      case .table(let child): return (key, .object(convert(child)))
-      case .tables(let list): return (key, .array(list.map { .object(convert($0)) }))
-      }
-    })
+    JSONObject(
+      table.order.compactMap { key -> (key: String, value: JSONValue)? in
+        guard let item = table.values[key] else { return nil }
+        switch item {
+        case .value(let value): return (key, value)
+        case .table(let child): return (key, .object(convert(child)))
+        case .tables(let list): return (key, .array(list.map { .object(convert($0)) }))
+        }
+      })
   }
 }
 

@@ -17,7 +17,8 @@ public struct YoiDirectories: Sendable, Hashable {
   public static func from(environment: [String: String] = ProcessInfo.processInfo.environment) -> YoiDirectories {
     let home = environment["HOME"] ?? NSHomeDirectory()
     func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-    let config = nonEmpty("YOI_CONFIG_DIR")
+    let config =
+      nonEmpty("YOI_CONFIG_DIR")
       ?? nonEmpty("YOI_HOME").map { $0 + "/config" }
       ?? nonEmpty("XDG_CONFIG_HOME").map { $0 + "/yoi" }
       ?? home + "/.config/yoi"

@@ -52,36 +52,37 @@ public final class PodStore: Sendable {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-pods-and-snapshots") { db in
-      try db.execute(sql: """
-        CREATE TABLE pod (
-          id INTEGER PRIMARY KEY,
-          name TEXT NOT NULL UNIQUE
-            CHECK (length(name) BETWEEN 1 AND 255 AND name NOT GLOB '*[^A-Za-z0-9._-]*' AND name NOT IN ('.', '..')),
-          workspace TEXT NOT NULL CHECK (substr(workspace, 1, 1) = '/'),
-          role TEXT NOT NULL CHECK (role IN ('normal', 'orchestrator', 'intake', 'reviewer', 'coder')),
-          selector TEXT,
-          qualified_name TEXT,
-          source_path TEXT,
-          source_digest TEXT NOT NULL CHECK (length(source_digest) = 64),
-          is_manifest_file INTEGER NOT NULL DEFAULT 0 CHECK (is_manifest_file IN (0, 1)),
-          parent_id INTEGER REFERENCES pod(id) ON DELETE RESTRICT,
-          created_at TEXT NOT NULL,
-          updated_at TEXT NOT NULL
-        );
-        CREATE TABLE snapshot (
-          id INTEGER PRIMARY KEY,
-          pod_id INTEGER NOT NULL REFERENCES pod(id) ON DELETE CASCADE,
-          manifest_json TEXT NOT NULL CHECK (length(manifest_json) > 1),
-          sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
-          yoi_version TEXT NOT NULL,
-          lua_version TEXT NOT NULL,
-          reason TEXT NOT NULL CHECK (reason IN ('spawn', 'reresolve', 'delegation')),
-          is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
-          created_at TEXT NOT NULL
-        );
-        CREATE UNIQUE INDEX snapshot_one_current ON snapshot(pod_id) WHERE is_current = 1;
-        CREATE INDEX snapshot_by_pod ON snapshot(pod_id, id);
-        """)
+      try db.execute(
+        sql: """
+          CREATE TABLE pod (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+              CHECK (length(name) BETWEEN 1 AND 255 AND name NOT GLOB '*[^A-Za-z0-9._-]*' AND name NOT IN ('.', '..')),
+            workspace TEXT NOT NULL CHECK (substr(workspace, 1, 1) = '/'),
+            role TEXT NOT NULL CHECK (role IN ('normal', 'orchestrator', 'intake', 'reviewer', 'coder')),
+            selector TEXT,
+            qualified_name TEXT,
+            source_path TEXT,
+            source_digest TEXT NOT NULL CHECK (length(source_digest) = 64),
+            is_manifest_file INTEGER NOT NULL DEFAULT 0 CHECK (is_manifest_file IN (0, 1)),
+            parent_id INTEGER REFERENCES pod(id) ON DELETE RESTRICT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE TABLE snapshot (
+            id INTEGER PRIMARY KEY,
+            pod_id INTEGER NOT NULL REFERENCES pod(id) ON DELETE CASCADE,
+            manifest_json TEXT NOT NULL CHECK (length(manifest_json) > 1),
+            sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+            yoi_version TEXT NOT NULL,
+            lua_version TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (reason IN ('spawn', 'reresolve', 'delegation')),
+            is_current INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+            created_at TEXT NOT NULL
+          );
+          CREATE UNIQUE INDEX snapshot_one_current ON snapshot(pod_id) WHERE is_current = 1;
+          CREATE INDEX snapshot_by_pod ON snapshot(pod_id, id);
+          """)
     }
     migrator.registerMigration("v2-pod-parent-index") { db in
       try db.execute(sql: "CREATE INDEX pod_by_parent ON pod(parent_id)")
@@ -99,8 +100,10 @@ public final class PodStore: Sendable {
     /// The parent and its manifest after delegating (its direct scope loses write on what it gave).
     public var parent: (name: String, manifestAfterDelegation: PodManifest?)?
 
-    public init(name: String, workspace: String, role: String, origin: PodOrigin, manifest: PodManifest,
-                parent: (name: String, manifestAfterDelegation: PodManifest?)? = nil) {
+    public init(
+      name: String, workspace: String, role: String, origin: PodOrigin, manifest: PodManifest,
+      parent: (name: String, manifestAfterDelegation: PodManifest?)? = nil
+    ) {
       self.name = name
       self.workspace = workspace
       self.role = role
@@ -126,19 +129,24 @@ public final class PodStore: Sendable {
             try Self.insertSnapshot(db, podID: id, manifest: manifest, reason: .delegation, versions: versions, now: now)
           }
         }
-        try db.execute(sql: """
-          INSERT INTO pod (name, workspace, role, selector, qualified_name, source_path, source_digest, is_manifest_file, parent_id, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """, arguments: [spawn.name, spawn.workspace, spawn.role, spawn.origin.selector, spawn.origin.qualifiedName,
-                           spawn.origin.sourcePath, spawn.origin.sourceDigest, spawn.origin.isManifestFile, parentID, now, now])
+        try db.execute(
+          sql: """
+            INSERT INTO pod (name, workspace, role, selector, qualified_name, source_path, source_digest, is_manifest_file, parent_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            spawn.name, spawn.workspace, spawn.role, spawn.origin.selector, spawn.origin.qualifiedName,
+            spawn.origin.sourcePath, spawn.origin.sourceDigest, spawn.origin.isManifestFile, parentID, now, now,
+          ])
         try Self.insertSnapshot(db, podID: db.lastInsertedRowID, manifest: spawn.manifest, reason: .spawn, versions: versions, now: now)
         try Self.pauseForCrashTests()
       }
     } catch let error as StoreError {
       throw error
     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("pod.name") {
-      throw StoreError("a Pod named \(spawn.name) already exists", code: "E-POD-EXISTS",
-                       help: ["choose another name with --name, or remove the old Pod with `yoi pod rm \(spawn.name)`"])
+      throw StoreError(
+        "a Pod named \(spawn.name) already exists", code: "E-POD-EXISTS",
+        help: ["choose another name with --name, or remove the old Pod with `yoi pod rm \(spawn.name)`"])
     } catch {
       throw Self.storeError(error, path: path)
     }
@@ -146,7 +154,9 @@ public final class PodStore: Sendable {
   }
 
   /// Makes `manifest` the Pod's current snapshot; the previous one stays in history.
-  public func replaceSnapshot(of name: String, with manifest: PodManifest, origin: PodOrigin, reason: SnapshotRecord.Reason, versions: Versions) throws(StoreError) {
+  public func replaceSnapshot(
+    of name: String, with manifest: PodManifest, origin: PodOrigin, reason: SnapshotRecord.Reason, versions: Versions
+  ) throws(StoreError) {
     do {
       try database.write { db in
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [name]) else {
@@ -154,9 +164,10 @@ public final class PodStore: Sendable {
         }
         let now = Self.now()
         try Self.insertSnapshot(db, podID: id, manifest: manifest, reason: reason, versions: versions, now: now)
-        try db.execute(sql: """
-          UPDATE pod SET selector = ?, qualified_name = ?, source_path = ?, source_digest = ?, is_manifest_file = ?, updated_at = ? WHERE id = ?
-          """, arguments: [origin.selector, origin.qualifiedName, origin.sourcePath, origin.sourceDigest, origin.isManifestFile, now, id])
+        try db.execute(
+          sql: """
+            UPDATE pod SET selector = ?, qualified_name = ?, source_path = ?, source_digest = ?, is_manifest_file = ?, updated_at = ? WHERE id = ?
+            """, arguments: [origin.selector, origin.qualifiedName, origin.sourcePath, origin.sourceDigest, origin.isManifestFile, now, id])
         try Self.pauseForCrashTests()
       }
     } catch let error as StoreError {
@@ -166,12 +177,14 @@ public final class PodStore: Sendable {
     }
   }
 
-  private static func insertSnapshot(_ db: Database, podID: Int64, manifest: PodManifest, reason: SnapshotRecord.Reason, versions: Versions, now: String) throws {
+  private static func insertSnapshot(_ db: Database, podID: Int64, manifest: PodManifest, reason: SnapshotRecord.Reason, versions: Versions, now: String) throws
+  {
     try db.execute(sql: "UPDATE snapshot SET is_current = 0 WHERE pod_id = ? AND is_current = 1", arguments: [podID])
-    try db.execute(sql: """
-      INSERT INTO snapshot (pod_id, manifest_json, sha256, yoi_version, lua_version, reason, is_current, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, 1, ?)
-      """, arguments: [podID, manifest.canonicalJSON, manifest.digest, versions.yoi, versions.lua, reason.rawValue, now])
+    try db.execute(
+      sql: """
+        INSERT INTO snapshot (pod_id, manifest_json, sha256, yoi_version, lua_version, reason, is_current, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+        """, arguments: [podID, manifest.canonicalJSON, manifest.digest, versions.yoi, versions.lua, reason.rawValue, now])
   }
 
   /// Every Pod, by name.
@@ -213,9 +226,11 @@ public final class PodStore: Sendable {
   /// - Throws: `StoreError` for a missing Pod or a snapshot that is unreadable or altered.
   public func currentManifest(of name: String) throws(StoreError) -> PodManifest {
     let row = try read { db in
-      try Row.fetchOne(db, sql: """
-        SELECT s.manifest_json, s.sha256 FROM snapshot s JOIN pod p ON p.id = s.pod_id WHERE p.name = ? AND s.is_current = 1
-        """, arguments: [name])
+      try Row.fetchOne(
+        db,
+        sql: """
+          SELECT s.manifest_json, s.sha256 FROM snapshot s JOIN pod p ON p.id = s.pod_id WHERE p.name = ? AND s.is_current = 1
+          """, arguments: [name])
     }
     guard let row else {
       _ = try pod(named: name)
@@ -226,8 +241,9 @@ public final class PodStore: Sendable {
     do {
       return try PodManifest(snapshot: text, digest: digest)
     } catch {
-      throw StoreError("the stored snapshot of Pod \(name) cannot be used: \(error.description)", code: "E-SNAPSHOT",
-                       help: ["yoi never re-resolves silently; inspect it with `yoi pod show \(name) --history`, then `yoi pod reresolve \(name)` to replace it explicitly"])
+      throw StoreError(
+        "the stored snapshot of Pod \(name) cannot be used: \(error.description)", code: "E-SNAPSHOT",
+        help: ["yoi never re-resolves silently; inspect it with `yoi pod show \(name) --history`, then `yoi pod reresolve \(name)` to replace it explicitly"])
     }
   }
 
@@ -235,7 +251,9 @@ public final class PodStore: Sendable {
   public func history(of name: String) throws(StoreError) -> [SnapshotRecord] {
     let pod = try pod(named: name)
     return try read { db in
-      try Row.fetchAll(db, sql: "SELECT id, sha256, yoi_version, lua_version, reason, is_current, created_at FROM snapshot WHERE pod_id = ? ORDER BY id", arguments: [pod.id]).map { row in
+      try Row.fetchAll(
+        db, sql: "SELECT id, sha256, yoi_version, lua_version, reason, is_current, created_at FROM snapshot WHERE pod_id = ? ORDER BY id", arguments: [pod.id]
+      ).map { row in
         SnapshotRecord(
           id: row["id"], digest: row["sha256"], yoiVersion: row["yoi_version"], luaVersion: row["lua_version"],
           reason: SnapshotRecord.Reason(rawValue: row["reason"]) ?? .spawn, createdAt: row["created_at"], isCurrent: row["is_current"])
@@ -248,8 +266,9 @@ public final class PodStore: Sendable {
   public func remove(named name: String) throws(StoreError) {
     let pod = try pod(named: name)
     guard pod.children.isEmpty else {
-      throw StoreError("Pod \(name) has child Pods: \(pod.children.joined(separator: ", "))", code: "E-POD-CHILDREN",
-                       help: ["remove the children first"])
+      throw StoreError(
+        "Pod \(name) has child Pods: \(pod.children.joined(separator: ", "))", code: "E-POD-CHILDREN",
+        help: ["remove the children first"])
     }
     do {
       try database.write { db in try db.execute(sql: "DELETE FROM pod WHERE id = ?", arguments: [pod.id]) }
@@ -262,7 +281,8 @@ public final class PodStore: Sendable {
   public func isConsistent() throws(StoreError) -> Bool {
     try read { db in
       let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check")
-      let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM pod p WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.pod_id = p.id AND s.is_current = 1)") ?? 0
+      let orphans =
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM pod p WHERE NOT EXISTS (SELECT 1 FROM snapshot s WHERE s.pod_id = p.id AND s.is_current = 1)") ?? 0
       return integrity == "ok" && orphans == 0
     }
   }
@@ -305,8 +325,9 @@ public final class PodStore: Sendable {
     if let error = error as? DatabaseError {
       switch error.resultCode {
       case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-        return StoreError("the Pod store at \(path) is damaged (\(error.message ?? "not a database"))", code: "E-STORE-CORRUPT",
-                          help: ["yoi left it untouched; move it aside to start an empty store, or restore it from a backup"])
+        return StoreError(
+          "the Pod store at \(path) is damaged (\(error.message ?? "not a database"))", code: "E-STORE-CORRUPT",
+          help: ["yoi left it untouched; move it aside to start an empty store, or restore it from a backup"])
       case .SQLITE_BUSY, .SQLITE_LOCKED:
         return StoreError("the Pod store at \(path) is busy (another yoi is writing); try again", code: "E-STORE-BUSY")
       default:

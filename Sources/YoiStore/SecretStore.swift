@@ -42,8 +42,9 @@ public struct SecretStore: Sendable {
   /// - Throws: `StoreError` for an invalid id or an unreadable store.
   public func set(_ id: String, value: String) throws(StoreError) {
     guard SecretHeuristics.isValidSecretID(id) else {
-      throw StoreError("invalid secret id `\(id)`", code: "E-SECRET-ID",
-                       help: ["1–128 characters of A-Z a-z 0-9 . _ / -, without empty, `.` or `..` parts, e.g. providers/anthropic/default"])
+      throw StoreError(
+        "invalid secret id `\(id)`", code: "E-SECRET-ID",
+        help: ["1–128 characters of A-Z a-z 0-9 . _ / -, without empty, `.` or `..` parts, e.g. providers/anthropic/default"])
     }
     guard !value.isEmpty else { throw StoreError("the secret value is empty", code: "E-SECRET-EMPTY") }
     try locked { () throws(StoreError) in
@@ -79,8 +80,9 @@ public struct SecretStore: Sendable {
   /// - Throws: `StoreError` naming the id when it is missing.
   public func dereference(_ id: String) throws(StoreError) -> SecretValue {
     guard let value = try load(creatingKey: false)[id] else {
-      throw StoreError("secret `\(id)` is not in the secret store", code: "E-SECRET-MISSING",
-                       help: ["store it with `yoi secret set \(id)` (the value is read from stdin or a hidden prompt)"])
+      throw StoreError(
+        "secret `\(id)` is not in the secret store", code: "E-SECRET-MISSING",
+        help: ["store it with `yoi secret set \(id)` (the value is read from stdin or a hidden prompt)"])
     }
     return SecretValue(plaintext: value)
   }
@@ -102,8 +104,9 @@ public struct SecretStore: Sendable {
     do {
       plaintext = try ChaChaPoly.open(ChaChaPoly.SealedBox(combined: sealed), using: key, authenticating: Self.associatedData)
     } catch {
-      throw StoreError("the secret store \(sealedPath) failed its integrity check (wrong key, or the file was altered)", code: "E-SECRET-INTEGRITY",
-                       help: ["check YOI_SECRET_KEY or \(keyPath); yoi does not overwrite a store it cannot open"])
+      throw StoreError(
+        "the secret store \(sealedPath) failed its integrity check (wrong key, or the file was altered)", code: "E-SECRET-INTEGRITY",
+        help: ["check YOI_SECRET_KEY or \(keyPath); yoi does not overwrite a store it cannot open"])
     }
     guard case .object(let object)? = try? JSONParser.parse(String(decoding: plaintext, as: UTF8.self)) else {
       throw StoreError("the secret store \(sealedPath) is not in the expected format", code: "E-SECRET-STORE")
@@ -129,8 +132,9 @@ public struct SecretStore: Sendable {
   private func key(create: Bool) throws(StoreError) -> SymmetricKey {
     if let environmentKey {
       guard let bytes = Data(base64Encoded: environmentKey) ?? Self.hexBytes(environmentKey), bytes.count == 32 else {
-        throw StoreError("YOI_SECRET_KEY must be 32 bytes, written as base64 or 64 hex digits", code: "E-SECRET-KEY",
-                         help: ["generate one with `head -c 32 /dev/urandom | base64`"])
+        throw StoreError(
+          "YOI_SECRET_KEY must be 32 bytes, written as base64 or 64 hex digits", code: "E-SECRET-KEY",
+          help: ["generate one with `head -c 32 /dev/urandom | base64`"])
       }
       return SymmetricKey(data: bytes)
     }
@@ -139,8 +143,9 @@ public struct SecretStore: Sendable {
       return SymmetricKey(data: bytes)
     }
     guard create else {
-      throw StoreError("the secret key \(keyPath) is missing, so the secret store cannot be opened", code: "E-SECRET-KEY",
-                       help: ["restore the key file, or set YOI_SECRET_KEY"])
+      throw StoreError(
+        "the secret key \(keyPath) is missing, so the secret store cannot be opened", code: "E-SECRET-KEY",
+        help: ["restore the key file, or set YOI_SECRET_KEY"])
     }
     // Created exactly once: a fully written temporary file is hard-linked into place, which
     // fails if another process got there first; then that process's key is the key. (Replacing

@@ -13,26 +13,27 @@ struct EvalCommandTests {
   @Test func goodFilePrintsCanonicalJSON() throws {
     let outcome = try YoiBinary.run(["eval", "good.lua"], in: YoiBinary.fixtures)
     #expect(outcome.status == 0)
-    #expect(outcome.stdout == """
-      {
-        "description": "Careful coder",
-        "model": {
-          "context_window": 240000.0,
-          "ref": "anthropic/claude-sonnet-4-6"
-        },
-        "order": [
-          "alpha",
-          "mid",
-          "zeta"
-        ],
-        "worker": {
-          "max_turns": 40,
-          "reasoning": "high",
-          "temperature": 0.5
+    #expect(
+      outcome.stdout == """
+        {
+          "description": "Careful coder",
+          "model": {
+            "context_window": 240000.0,
+            "ref": "anthropic/claude-sonnet-4-6"
+          },
+          "order": [
+            "alpha",
+            "mid",
+            "zeta"
+          ],
+          "worker": {
+            "max_turns": 40,
+            "reasoning": "high",
+            "temperature": 0.5
+          }
         }
-      }
 
-      """)
+        """)
     #expect(outcome.stderr == "lua print: this goes to stderr, not stdout\n")
   }
 
@@ -57,14 +58,15 @@ struct EvalCommandTests {
     let outcome = try YoiBinary.run(["eval", "broken.lua"], in: directory)
     #expect(outcome.status == 1)
     #expect(outcome.stdout.isEmpty)
-    #expect(outcome.stderr == """
-      error[E-LUA-SYNTAX]: syntax error: '}' expected (to close '{' at line 1) near 'b'
-       --> broken.lua:3
-        |
-      3 |   b = 2
-        |   ^
+    #expect(
+      outcome.stderr == """
+        error[E-LUA-SYNTAX]: syntax error: '}' expected (to close '{' at line 1) near 'b'
+         --> broken.lua:3
+          |
+        3 |   b = 2
+          |   ^
 
-      """)
+        """)
   }
 
   @Test func pairsOrderIsTheSameInEveryProcess() throws {

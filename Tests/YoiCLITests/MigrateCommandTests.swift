@@ -43,7 +43,9 @@ struct MigrateCommandTests {
 
   /// A stand-in for nix: a script that writes `stderrBytes` of noise, then prints `json`.
   func fakeNix(_ home: YoiHome, json: String, stderrBytes: Int = 0, status: Int = 0) throws -> String {
-    try home.write("bin/nix", """
+    try home.write(
+      "bin/nix",
+      """
       #!/bin/sh
       head -c \(stderrBytes) /dev/zero | tr '\\0' 'e' >&2
       cat <<'JSON'
@@ -60,7 +62,10 @@ struct MigrateCommandTests {
     let home = try YoiHome()
     try home.write("repo/old.nix", "{ }\n")
     let canary = "sk-CANARY-migrate-41d2"
-    let nix = try fakeNix(home, json: #"{"model": {"ref": "anthropic/claude-sonnet-4-6", "auth": {"kind": "api_key", "api_key": "\#(canary)"}}, "web": {"search": {"token": "\#(canary)"}}}"#)
+    let nix = try fakeNix(
+      home,
+      json:
+        #"{"model": {"ref": "anthropic/claude-sonnet-4-6", "auth": {"kind": "api_key", "api_key": "\#(canary)"}}, "web": {"search": {"token": "\#(canary)"}}}"#)
     let outcome = try home.run(["profile", "migrate", "old.nix"], environment: ["YOI_NIX": nix])
     let lua = (try? home.read("repo/old.lua")) ?? ""
     #expect(!lua.contains(canary))

@@ -32,7 +32,9 @@ struct PodCommandTests {
     #expect(outcome.stdout.contains(digest))
 
     // Editing the profile changes nothing until an explicit re-resolve.
-    try home.write("repo/.yoi/coder.lua", "local p = require('yoi').profile.import('builtin:coder') p.worker.reasoning = 'low' p.feature.pods = { enabled = true } return p\n")
+    try home.write(
+      "repo/.yoi/coder.lua",
+      "local p = require('yoi').profile.import('builtin:coder') p.worker.reasoning = 'low' p.feature.pods = { enabled = true } return p\n")
     outcome = try home.run(["pod", "resume", "alpha"])
     #expect(outcome.stdout.contains(digest))
     outcome = try home.run(["pod", "reresolve", "alpha"], environment: ["YOI_TRUST_PROJECT": "1"])
@@ -81,7 +83,11 @@ struct PodCommandTests {
     let database = home.data.appendingPathComponent("yoi.sqlite").path
     let sqlite = Process()
     sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE snapshot SET manifest_json = replace(manifest_json, 'gpt-5.5', 'gpt-9')\"); c.commit()", database]
+    sqlite.arguments = [
+      "python3", "-c",
+      "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE snapshot SET manifest_json = replace(manifest_json, 'gpt-5.5', 'gpt-9')\"); c.commit()",
+      database,
+    ]
     try sqlite.run()
     sqlite.waitUntilExit()
     try #require(sqlite.terminationStatus == 0)
@@ -137,7 +143,9 @@ struct DelegationTests {
 
   @Test func insideTheParentsDelegationScope() throws {
     let home = try Self.parent()
-    let outcome = try home.run(["pod", "spawn", "--profile", "builtin:coder", "--parent", "boss", "--name", "worker1", "--scope", "write:.worktree/task1", "--scope", "read:docs"])
+    let outcome = try home.run([
+      "pod", "spawn", "--profile", "builtin:coder", "--parent", "boss", "--name", "worker1", "--scope", "write:.worktree/task1", "--scope", "read:docs",
+    ])
     #expect(outcome.status == 0, "\(outcome.stderr)")
     let child = try home.run(["pod", "show", "worker1", "--snapshot"]).stdout
     let ws = home.project.path
@@ -167,7 +175,9 @@ struct DelegationTests {
 
   @Test func denyOverlapIsRefused() throws {
     let home = try YoiHome()
-    try home.write("repo/boss.lua", """
+    try home.write(
+      "repo/boss.lua",
+      """
       local yoi = require('yoi')
       local p = yoi.profile.import('builtin:orchestrator')
       p.delegation_scope = yoi.scope.workspace_write { deny_write = { '.worktree/secret' } }
@@ -180,7 +190,9 @@ struct DelegationTests {
     outcome = try home.run(["pod", "spawn", "--profile", "builtin:coder", "--parent", "boss", "--name", "b", "--scope", "write:.worktree/secret/x"])
     #expect(outcome.stderr.contains("overlaps the parent's delegation deny rule"))
     // Reading is not denied, and a sibling path is fine.
-    outcome = try home.run(["pod", "spawn", "--profile", "builtin:coder", "--parent", "boss", "--name", "c", "--scope", "read:.worktree", "--scope", "write:.worktree/other"])
+    outcome = try home.run([
+      "pod", "spawn", "--profile", "builtin:coder", "--parent", "boss", "--name", "c", "--scope", "read:.worktree", "--scope", "write:.worktree/other",
+    ])
     #expect(outcome.status == 0, "\(outcome.stderr)")
   }
 
@@ -191,8 +203,10 @@ struct DelegationTests {
     #expect(outcome.status == 0, "\(outcome.stderr)")
     #expect(try home.run(["pod", "show", "n1", "--snapshot"]).stdout.contains("\"recursive\": false"))
     // A child holding only an exact grant cannot pass on anything below it.
-    outcome = try home.run(["pod", "spawn", "--profile", "builtin:orchestrator", "--parent", "boss", "--name", "mid",
-                            "--scope", "read:.worktree/m", "--delegate", "write:.worktree/m:exact"])
+    outcome = try home.run([
+      "pod", "spawn", "--profile", "builtin:orchestrator", "--parent", "boss", "--name", "mid",
+      "--scope", "read:.worktree/m", "--delegate", "write:.worktree/m:exact",
+    ])
     #expect(outcome.status == 0, "\(outcome.stderr)")
     outcome = try home.run(["pod", "spawn", "--profile", "builtin:coder", "--parent", "mid", "--name", "leaf", "--scope", "write:.worktree/m/file"])
     #expect(outcome.status == 1)
@@ -205,8 +219,10 @@ struct DelegationTests {
     #expect(outcome.status == 1)
     #expect(outcome.stderr.contains("feature.pods is enabled but the child was granted no delegation scope by boss"))
     #expect(outcome.stderr.contains("--delegate"))
-    outcome = try home.run(["pod", "spawn", "--profile", "builtin:orchestrator", "--parent", "boss", "--name", "sub",
-                            "--scope", "read:.worktree/sub", "--delegate", "write:.worktree/sub"])
+    outcome = try home.run([
+      "pod", "spawn", "--profile", "builtin:orchestrator", "--parent", "boss", "--name", "sub",
+      "--scope", "read:.worktree/sub", "--delegate", "write:.worktree/sub",
+    ])
     #expect(outcome.status == 0, "\(outcome.stderr)")
     #expect(try home.run(["pod", "show", "sub"]).stdout.contains("delegation:  write \(home.project.path)/.worktree/sub"))
   }
@@ -216,7 +232,10 @@ struct DelegationTests {
 struct SecretCommandTests {
   @Test func setListRemoveAndTheCanaryNeverLeaks() throws {
     let home = try YoiHome()
-    try home.write("repo/p.lua", "local yoi = require('yoi') local p = yoi.profile.import('builtin:default') p.model = { ref = 'anthropic/claude-sonnet-4-6', auth = yoi.secret('providers/anthropic/work') } return p\n")
+    try home.write(
+      "repo/p.lua",
+      "local yoi = require('yoi') local p = yoi.profile.import('builtin:default') p.model = { ref = 'anthropic/claude-sonnet-4-6', auth = yoi.secret('providers/anthropic/work') } return p\n"
+    )
     var outputs: [String] = []
     var outcome = try home.run(["secret", "set", "providers/anthropic/work"], stdin: PodCommandTests.canary + "\n")
     #expect(outcome.status == 0)

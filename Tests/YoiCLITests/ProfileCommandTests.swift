@@ -21,7 +21,8 @@ struct ProfileCommandTests {
 
   @Test func digestIsStableAcrossProcesses() throws {
     let ws = try Self.workspace()
-    try "local l = {} for k in pairs({ a1=1,b2=2,c3=3,d4=4,e5=5,f6=6,g7=7,h8=8,i9=9,j10=10 }) do l[#l+1] = k end local p = require('yoi').profile.import('builtin:default') p.worker.stop_sequences = l return p\n"
+    try
+      "local l = {} for k in pairs({ a1=1,b2=2,c3=3,d4=4,e5=5,f6=6,g7=7,h8=8,i9=9,j10=10 }) do l[#l+1] = k end local p = require('yoi').profile.import('builtin:default') p.worker.stop_sequences = l return p\n"
       .write(to: ws.appendingPathComponent("p.lua"), atomically: true, encoding: .utf8)
     let digests = try (1...3).map { _ in try YoiBinary.run(["profile", "resolve", "./p.lua", "--digest", "--pod-name", "x"], in: ws) }
     #expect(digests.allSatisfy { $0.status == 0 })
@@ -31,7 +32,8 @@ struct ProfileCommandTests {
 
   @Test func errorsGoToStderrWithNothingOnStdout() throws {
     let ws = try Self.workspace()
-    try "local yoi = require('yoi')\nreturn yoi.profile {\n  workr = {},\n  model = { ref = 'anthropic/claude-sonnet-4-6', auth = { kind = 'api_key', key = 'CANARY-c4n4ry' } },\n}\n"
+    try
+      "local yoi = require('yoi')\nreturn yoi.profile {\n  workr = {},\n  model = { ref = 'anthropic/claude-sonnet-4-6', auth = { kind = 'api_key', key = 'CANARY-c4n4ry' } },\n}\n"
       .write(to: ws.appendingPathComponent("bad.lua"), atomically: true, encoding: .utf8)
     let outcome = try YoiBinary.run(["profile", "resolve", "bad.lua"], in: ws)
     #expect(outcome.status == 1)

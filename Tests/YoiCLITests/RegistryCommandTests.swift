@@ -88,7 +88,9 @@ struct RegistryCommandTests {
   @Test func relativePathsAgainstTheDeclaringFile() throws {
     let home = try YoiHome()
     try home.write("repo/.yoi/profiles.toml", "[profile]\nskilled = \"../profiles/skilled.lua\"\n")
-    try home.write("repo/profiles/skilled.lua", """
+    try home.write(
+      "repo/profiles/skilled.lua",
+      """
       local p = require('yoi').profile.import('builtin:default')
       p.skills = { directories = { "skills" } }
       return p
@@ -151,23 +153,27 @@ struct RegistryCommandTests {
     try home.standardRegistries()
     let outcome = try home.run(["profile", "list", "--json"])
     #expect(outcome.status == 0)
-    #expect(outcome.stdout.contains("""
-        {
-          "default": true,
-          "description": "coder (from builtin:coder)",
-      """) == false)
-    #expect(outcome.stdout.contains("""
-          "default": true,
-          "description": null,
-          "name": "coder",
-          "nix": false,
-          "path": "\(home.project.path)/.yoi/profiles/coder.lua",
-          "qualified_name": "project:coder",
-          "shadows": [
-            "builtin:coder"
-          ],
-          "source": "project"
-      """))
+    #expect(
+      outcome.stdout.contains(
+        """
+          {
+            "default": true,
+            "description": "coder (from builtin:coder)",
+        """) == false)
+    #expect(
+      outcome.stdout.contains(
+        """
+            "default": true,
+            "description": null,
+            "name": "coder",
+            "nix": false,
+            "path": "\(home.project.path)/.yoi/profiles/coder.lua",
+            "qualified_name": "project:coder",
+            "shadows": [
+              "builtin:coder"
+            ],
+            "source": "project"
+        """))
     #expect(outcome.stdout.contains("\"description\": \"Project reviewer\""))
     #expect(outcome.stdout.contains("\"qualified_name\": \"user:mine\""))
   }
@@ -219,7 +225,9 @@ struct ProjectTrustTests {
 struct ManifestFileTests {
   @Test func goodManifestMergesOverDefaults() throws {
     let home = try YoiHome()
-    try home.write("repo/pod.toml", """
+    try home.write(
+      "repo/pod.toml",
+      """
       [model]
       ref = "anthropic/claude-sonnet-4-6"
 
@@ -306,15 +314,16 @@ struct ProfileAuthoringCommandTests {
     let home = try YoiHome()
     let outcome = try home.run(["profile", "diff", "builtin:coder", "builtin:coder-fast", "--pod-name", "p"])
     #expect(outcome.status == 0)
-    #expect(outcome.stdout == """
-      ~ model.model_id: "gpt-5.5" -> "gpt-5.4-mini"
-      ~ model.ref: "codex-oauth/gpt-5.5" -> "codex-oauth/gpt-5.4-mini"
-      ~ profile.description: "Writes and changes code in the workspace" -> "coder on a small model with low reasoning"
-      ~ profile.name: "coder" -> "coder-fast"
-      ~ profile.source.name: "coder" -> "coder-fast"
-      ~ worker.reasoning: "high" -> "low"
+    #expect(
+      outcome.stdout == """
+        ~ model.model_id: "gpt-5.5" -> "gpt-5.4-mini"
+        ~ model.ref: "codex-oauth/gpt-5.5" -> "codex-oauth/gpt-5.4-mini"
+        ~ profile.description: "Writes and changes code in the workspace" -> "coder on a small model with low reasoning"
+        ~ profile.name: "coder" -> "coder-fast"
+        ~ profile.source.name: "coder" -> "coder-fast"
+        ~ worker.reasoning: "high" -> "low"
 
-      """)
+        """)
     #expect(try home.run(["profile", "diff", "builtin:coder", "builtin:coder"]).stdout == "no differences\n")
   }
 
@@ -357,14 +366,17 @@ struct ProfileAuthoringCommandTests {
       // Validated with Python's jsonschema when the machine has it (the base image does).
       let python = Process()
       python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      python.arguments = ["python3", "-c", """
+      python.arguments = [
+        "python3", "-c",
+        """
         import json, sys
         try:
             import jsonschema
         except ImportError:
             sys.exit(77)
         jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
-        """, home.root.appendingPathComponent("schema.json").path, home.root.appendingPathComponent("manifest.json").path]
+        """, home.root.appendingPathComponent("schema.json").path, home.root.appendingPathComponent("manifest.json").path,
+      ]
       try python.run()
       python.waitUntilExit()
       #expect(python.terminationStatus == 0 || python.terminationStatus == 77, "\(profile) does not match the schema")

@@ -25,7 +25,9 @@ struct ServiceFixTests {
     #expect(try home.run(["pod", "spawn", "--profile", "project:coder", "--name", "p", "--yes"]).status == 0)
     let trustFile = home.data.path + "/trusted-profiles.json"
     let trustedBefore = try String(contentsOfFile: trustFile, encoding: .utf8)
-    try home.write("repo/.yoi/profiles/coder.lua", """
+    try home.write(
+      "repo/.yoi/profiles/coder.lua",
+      """
       local p = require('yoi').profile.import('builtin:coder')
       p.worker.reasoning = 'low'
       return p
@@ -34,7 +36,8 @@ struct ServiceFixTests {
     let refused = try home.run(["pod", "reresolve", "p"])
     #expect(refused.status == 1)
     #expect(refused.stdout.contains("worker.reasoning"), "\(refused.stdout)")
-    #expect(refused.stderr.contains("E-TRUST") && refused.stderr.contains("what would change") && refused.stderr.contains("worker.reasoning"), "\(refused.stderr)")
+    #expect(
+      refused.stderr.contains("E-TRUST") && refused.stderr.contains("what would change") && refused.stderr.contains("worker.reasoning"), "\(refused.stderr)")
     #expect(try String(contentsOfFile: trustFile, encoding: .utf8) == trustedBefore)
     // Accepted: the snapshot and the trust are recorded together.
     let accepted = try home.run(["pod", "reresolve", "p", "--yes"])
@@ -61,7 +64,9 @@ struct ServiceFixTests {
     #expect(!FileManager.default.fileExists(atPath: home.project.path + "/src/deep/.yoi"))
     #expect(try home.read("repo/.yoi/profiles.toml").contains("[profile.mine]"))
     // From a subdirectory the workspace is the project: deny_write ".git" means its .git.
-    try home.write("repo/.yoi/profiles/guarded.lua", """
+    try home.write(
+      "repo/.yoi/profiles/guarded.lua",
+      """
       local p = yoi.profile.import('builtin:coder')
       p.scope = yoi.scope.workspace_write { deny_write = { '.git' } }
       return p
@@ -79,7 +84,9 @@ struct ServiceFixTests {
     #expect(outcome.status == 1)
     #expect(outcome.stderr.contains("E-WORKSPACE"))
     #expect(!(try home.run(["pod", "list"]).stdout.contains("x ")))
-    try home.write("repo/p.lua", """
+    try home.write(
+      "repo/p.lua",
+      """
       local p = yoi.profile.import('builtin:default')
       p.model = { ref = 'anthropic/claude-sonet-4-6', auth = yoi.secret('providers/anthropic/work') }
       p.compaction = nil

@@ -10,7 +10,8 @@ final class TmuxSession {
   init(home: YoiHome) throws {
     self.home = home
     let environment = home.environment.map { "\($0.key)=\($0.value)" }
-    try tmux(["new-session", "-d", "-s", "main", "-x", "140", "-y", "40", "-c", home.project.path, "env"] + environment + ["PS1=$ ", "bash", "--norc", "--noprofile"])
+    try tmux(
+      ["new-session", "-d", "-s", "main", "-x", "140", "-y", "40", "-c", home.project.path, "env"] + environment + ["PS1=$ ", "bash", "--norc", "--noprofile"])
   }
 
   deinit { _ = try? tmux(["kill-server"]) }
@@ -71,7 +72,9 @@ final class TmuxSession {
 struct TmuxDialogTests {
   static func home() throws -> YoiHome {
     let home = try YoiHome()
-    try home.write("repo/.yoi/profiles.toml", """
+    try home.write(
+      "repo/.yoi/profiles.toml",
+      """
       default = "coder"
       [profile.coder]
       path = "coder.lua"

@@ -31,15 +31,20 @@ struct YoiHome {
   }
 
   /// Runs yoi in `directory` (below the root; the project by default).
-  func run(_ arguments: [String], in directory: String = "repo", environment extra: [String: String] = [:], stdin: String? = nil,
-           executable: String? = nil) throws -> YoiBinary.Outcome {
-    try YoiBinary.run(arguments, in: root.appendingPathComponent(directory), environment: environment.merging(extra) { $1 }, stdin: stdin,
-                      executable: executable)
+  func run(
+    _ arguments: [String], in directory: String = "repo", environment extra: [String: String] = [:], stdin: String? = nil,
+    executable: String? = nil
+  ) throws -> YoiBinary.Outcome {
+    try YoiBinary.run(
+      arguments, in: root.appendingPathComponent(directory), environment: environment.merging(extra) { $1 }, stdin: stdin,
+      executable: executable)
   }
 
   /// A project registry with one `coder` profile, and a user registry with `mine`.
   func standardRegistries() throws {
-    try write("repo/.yoi/profiles.toml", """
+    try write(
+      "repo/.yoi/profiles.toml",
+      """
       default = "coder"
       [profile]
       coder = "profiles/coder.lua"
@@ -47,7 +52,9 @@ struct YoiHome {
       path = "profiles/reviewer.lua"
       description = "Project reviewer"
       """)
-    try write("repo/.yoi/profiles/coder.lua", """
+    try write(
+      "repo/.yoi/profiles/coder.lua",
+      """
       local yoi = require("yoi")
       local p = yoi.profile.import("builtin:coder")
       p.description = "Project coding assistant"

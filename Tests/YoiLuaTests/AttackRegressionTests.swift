@@ -58,10 +58,12 @@ struct AttackRegressionTests {
     #expect(seconds < Self.twiceTheDeadline)
     #expect(try result?.get() == .boolean(true))
     #expect(failure("setmetatable({}, {__gc = function() end})")?.firstMessage.contains("'__gc' is not allowed") == true)
-    #expect(failure("setmetatable({}, setmetatable({}, {__index = {__close = 1}})) setmetatable({}, {__close = print})")?
-      .firstMessage.contains("'__close' is not allowed") == true)
-    #expect(failure("local t = setmetatable({}, {__metatable = false}) setmetatable(t, {})")?.firstMessage
-      .contains("protected metatable") == true)
+    #expect(
+      failure("setmetatable({}, setmetatable({}, {__index = {__close = 1}})) setmetatable({}, {__close = print})")?
+        .firstMessage.contains("'__close' is not allowed") == true)
+    #expect(
+      failure("local t = setmetatable({}, {__metatable = false}) setmetatable(t, {})")?.firstMessage
+        .contains("protected metatable") == true)
   }
 
   /// Each took 20–90 s before: one call did seconds of C work and counted as one step.

@@ -10,9 +10,10 @@ struct HostFunctionTests {
 
   static let identity = LuaHostFunction(name: "identity") { _ throws(LuaHostFunctionError) in [.argument(1)] }
 
-  static let prelude = try! LuaPrelude(.text(
-    "local host = ... ; describe = host.describe ; identity = host.identity",
-    chunkName: "prelude.lua"))
+  static let prelude = try! LuaPrelude(
+    .text(
+      "local host = ... ; describe = host.describe ; identity = host.identity",
+      chunkName: "prelude.lua"))
 
   private func run(_ source: String) -> Result<LuaValue, LuaError> {
     evaluate(source, hostFunctions: [Self.describe, Self.identity], preludes: [Self.prelude])

@@ -8,8 +8,10 @@ struct LimitTests {
   /// Every hostile script here must end well within this many seconds (deadline 1 s + margin).
   static let ceiling = 3.0
 
-  private func expectLimit(_ source: String, _ expected: LuaLimit? = nil, limits: LuaLimits = .default,
-                           sourceLocation: SourceLocation = #_sourceLocation) {
+  private func expectLimit(
+    _ source: String, _ expected: LuaLimit? = nil, limits: LuaLimits = .default,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     var result: Result<LuaValue, LuaError>?
     let seconds = secondsTaken { result = evaluate(source, limits: limits) }
     #expect(seconds < Self.ceiling, "took \(seconds) s", sourceLocation: sourceLocation)
@@ -48,8 +50,9 @@ struct LimitTests {
   }
 
   @Test func xpcallHandlerStillWorksForOrdinaryErrors() {
-    #expect(value(#"return select(2, xpcall(function() error("boom", 0) end, function(e) return "handled " .. e end))"#)
-      == .string("handled boom"))
+    #expect(
+      value(#"return select(2, xpcall(function() error("boom", 0) end, function(e) return "handled " .. e end))"#)
+        == .string("handled boom"))
     #expect(value(#"return select(2, pcall(error, "plain", 0))"#) == .string("plain"))
   }
 

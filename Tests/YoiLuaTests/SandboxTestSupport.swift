@@ -3,7 +3,9 @@ import YoiDiagnostics
 @testable import YoiLua
 
 /// Evaluates `source` as `test.lua` in a sandbox with `limits`.
-func evaluate(_ source: String, limits: LuaLimits = .default, hostFunctions: [LuaHostFunction] = [], preludes: [LuaPrelude] = [])
+func evaluate(
+  _ source: String, limits: LuaLimits = .default, hostFunctions: [LuaHostFunction] = [], preludes: [LuaPrelude] = []
+)
   -> Result<LuaValue, LuaError>
 {
   let sandbox = LuaSandbox(limits: limits, preludes: preludes, hostFunctions: hostFunctions)

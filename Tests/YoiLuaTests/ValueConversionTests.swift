@@ -4,8 +4,9 @@ import Testing
 @Suite("Sandbox: value conversion")
 struct ValueConversionTests {
   @Test func nestedTables() {
-    #expect(value("return { b = { c = { d = 'deep' } }, a = 1 }")
-      == .table(LuaTable(["a": .integer(1), "b": .table(LuaTable(["c": .table(LuaTable(["d": .string("deep")]))]))])))
+    #expect(
+      value("return { b = { c = { d = 'deep' } }, a = 1 }")
+        == .table(LuaTable(["a": .integer(1), "b": .table(LuaTable(["c": .table(LuaTable(["d": .string("deep")]))]))])))
   }
 
   @Test func keysAreSortedByBytes() throws {
@@ -47,8 +48,9 @@ struct ValueConversionTests {
   }
 
   @Test func sharedSubtablesAreNotCycles() {
-    #expect(value("local s = { 1 } return { a = s, b = s }")
-      == .table(LuaTable(["a": .array([.integer(1)]), "b": .array([.integer(1)])])))
+    #expect(
+      value("local s = { 1 } return { a = s, b = s }")
+        == .table(LuaTable(["a": .array([.integer(1)]), "b": .array([.integer(1)])])))
   }
 
   @Test func functionsAreErrorsWithTheirPath() throws {

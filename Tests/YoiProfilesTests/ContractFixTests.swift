@@ -25,7 +25,8 @@ struct ContractFixTests {
   }
 
   @Test func anInlineModelIsAModel() throws {
-    let manifest = try resolveText("""
+    let manifest = try resolveText(
+      """
       local p = yoi.profile.import("builtin:default")
       p.model = { scheme = "openai_chat", model_id = "qwen3-coder", base_url = "http://127.0.0.1:11434/v1", context_window = 256000 }
       p.compaction = nil
@@ -91,23 +92,27 @@ struct DiagnosticFixTests {
   }
 
   @Test func denyWriteErrorsNameTheirOwnIndexAndTheWorkspace() throws {
-    let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.scope = yoi.scope.workspace_write { deny_write = { 'ok', '/abs', '../up' } } return p"))
-    #expect(error.messages == [
-      "scope.deny_write[2]: write the path relative to the workspace, not absolute",
-      "scope.deny_write[3]: deny_write entries are inside the workspace; `..` is not allowed",
-    ])
+    let error = try #require(
+      support.error("local p = yoi.profile.import('builtin:default') p.scope = yoi.scope.workspace_write { deny_write = { 'ok', '/abs', '../up' } } return p"))
+    #expect(
+      error.messages == [
+        "scope.deny_write[2]: write the path relative to the workspace, not absolute",
+        "scope.deny_write[3]: deny_write entries are inside the workspace; `..` is not allowed",
+      ])
     #expect(!error.rendered.contains("relative to the profile"))
   }
 
   @Test func errorsComeInSourceOrder() throws {
-    let error = try #require(support.error("""
-      return {
-        worker = { max_turns = -1 },
-        model = { ref = "anthropic/claude-sonnet-4-6" },
-        description = 5,
-        feature = { task = { enabled = "yes" } },
-      }
-      """))
+    let error = try #require(
+      support.error(
+        """
+        return {
+          worker = { max_turns = -1 },
+          model = { ref = "anthropic/claude-sonnet-4-6" },
+          description = 5,
+          feature = { task = { enabled = "yes" } },
+        }
+        """))
     #expect(error.diagnostics.map { $0.location?.line ?? 0 } == [2, 4, 5])
   }
 }

@@ -97,17 +97,20 @@ struct DocsTests {
 
   @Test func everyAPIFunctionIsDescribed() throws {
     // Ask the live API for its functions, so a new one without docs fails here.
-    let listing = try LuaSandbox(preludes: [AuthoringPrelude.prelude.get()]).evaluate(.text("""
-      local names = {}
-      local function walk(t, prefix)
-        for k, v in pairs(t) do
-          if type(v) == "function" then names[#names + 1] = prefix .. k end
-          if type(v) == "table" then walk(v, prefix .. k .. ".") end
+    let listing = try LuaSandbox(preludes: [AuthoringPrelude.prelude.get()]).evaluate(
+      .text(
+        """
+        local names = {}
+        local function walk(t, prefix)
+          for k, v in pairs(t) do
+            if type(v) == "function" then names[#names + 1] = prefix .. k end
+            if type(v) == "table" then walk(v, prefix .. k .. ".") end
+          end
         end
-      end
-      walk(yoi, "yoi.")
-      return names
-      """, chunkName: "list.lua")).value
+        walk(yoi, "yoi.")
+        return names
+        """, chunkName: "list.lua")
+    ).value
     guard case .array(let names) = listing else {
       Issue.record("expected a list of names")
       return

@@ -53,8 +53,9 @@ struct HostileCorpusTests {
     #expect(elapsed < .seconds(6), "\(file) took \(elapsed)")
     let rendered = DiagnosticRenderer(useColor: false).render(error.diagnostics)
     #expect(!rendered.isEmpty)
-    #expect(!rendered.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || (0x7F...0x9F).contains($0.value) },
-            "\(file) put a control character in its diagnostic")
+    #expect(
+      !rendered.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || (0x7F...0x9F).contains($0.value) },
+      "\(file) put a control character in its diagnostic")
     #expect(!rendered.contains("CANARY"), "\(file) leaked its secret:\n\(rendered)")
     #expect(rendered.utf8.count < 20_000)
     #expect(try FileManager.default.contentsOfDirectory(atPath: workspace) == before)

@@ -29,7 +29,8 @@ struct ModelCatalogFileTests {
 
     // A ratio preset now uses the overridden window.
     let directory = try temporaryDirectory()
-    try "local yoi = require('yoi') local p = yoi.profile.import('builtin:default') p.model = yoi.models.catalog('local-vllm/qwen') p.compaction = yoi.compact.ratio { threshold = 0.5 } return p"
+    try
+      "local yoi = require('yoi') local p = yoi.profile.import('builtin:default') p.model = yoi.models.catalog('local-vllm/qwen') p.compaction = yoi.compact.ratio { threshold = 0.5 } return p"
       .write(toFile: directory + "/p.lua", atomically: true, encoding: .utf8)
     let resolver = ProfileResolver(catalog: catalog, workingDirectory: directory)
     let manifest = try resolver.resolve(.path("p.lua"), inputs: ResolutionInputs(podName: "x", workspace: directory)).manifest

@@ -7,7 +7,8 @@ struct TOMLReaderTests {
   func parse(_ text: String) throws(TOMLReader.Failure) -> JSONObject { try TOMLReader.parse(text).0 }
 
   @Test func theTOMLYoiUses() throws {
-    let root = try parse("""
+    let root = try parse(
+      """
       # comment
       default = "coder"   # trailing comment
       [profile]

@@ -7,8 +7,12 @@ import YoiManifest
 struct PodStoreTests {
   static func manifest(_ name: String, reasoning: String = "high") -> PodManifest {
     let config = PodManifestConfigFixture.config(reasoning: reasoning)
-    guard case .success(let manifest) = PodManifestBuilder().build(config, inputs: ManifestInputs(
-      podName: name, workspace: "/w", role: .normal, baseDirectory: "/w", provenance: nil)) else {
+    guard
+      case .success(let manifest) = PodManifestBuilder().build(
+        config,
+        inputs: ManifestInputs(
+          podName: name, workspace: "/w", role: .normal, baseDirectory: "/w", provenance: nil))
+    else {
       fatalError("fixture manifest must build")
     }
     return manifest
@@ -60,9 +64,11 @@ struct PodStoreTests {
     }
     let digest = String(repeating: "a", count: 64)
     expectCheckViolation("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('a/b', '/w', 'normal', '\(digest)', 'x', 'x')")
-    expectCheckViolation("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', 'relative', 'normal', '\(digest)', 'x', 'x')")
+    expectCheckViolation(
+      "INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', 'relative', 'normal', '\(digest)', 'x', 'x')")
     // The same row with a valid name and workspace is accepted: the statement itself is sound.
-    try store.executeForTesting("INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', '/w', 'normal', '\(digest)', 'x', 'x')")
+    try store.executeForTesting(
+      "INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', '/w', 'normal', '\(digest)', 'x', 'x')")
   }
 
   @Test func tamperedSnapshotsAreErrors() throws {

@@ -63,11 +63,13 @@ struct LuaFailureReport {
       kind = .runtime
     }
     let notes = traceback.isEmpty || kind == .syntax ? [] : ["traceback:\n" + traceback]
-    return LuaError(kind: kind, diagnostics: [
-      Diagnostic(
-        code: code, message: message, location: location,
-        sourceLine: location.flatMap(sourceLine), help: help, notes: notes)
-    ])
+    return LuaError(
+      kind: kind,
+      diagnostics: [
+        Diagnostic(
+          code: code, message: message, location: location,
+          sourceLine: location.flatMap(sourceLine), help: help, notes: notes)
+      ])
   }
 
   private func describe(_ limit: LuaLimit) -> String {

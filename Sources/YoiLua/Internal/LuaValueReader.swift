@@ -168,7 +168,8 @@ struct LuaValueReader {
     var kept = fields.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
     for field in nonASCII {
       if let other = seen[field.key] {
-        problem("keys \(Self.quoteBytes(other)) and \(Self.quoteBytes(field.key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
+        problem(
+          "keys \(Self.quoteBytes(other)) and \(Self.quoteBytes(field.key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
         continue
       }
       seen[field.key] = field.key
@@ -202,7 +203,8 @@ struct LuaValueReader {
 
   /// `worker` + `max_turns` → `worker.max_turns`; keys that are not identifiers are quoted.
   static func join(_ path: String, _ key: String) -> String {
-    let isIdentifier = key.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } ?? false
+    let isIdentifier =
+      key.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } ?? false
       && key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     if isIdentifier { return path.isEmpty ? key : "\(path).\(key)" }
     return "\(path)[\(quoteBytes(key))]"
