@@ -49,7 +49,8 @@ public struct ProfileExplainer {
         return "\(source.displayPath):\(entry.line)" + chain.joined()
       }
     }
-    guard let (name, line) = Self.builtinImport(in: source.text), let imported = ProfileSource.builtin(name), chain.count < 8 else {
+    guard let (name, line) = Self.builtinImport(in: source.text), let imported = ProfileSource.builtin(name), chain.count < ProfileEvaluator.maximumImportDepth
+    else {
       return nil
     }
     return find(keys, in: imported, via: [", via import of builtin:\(name) at \(source.displayPath):\(line)"] + chain)
