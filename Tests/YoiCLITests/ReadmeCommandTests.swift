@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// Every command of the README's "Using it" block, run as written (in a throwaway home, with
-/// the `yoi` under test first on PATH). A README example that fails is a bug.
+/// Every command of the README's "Using it" block and of the guide's `sh` blocks, run as
+/// written (in a throwaway home, with the `yoi` under test first on PATH). An example that
+/// fails is a bug.
 @Suite("README commands (end to end)")
 struct ReadmeCommandTests {
   static func usingItCommands() throws -> [String] {
@@ -13,13 +14,27 @@ struct ReadmeCommandTests {
     return readme[block.upperBound..<end.lowerBound].split(separator: "\n").map(String.init).filter { $0.contains("yoi ") }
   }
 
-  @Test func everyCommandRunsAsWritten() throws {
-    let commands = try Self.usingItCommands()
-    #expect(commands.count >= 15)
+  /// The `yoi` lines of every ```sh block of a guide page (an editor line is a person's step).
+  static func guideCommands(_ page: String) throws -> [String] {
+    let text = try String(contentsOf: YoiBinary.packageRoot.appendingPathComponent("docs/\(page)"), encoding: .utf8)
+    var commands: [String] = []
+    var inBlock = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("```") {
+        inBlock = line == "```sh"
+        continue
+      }
+      if inBlock, line.contains("yoi "), !line.hasPrefix("$EDITOR") { commands.append(String(line)) }
+    }
+    return commands
+  }
+
+  /// Runs `commands` in order in one fresh home; `pod secrets` may report a missing secret.
+  func runAsWritten(_ commands: [String]) throws {
     let home = try YoiHome()
     try home.write("repo/old/coder.nix", try String(contentsOf: YoiBinary.fixtures.appendingPathComponent("nix/coder.nix"), encoding: .utf8))
     let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
-    let environment = ["PATH": "\(binDirectory):/usr/bin:/bin", "KEY": "sk-readme-example-key"]
+    let environment = ["PATH": "\(binDirectory):/usr/bin:/bin", "KEY": "sk-readme-example-key", "BRAVE_KEY": "brave-example-key"]
     for command in commands {
       let outcome = try home.run(["-c", command], environment: environment, executable: "/bin/sh")
       if command.hasPrefix("yoi pod secrets") {
@@ -29,5 +44,18 @@ struct ReadmeCommandTests {
         #expect(outcome.status == 0, "\(command):\n\(outcome.stderr)")
       }
     }
+  }
+
+  @Test func theReadmeCommandsRunAsWritten() throws {
+    let commands = try Self.usingItCommands()
+    #expect(commands.count >= 15)
+    try runAsWritten(commands)
+  }
+
+  @Test func theGuideCommandsRunAsWritten() throws {
+    // profiles.md creates the `api` Pod that pods.md then inspects.
+    let commands = try Self.guideCommands("profiles.md") + Self.guideCommands("pods.md")
+    #expect(commands.count >= 8)
+    try runAsWritten(commands)
   }
 }
