@@ -252,7 +252,7 @@ struct ProfileNewCommand: ParsableCommand {
     // --project registers in the nearest existing project registry, never a second .yoi/.
     let projectRoot =
       ProfileRegistry.nearestProjectRegistry(from: context.workspacePath).file
-      .map { PathLexer.dirname(PathLexer.dirname($0)) } ?? context.workspacePath
+      .flatMap(ProfileRegistry.projectRoot(ofRegistry:)) ?? context.workspacePath
     let created = try ProfileScaffold(name: name, base: from).create(
       in: project ? .project(workspace: projectRoot) : .user(configDirectory: context.directories.config))
     Terminal.write("created \(created.profilePath)\nregistered \(created.qualifiedName) in \(created.registryPath)\n")

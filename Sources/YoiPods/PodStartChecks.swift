@@ -13,7 +13,9 @@ public enum PodStartChecks {
   public static func warnings(for manifest: PodManifest, secrets: SecretStore?, catalog: ModelCatalog = .builtin) -> [Diagnostic] {
     var warnings: [Diagnostic] = []
     if let secrets {
-      for reference in ManifestSummary(manifest).secretReferences where (try? secrets.contains(reference)) != true {
+      // One decryption of the store for all references, not one per reference.
+      let stored = Set((try? secrets.ids()) ?? [])
+      for reference in ManifestSummary(manifest).secretReferences where !stored.contains(reference) {
         warnings.append(
           Diagnostic(
             .warning, code: "W-SECRET-MISSING", message: "secret `\(reference)` is not in the secret store yet",

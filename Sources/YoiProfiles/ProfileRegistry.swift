@@ -178,8 +178,14 @@ extension ProfileRegistry {
   }
 }
 
-extension RegistryFile {
+extension ProfileRegistry {
   /// The project a project registry belongs to: the directory holding `.yoi/`.
+  public static func projectRoot(ofRegistry path: String) -> String? {
+    RegistryFile.projectRoot(ofRegistry: path)
+  }
+}
+
+extension RegistryFile {
   static func projectRoot(ofRegistry path: String) -> String? {
     let yoiDirectory = PathLexer.dirname(path)
     guard PathLexer.basename(yoiDirectory) == ".yoi" else { return nil }
