@@ -375,6 +375,13 @@ static uint64_t saturating_multiply(uint64_t a, uint64_t b) {
   return b != 0 && a > UINT64_MAX / 4 / b ? UINT64_MAX / 4 : a * b;
 }
 
+/* Charges the elements first..last (none when last < first), `per` steps each. */
+static void charge_range(lua_State *L, lua_Integer first, lua_Integer last, uint64_t per) {
+  if (last < first) return;
+  lua_Unsigned count = (lua_Unsigned)last - (lua_Unsigned)first + 1u;
+  yoi_charge(L, saturating_multiply(count > UINT64_MAX / 4 ? UINT64_MAX / 4 : (uint64_t)count, per));
+}
+
 static int call_original(lua_State *L) {
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -387,12 +394,9 @@ static int call_original(lua_State *L) {
 static int bounded_move(lua_State *L) {
   lua_Integer f = luaL_checkinteger(L, 2);
   lua_Integer e = luaL_checkinteger(L, 3);
-  if (e >= f) {
-    lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)f + 1u;
-    uint64_t per = element_cost(L, 1);
-    if (!lua_isnoneornil(L, 5) && element_cost(L, 5) > per) per = element_cost(L, 5);
-    yoi_charge(L, saturating_multiply(count > UINT64_MAX / 4 ? UINT64_MAX / 4 : (uint64_t)count, per));
-  }
+  uint64_t per = element_cost(L, 1);
+  if (!lua_isnoneornil(L, 5) && element_cost(L, 5) > per) per = element_cost(L, 5);
+  charge_range(L, f, e, per);
   return call_original(L);
 }
 
@@ -401,10 +405,7 @@ static int bounded_unpack(lua_State *L) {
   if (lua_isnoneornil(L, 3)) refuse_length_metamethod(L, 1);
   lua_Integer i = luaL_optinteger(L, 2, 1);
   lua_Integer e = lua_isnoneornil(L, 3) ? (lua_Integer)lua_rawlen(L, 1) : luaL_checkinteger(L, 3);
-  if (e >= i) {
-    lua_Unsigned count = (lua_Unsigned)e - (lua_Unsigned)i + 1u;
-    yoi_charge(L, saturating_multiply(count > UINT64_MAX / 4 ? UINT64_MAX / 4 : (uint64_t)count, element_cost(L, 1)));
-  }
+  charge_range(L, i, e, element_cost(L, 1));
   return call_original(L);
 }
 
