@@ -13,6 +13,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // Debian's Lua 5.4, found through pkg-config; no foreign source is vendored.
@@ -40,14 +42,28 @@ let package = Package(
       ]),
     // Services the commands call: spawn, delegation, re-resolve, trust decisions.
     .target(name: "YoiPods", dependencies: ["YoiProfiles", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
+    // The runtime: never imports YoiProfiles or YoiLua, so running a Pod cannot evaluate a profile.
+    .target(
+      name: "YoiProviders",
+      dependencies: [
+        "YoiManifest", "YoiDiagnostics",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
+    .target(name: "YoiTools", dependencies: ["YoiManifest", "YoiProviders"]),
+    .target(name: "YoiAgent", dependencies: ["YoiProviders", "YoiTools", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
     .target(
       name: "YoiCLI",
       dependencies: [
-        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods",
+        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods", "YoiAgent",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "yoi", dependencies: ["YoiCLI"]),
+    // A scripted provider on loopback: the tests' model, and the demo's when no real one is configured.
+    .target(name: "YoiStubProvider", dependencies: ["YoiManifest"]),
+    .executableTarget(name: "yoi-stub-provider", dependencies: ["YoiStubProvider", "YoiManifest"]),
     .testTarget(
       name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"], exclude: ["Fixtures"]),
     .testTarget(name: "YoiManifestTests", dependencies: ["YoiManifest"]),
@@ -55,7 +71,8 @@ let package = Package(
     .testTarget(
       name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
       exclude: ["Fixtures", "Snapshots", "Hostile"]),
-    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi"], exclude: ["Fixtures"]),
+    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "YoiStubProvider", "YoiManifest"], exclude: ["Fixtures"]),
+    .testTarget(name: "YoiRuntimeTests", dependencies: ["YoiProviders", "YoiTools", "YoiAgent", "YoiManifest", "YoiStubProvider"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import YoiAgent
 import YoiDiagnostics
 import YoiLua
 import YoiManifest
@@ -11,10 +12,10 @@ import YoiStore
 struct PodCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "pod",
-    abstract: "Spawn, inspect, resume and re-resolve Pods.",
+    abstract: "Spawn, run, inspect and re-resolve Pods.",
     subcommands: [
       PodSpawnCommand.self, PodListCommand.self, PodShowCommand.self, PodResumeCommand.self,
-      PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self,
+      PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self, PodRunCommand.self, PodLogCommand.self,
     ]
   )
 }
@@ -185,7 +186,7 @@ func describeOrigin(_ origin: PodOrigin) -> String {
 
 struct PodResumeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "resume", abstract: "Load a Pod's stored snapshot verbatim (never re-evaluates its profile).")
+    commandName: "resume", abstract: "Show the stored snapshot a Pod runs from (never re-evaluates its profile), and how to run it.")
 
   @Argument(help: "The Pod.") var name: String
   @Flag(help: "Print the manifest as JSON.") var json = false
@@ -198,8 +199,9 @@ struct PodResumeCommand: ParsableCommand {
       return
     }
     let lines =
-      ["resuming \(name) from its stored snapshot \(manifest.digest) (verified; the profile is not evaluated)"]
+      ["\(name): stored snapshot \(manifest.digest) (verified; the profile is not evaluated)"]
       + ManifestSummary(manifest).lines
+      + ["", "to work in it: yoi pod run \(name) \"TASK\"   (history: yoi pod log \(name))"]
     Terminal.writeLines(lines)
   }
 }
@@ -249,13 +251,16 @@ struct PodReresolveCommand: ParsableCommand {
 }
 
 struct PodRemoveCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a Pod and its snapshots.")
+  static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a Pod, its snapshots and its transcript.")
 
   @Argument(help: "The Pod.") var name: String
 
   func run() throws {
     let store = try Stores.pods()
+    // A Pod being run is not removed under its runner.
+    let lock = try RunLock(dataDirectory: YoiDirectories.from().data, pod: name)
     try store.remove(named: name)
+    withExtendedLifetime(lock) {}
     Terminal.write("removed \(name)\n")
   }
 }

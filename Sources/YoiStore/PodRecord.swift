@@ -55,3 +55,11 @@ public struct SnapshotRecord: Sendable, Hashable {
   public var createdAt: String
   public var isCurrent: Bool
 }
+
+/// One stored transcript event: its kind and JSON body, as `YoiAgent` wrote them.
+public struct TranscriptRow: Sendable, Hashable {
+  public var seq: Int64
+  public var kind: String
+  public var body: String
+  public var createdAt: String
+}

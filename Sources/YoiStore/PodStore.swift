@@ -87,6 +87,20 @@ public final class PodStore: Sendable {
     migrator.registerMigration("v2-pod-parent-index") { db in
       try db.execute(sql: "CREATE INDEX pod_by_parent ON pod(parent_id)")
     }
+    // The transcript (DESIGN.md §12.3): append-only events, numbered per Pod, removed with it.
+    migrator.registerMigration("v3-transcript") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE transcript_event (
+            pod_id INTEGER NOT NULL REFERENCES pod(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL CHECK (seq > 0),
+            kind TEXT NOT NULL CHECK (kind IN ('user', 'assistant', 'tool_result', 'usage', 'compaction', 'cancelled', 'error')),
+            body TEXT NOT NULL CHECK (json_valid(body)),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (pod_id, seq)
+          ) WITHOUT ROWID
+          """)
+    }
     return migrator
   }
 
@@ -274,6 +288,41 @@ public final class PodStore: Sendable {
       try database.write { db in try db.execute(sql: "DELETE FROM pod WHERE id = ?", arguments: [pod.id]) }
     } catch {
       throw Self.storeError(error, path: path)
+    }
+  }
+
+  /// Appends one transcript event (its `kind` and JSON `body`) and returns its sequence number.
+  /// - Throws: `StoreError` for a missing Pod or a failed write (the event is then not stored).
+  public func appendEvent(to name: String, kind: String, body: String) throws(StoreError) -> Int64 {
+    do {
+      return try database.write { db in
+        guard let podID = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [name]) else {
+          throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND", help: ["see `yoi pod list`"])
+        }
+        let seq = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM transcript_event WHERE pod_id = ?", arguments: [podID]) ?? 0) + 1
+        try db.execute(
+          sql: "INSERT INTO transcript_event (pod_id, seq, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
+          arguments: [podID, seq, kind, body, Self.now()])
+        return seq
+      }
+    } catch {
+      throw Self.storeError(error, path: path)
+    }
+  }
+
+  /// The Pod's transcript in order; with `tail`, only the last `tail` events.
+  public func transcript(of name: String, tail: Int? = nil) throws(StoreError) -> [TranscriptRow] {
+    let pod = try pod(named: name)
+    return try read { db in
+      let rows: [Row]
+      if let tail {
+        rows = try Row.fetchAll(
+          db, sql: "SELECT * FROM (SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq",
+          arguments: [pod.id, max(0, tail)])
+      } else {
+        rows = try Row.fetchAll(db, sql: "SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? ORDER BY seq", arguments: [pod.id])
+      }
+      return rows.map { TranscriptRow(seq: $0[0], kind: $0[1], body: $0[2], createdAt: $0[3]) }
     }
   }
 

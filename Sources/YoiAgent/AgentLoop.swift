@@ -1,0 +1,124 @@
+import Foundation
+import YoiManifest
+import YoiProviders
+import YoiStore
+import YoiTools
+
+/// Watches a run as it happens: streamed text, tool activity, each event once stored.
+public protocol RunObserver: Sendable {
+  func textDelta(_ text: String)
+  func toolStarted(_ call: ToolCall)
+  func toolFinished(_ call: ToolCall, _ outcome: ToolOutcome)
+  func recorded(_ event: TranscriptEvent, seq: Int64)
+}
+
+/// How a task ended without an error.
+public enum RunOutcome: Sendable, Equatable {
+  /// The model ended a turn without tool calls; its final text.
+  case finished(String)
+  /// SIGINT/SIGTERM (or the caller) cancelled it; completed events are kept.
+  case cancelled
+}
+
+/// The tool loop (DESIGN.md §12.1): the user's message, then model turns and tool calls until
+/// the model answers without calling a tool, `worker.max_turns` is reached, or the run is
+/// cancelled. Every completed event is stored as it completes.
+public struct AgentLoop: Sendable {
+  public let podName: String
+  let store: PodStore
+  let provider: ProviderClient
+  public let tools: ToolBox
+  public let system: String
+  let options: GenerationOptions
+  let maxTurns: Int64
+  let parallelToolCalls: Bool
+
+  /// The request the next turn would send for `messages` (also the benchmark's unit of work).
+  public func request(_ messages: [Message]) -> ModelRequest {
+    ModelRequest(system: system, messages: messages, tools: tools.definitions, options: options)
+  }
+
+  /// Runs one task. Errors are recorded as `error` events, then thrown.
+  public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
+    let history = try store.transcript(of: podName).map { row throws(AgentError) in try TranscriptEvent(row) }
+    var messages = TranscriptReplay.messages(history)
+    try record(.user(text: prompt), observer)
+    messages.append(.user(prompt))
+    let partial = PartialText()
+    var turns: Int64 = 0
+    do {
+      while true {
+        guard turns < maxTurns else {
+          let error = AgentError(
+            "the task stopped at worker.max_turns = \(maxTurns) model turns without finishing", code: "E-MAX-TURNS",
+            help: ["continue it with another `yoi pod run`, or raise worker.max_turns in the profile and re-resolve the Pod"])
+          try? record(.error(code: error.code, message: error.message), observer)
+          throw error
+        }
+        turns += 1
+        try Task.checkCancellation()
+        partial.reset()
+        let response = try await provider.send(request(messages)) { update in
+          switch update {
+          case .textDelta(let text):
+            partial.append(text)
+            observer.textDelta(text)
+          case .reasoningDelta, .toolCallStarted: break
+          }
+        }
+        partial.reset()
+        try record(.assistant(response.message, stopReason: response.stopReason), observer)
+        if let usage = response.usage { try record(.usage(usage), observer) }
+        messages.append(.assistant(response.message))
+        let calls = response.message.toolCalls
+        guard !calls.isEmpty else { return .finished(response.message.text) }
+        let results = await runTools(calls, observer)
+        for result in results { try record(.toolResult(result), observer) }
+        messages.append(.toolResults(results))
+      }
+    } catch is CancellationError {
+      try? record(.cancelled(reason: "interrupted", partialText: partial.text), observer)
+      return .cancelled
+    } catch let error as ProviderError {
+      try? record(.error(code: error.code, message: error.message), observer)
+      throw error
+    }
+  }
+
+  private func record(_ event: TranscriptEvent, _ observer: any RunObserver) throws(StoreError) {
+    let seq = try store.appendEvent(to: podName, kind: event.kind, body: event.body)
+    observer.recorded(event, seq: seq)
+  }
+
+  /// Runs the calls of one turn: together when the model's capability allows parallel calls,
+  /// else one after another. Results keep the calls' order.
+  private func runTools(_ calls: [ToolCall], _ observer: any RunObserver) async -> [ToolResult] {
+    let tools = self.tools
+    func run(_ call: ToolCall) async -> ToolResult {
+      observer.toolStarted(call)
+      let outcome = await tools.run(call)
+      observer.toolFinished(call, outcome)
+      return ToolResult(callID: call.id, name: call.name, content: outcome.content, isError: outcome.isError)
+    }
+    guard parallelToolCalls && calls.count > 1 else {
+      var results: [ToolResult] = []
+      for call in calls { results.append(await run(call)) }
+      return results
+    }
+    return await withTaskGroup(of: (Int, ToolResult).self) { group in
+      for (index, call) in calls.enumerated() { group.addTask { (index, await run(call)) } }
+      var results: [(Int, ToolResult)] = []
+      for await result in group { results.append(result) }
+      return results.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+  }
+}
+
+/// The text of the turn in flight, kept for the `cancelled` event.
+final class PartialText: @unchecked Sendable {
+  private let lock = NSLock()
+  private var buffer = ""
+  var text: String { lock.withLock { buffer } }
+  func append(_ piece: String) { lock.withLock { buffer += piece } }
+  func reset() { lock.withLock { buffer = "" } }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Glibc
+import YoiDiagnostics
+import YoiManifest
+import YoiProviders
+import YoiStore
+import YoiTools
+
+extension AgentError: DiagnosticError {
+  public var diagnostics: [Diagnostic] { [.error(message, code: code, help: help)] }
+  public var description: String { message }
+}
+
+/// The secret store hands values to provider clients, and only to them.
+extension SecretStore: SecretSource {
+  public func secretPlaintext(_ id: String) throws -> String { try dereference(id).plaintext }
+}
+
+/// Builds a runnable agent from a Pod's stored snapshot. It reads the snapshot verbatim
+/// (digest verified) and never sees a profile: this module cannot import one.
+public struct PodRunner: Sendable {
+  public let loop: AgentLoop
+  /// One-line notes for the person running it (features this runtime does not offer yet).
+  public let notes: [String]
+  private let provider: ProviderClient
+
+  public init(
+    pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws {
+    let record = try store.pod(named: name)
+    let manifest = try store.currentManifest(of: name)
+    let sections = manifest.sections
+    let instruction = try Prompts.text(for: sections.worker.instruction)
+    let scope = ScopeChecker(rules: sections.scope, workspace: record.workspace)
+    let tools = ToolBox(
+      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval)
+    provider = try ProviderClient(
+      model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment))
+    let worker = sections.worker
+    let options = GenerationOptions(
+      modelID: sections.model.modelID ?? "", maxTokens: worker.maxTokens, temperature: worker.temperature, topP: worker.topP, topK: worker.topK,
+      stopSequences: worker.stopSequences, reasoning: worker.reasoning, parallelToolCalls: sections.model.capability["parallel_tool_calls"] ?? false)
+    let system =
+      instruction + "\n\n"
+      + Prompts.context(workspace: scope.workspace, scope: sections.scope, tools: tools.definitions.map(\.name), language: worker.language)
+    loop = AgentLoop(
+      podName: name, store: store, provider: provider, tools: tools, system: system, options: options, maxTurns: worker.maxTurns ?? 50,
+      parallelToolCalls: options.parallelToolCalls)
+    let feature = sections.feature
+    let unavailable = [
+      ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),
+      ("web", feature.web), ("pods", feature.pods),
+    ].filter(\.1).map(\.0)
+    notes = unavailable.isEmpty ? [] : ["feature.\(unavailable.joined(separator: ", feature.")) enabled, but its tools are not part of this runtime yet"]
+  }
+
+  public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
+    try await loop.run(prompt: prompt, observer: observer)
+  }
+
+  /// Releases the HTTP client; call when done.
+  public func shutdown() async { await provider.shutdown() }
+}
+
+/// One runner per Pod (DESIGN.md §12.1): an exclusive `flock` on `<data>/runs/<pod>.lock`,
+/// holding the runner's pid. The kernel drops it when the process dies, so a lock left by
+/// a dead process is simply taken.
+public final class RunLock: Sendable {
+  private let descriptor: Int32
+
+  public init(dataDirectory: String, pod: String) throws(AgentError) {
+    let directory = dataDirectory + "/runs"
+    guard FileLock.createPrivateDirectory(dataDirectory), FileLock.createPrivateDirectory(directory) else {
+      throw AgentError("cannot create \(directory)", code: "E-POD-BUSY")
+    }
+    let path = directory + "/" + pod + ".lock"
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { throw AgentError("cannot open the run lock \(path): \(String(cString: strerror(errno)))", code: "E-POD-BUSY") }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      var buffer = [UInt8](repeating: 0, count: 32)
+      let count = pread(descriptor, &buffer, buffer.count, 0)
+      close(descriptor)
+      let holder = count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
+      throw AgentError(
+        "Pod \(pod) is busy: another run (pid \(holder)) is using it", code: "E-POD-BUSY",
+        help: ["wait for it to finish, or stop it (kill -INT \(holder))"])
+    }
+    let pid = Array("\(getpid())\n".utf8)
+    _ = ftruncate(descriptor, 0)
+    _ = pwrite(descriptor, pid, pid.count, 0)
+    self.descriptor = descriptor
+  }
+
+  deinit { close(descriptor) }
+}
+
+/// SIGINT and SIGTERM cancel the run's task instead of killing the process, so the
+/// `cancelled` event is recorded and the terminal is left clean.
+public final class SignalCancellation: @unchecked Sendable {
+  private var sources: [any DispatchSourceSignal] = []
+  private let lock = NSLock()
+  private var received: Int32?
+
+  public init(cancel: @escaping @Sendable () -> Void) {
+    for number in [SIGINT, SIGTERM] {
+      Glibc.signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { [weak self] in
+        self?.lock.withLock { if self?.received == nil { self?.received = number } }
+        cancel()
+      }
+      source.resume()
+      sources.append(source)
+    }
+  }
+
+  /// The signal that arrived, if any.
+  public var receivedSignal: Int32? { lock.withLock { received } }
+
+  deinit { for source in sources { source.cancel() } }
+}

@@ -1,0 +1,202 @@
+import ArgumentParser
+import Foundation
+import YoiAgent
+import YoiDiagnostics
+import YoiProfiles
+import YoiProviders
+import YoiStore
+import YoiTools
+
+/// `yoi pod run NAME [PROMPT...]`: one task, headless (DESIGN.md §12.1).
+struct PodRunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run one task in a Pod, headless: the answer streams to stdout, tool notes to stderr.",
+    discussion: """
+      The prompt is the arguments, else stdin. The Pod runs from its stored snapshot (never its \
+      profile) and continues its transcript. Exit status: 0 when the model finished, 130 when \
+      interrupted (SIGINT/SIGTERM; what completed is kept), 3 when worker.max_turns stopped it, \
+      1 on any other error.
+
+      Examples:
+        yoi pod run api "add a --verbose flag to the CLI"
+        git diff | yoi pod run reviewer
+        yoi pod run api --json "list the TODOs" | jq -c 'select(.type == "assistant")'
+      """)
+
+  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The task (default: read from stdin).") var prompt: [String] = []
+  @Flag(help: "Print JSON Lines events on stdout instead of text.") var json = false
+
+  func run() throws {
+    let data = YoiDirectories.from().data
+    let task = try taskText()
+    let store = try Stores.pods()
+    let lock = try RunLock(dataDirectory: data, pod: name)
+    let runner = try PodRunner(pod: name, store: store, secrets: Stores.secrets())
+    for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
+    let observer: any RunObserver = json ? JSONLinesObserver() : TextObserver()
+    let result = BlockingTask.run {
+      do {
+        return Result<RunOutcome, any Error>.success(try await runner.run(prompt: task, observer: observer))
+      } catch {
+        return .failure(error)
+      }
+    } cleanup: {
+      await runner.shutdown()
+    }
+    withExtendedLifetime(lock) {}
+    (observer as? TextObserver)?.endLine()
+    switch result {
+    case .success(.finished): return
+    case .success(.cancelled): throw ExitCode(130)
+    case .failure(let error as AgentError) where error.code == "E-MAX-TURNS":
+      throw CommandFailure(error.diagnostics, exitCode: 3)
+    case .failure(let error): throw error
+    }
+  }
+
+  private func taskText() throws -> String {
+    if !prompt.isEmpty { return prompt.joined(separator: " ") }
+    guard isatty(0) == 0 else {
+      throw CommandFailure(
+        .error("no task given", code: "E-USAGE", help: ["give it as arguments: yoi pod run \(name) \"...\", or on stdin"]), exitCode: 64)
+    }
+    let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      throw CommandFailure(.error("the task read from stdin is empty", code: "E-USAGE"), exitCode: 64)
+    }
+    return text
+  }
+}
+
+/// Runs async work from a synchronous command, cancelling it on SIGINT/SIGTERM.
+enum BlockingTask {
+  static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T, cleanup: @escaping @Sendable () async -> Void) -> T {
+    let box = Box<T>()
+    let done = DispatchSemaphore(value: 0)
+    let task = Task {
+      let value = await body()
+      await cleanup()
+      box.value = value
+      done.signal()
+    }
+    let signals = SignalCancellation { task.cancel() }
+    done.wait()
+    withExtendedLifetime(signals) {}
+    return box.value!
+  }
+
+  private final class Box<T>: @unchecked Sendable { var value: T? }
+}
+
+/// Human output: streamed text on stdout (control characters escaped), one line per tool
+/// call on stderr.
+final class TextObserver: RunObserver, @unchecked Sendable {
+  private let lock = NSLock()
+  private var endsWithNewline = true
+
+  func textDelta(_ text: String) {
+    lock.withLock {
+      guard !text.isEmpty else { return }
+      endsWithNewline = text.hasSuffix("\n")
+      Terminal.write(text)
+    }
+  }
+
+  func toolStarted(_ call: ToolCall) {}
+
+  func toolFinished(_ call: ToolCall, _ outcome: ToolOutcome) {
+    lock.withLock {
+      if !endsWithNewline {
+        Terminal.write("\n")
+        endsWithNewline = true
+      }
+      Terminal.writeLines([(outcome.isError ? "✗ " : "· ") + outcome.note], toStandardError: true)
+    }
+  }
+
+  func recorded(_ event: TranscriptEvent, seq: Int64) {}
+
+  func endLine() {
+    lock.withLock { if !endsWithNewline { Terminal.write("\n") } }
+  }
+}
+
+/// `--json`: every stored event, and the streamed text as `text_delta` events, one JSON
+/// object per line.
+final class JSONLinesObserver: RunObserver, @unchecked Sendable {
+  private let lock = NSLock()
+
+  func textDelta(_ text: String) {
+    let encoded = (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+    emit("{\"type\":\"text_delta\",\"text\":\(encoded)}")
+  }
+
+  func toolStarted(_ call: ToolCall) {}
+  func toolFinished(_ call: ToolCall, _ outcome: ToolOutcome) {}
+  func recorded(_ event: TranscriptEvent, seq: Int64) { emit(event.jsonLine(seq: seq)) }
+
+  private func emit(_ line: String) {
+    lock.withLock { Terminal.writeExact(line + "\n") }
+  }
+}
+
+/// `yoi pod log NAME`: the transcript.
+struct PodLogCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "log", abstract: "Show a Pod's transcript.",
+    discussion: """
+      Examples:
+        yoi pod log api --tail 20
+        yoi pod log api --json | jq -c 'select(.type == "tool_result")'
+      """)
+
+  @Argument(help: "The Pod.") var name: String
+  @Flag(help: "Print JSON Lines events.") var json = false
+  @Option(help: "Only the last N events.") var tail: Int?
+
+  func validate() throws {
+    if let tail, tail < 0 { throw ValidationError("--tail takes a count of events, 0 or more") }
+  }
+
+  func run() throws {
+    let rows = try Stores.pods().transcript(of: name, tail: tail)
+    var output = ""
+    output.reserveCapacity(rows.count * 96)
+    for row in rows {
+      let event = try TranscriptEvent(row)
+      if json {
+        output += event.jsonLine(seq: row.seq) + "\n"
+      } else {
+        output += TranscriptRendering.lines(event, seq: row.seq).map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined()
+      }
+    }
+    if json { Terminal.writeExact(output) } else { FileHandle.standardOutput.write(Data(output.utf8)) }
+  }
+}
+
+/// The human form of transcript events: one header line per event, content indented.
+enum TranscriptRendering {
+  static func lines(_ event: TranscriptEvent, seq: Int64) -> [String] {
+    func indented(_ text: String, limit: Int = 40) -> [String] {
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+      return lines.count > limit ? Array(lines.prefix(limit)) + ["    … \(lines.count - limit) more lines"] : lines
+    }
+    switch event {
+    case .user(let text):
+      return ["#\(seq) user"] + indented(text)
+    case .assistant(let message, _):
+      return ["#\(seq) assistant"] + (message.text.isEmpty ? [] : indented(message.text))
+        + message.toolCalls.map { "    → \($0.name) \($0.arguments.prefix(200))" }
+    case .toolResult(let result):
+      return ["#\(seq) tool_result \(result.name)\(result.isError ? " (error)" : "")"] + indented(result.content, limit: 8)
+    case .usage(let usage):
+      return ["#\(seq) usage: \(usage.inputTokens) in, \(usage.outputTokens) out"]
+    case .cancelled(let reason, let partial):
+      return ["#\(seq) cancelled (\(reason))"] + (partial.isEmpty ? [] : indented(partial))
+    case .error(let code, let message):
+      return ["#\(seq) error[\(code)]: \(message)"]
+    }
+  }
+}

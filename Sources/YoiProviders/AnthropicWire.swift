@@ -1,0 +1,201 @@
+import YoiManifest
+
+/// Anthropic Messages API (`POST /v1/messages`, streaming).
+struct AnthropicWire: WireFormat {
+  func url(baseURL: String, modelID: String) -> String { baseURL + "/v1/messages" }
+
+  func headers(_ credential: Credential) -> [(String, String)] {
+    var headers = [("anthropic-version", "2023-06-01")]
+    switch credential.kind {
+    case .none: break
+    case .apiKey: headers.append(("x-api-key", credential.token))
+    case .codexOAuth: headers.append(("authorization", "Bearer " + credential.token))
+    }
+    return headers
+  }
+
+  func body(_ request: ModelRequest) -> JSONValue {
+    let options = request.options
+    let thinkingBudget = options.reasoning.flatMap(ReasoningMapping.budget)
+    var maxTokens = options.maxTokens ?? 8192
+    if let thinkingBudget, maxTokens <= thinkingBudget { maxTokens = thinkingBudget + 4096 }
+    var tools: JSONValue?
+    if !request.tools.isEmpty {
+      tools = .array(request.tools.map { ["name": .string($0.name), "description": .string($0.description), "input_schema": $0.parameters] })
+    }
+    return WireJSON.object([
+      ("model", .string(options.modelID)),
+      ("max_tokens", .integer(maxTokens)),
+      ("system", request.system.isEmpty ? nil : .string(request.system)),
+      ("messages", .array(messages(request.messages))),
+      ("tools", tools),
+      ("tool_choice", tools == nil ? nil : ["type": "auto", "disable_parallel_tool_use": .bool(!options.parallelToolCalls)]),
+      ("stream", true),
+      // Anthropic refuses sampling settings alongside extended thinking.
+      ("temperature", thinkingBudget == nil ? WireJSON.number(options.temperature) : nil),
+      ("top_p", thinkingBudget == nil ? WireJSON.number(options.topP) : nil),
+      ("top_k", thinkingBudget == nil ? WireJSON.integer(options.topK) : nil),
+      ("stop_sequences", options.stopSequences.isEmpty ? nil : .array(options.stopSequences.map { .string($0) })),
+      ("thinking", thinkingBudget.map { ["type": "enabled", "budget_tokens": .integer($0)] }),
+    ])
+  }
+
+  /// Consecutive user-side items (tool results, then the next prompt) become one user message.
+  private func messages(_ conversation: [Message]) -> [JSONValue] {
+    var result: [(role: String, blocks: [JSONValue])] = []
+    func add(_ role: String, _ blocks: [JSONValue]) {
+      guard !blocks.isEmpty else { return }
+      if let last = result.last, last.role == role { result[result.count - 1].blocks += blocks } else { result.append((role, blocks)) }
+    }
+    for message in conversation {
+      switch message {
+      case .user(let text):
+        add("user", [["type": "text", "text": .string(text)]])
+      case .toolResults(let results):
+        add(
+          "user",
+          results.map { result in
+            ["type": "tool_result", "tool_use_id": .string(result.callID), "content": .string(result.content), "is_error": .bool(result.isError)]
+          })
+      case .assistant(let reply):
+        var blocks: [JSONValue] = reply.reasoning.compactMap { block in
+          if let data = block.redactedData { return ["type": "redacted_thinking", "data": .string(data)] }
+          guard let signature = block.signature else { return nil }  // unsigned thinking cannot be sent back
+          return ["type": "thinking", "thinking": .string(block.text), "signature": .string(signature)]
+        }
+        if !reply.text.isEmpty { blocks.append(["type": "text", "text": .string(reply.text)]) }
+        blocks += reply.toolCalls.map { call in
+          ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": WireJSON.argumentsObject(call.arguments)]
+        }
+        add("assistant", blocks)
+      }
+    }
+    return result.map { ["role": .string($0.role), "content": .array($0.blocks)] }
+  }
+
+  func makeDecoder() -> any StreamDecoder { Decoder() }
+
+  struct Decoder: StreamDecoder {
+    private enum Block {
+      case text(String)
+      case toolUse(id: String, name: String, json: String)
+      case thinking(String, signature: String)
+      case redacted(String)
+    }
+
+    private var blocks: [Int: Block] = [:]
+    private var order: [Int] = []
+    private var usage = Usage()
+    private var stopReason: String?
+    private var stopped = false
+
+    private struct Event: Decodable {
+      struct Message: Decodable { var usage: UsageJSON? }
+      struct ContentBlock: Decodable {
+        var type: String
+        var text: String?
+        var id: String?
+        var name: String?
+        var thinking: String?
+        var signature: String?
+        var data: String?
+      }
+      struct Delta: Decodable {
+        var type: String?
+        var text: String?
+        var partial_json: String?
+        var thinking: String?
+        var signature: String?
+        var stop_reason: String?
+      }
+      struct UsageJSON: Decodable {
+        var input_tokens: Int64?
+        var output_tokens: Int64?
+        var cache_read_input_tokens: Int64?
+      }
+      struct ErrorJSON: Decodable {
+        var type: String?
+        var message: String?
+      }
+      var type: String
+      var index: Int?
+      var message: Message?
+      var content_block: ContentBlock?
+      var delta: Delta?
+      var usage: UsageJSON?
+      var error: ErrorJSON?
+    }
+
+    mutating func consume(_ sse: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
+      let event = try decode(Event.self, sse)
+      switch event.type {
+      case "message_start":
+        if let start = event.message?.usage {
+          usage.inputTokens = start.input_tokens ?? 0
+          usage.outputTokens = start.output_tokens ?? 0
+          usage.cachedInputTokens = start.cache_read_input_tokens
+        }
+      case "content_block_start":
+        guard let index = event.index, let block = event.content_block else { throw .malformedStream("content_block_start without index or block") }
+        order.append(index)
+        switch block.type {
+        case "text":
+          blocks[index] = .text(block.text ?? "")
+          if let text = block.text, !text.isEmpty { return [.textDelta(text)] }
+        case "tool_use":
+          guard let id = block.id, let name = block.name else { throw .malformedStream("a tool_use block without id or name") }
+          blocks[index] = .toolUse(id: id, name: name, json: "")
+          return [.toolCallStarted(id: id, name: name)]
+        case "thinking": blocks[index] = .thinking(block.thinking ?? "", signature: block.signature ?? "")
+        case "redacted_thinking": blocks[index] = .redacted(block.data ?? "")
+        default: order.removeLast()  // a block type this client does not know: ignored
+        }
+      case "content_block_delta":
+        guard let index = event.index, let delta = event.delta else { throw .malformedStream("content_block_delta without index or delta") }
+        switch (blocks[index], delta.type) {
+        case (.text(let text)?, "text_delta"):
+          let piece = delta.text ?? ""
+          blocks[index] = .text(text + piece)
+          return [.textDelta(piece)]
+        case (.toolUse(let id, let name, let json)?, "input_json_delta"):
+          blocks[index] = .toolUse(id: id, name: name, json: json + (delta.partial_json ?? ""))
+        case (.thinking(let text, let signature)?, "thinking_delta"):
+          blocks[index] = .thinking(text + (delta.thinking ?? ""), signature: signature)
+          return [.reasoningDelta(delta.thinking ?? "")]
+        case (.thinking(let text, let signature)?, "signature_delta"):
+          blocks[index] = .thinking(text, signature: signature + (delta.signature ?? ""))
+        case (nil, _): throw .malformedStream("a delta for content block \(index), which was never started")
+        default: break  // a delta type this client does not know: ignored
+        }
+      case "message_delta":
+        if let reason = event.delta?.stop_reason { stopReason = reason }
+        if let output = event.usage?.output_tokens { usage.outputTokens = output }
+        if let input = event.usage?.input_tokens { usage.inputTokens = input }
+      case "message_stop":
+        stopped = true
+      case "error":
+        let error = event.error
+        let overloaded = error?.type == "overloaded_error" || error?.type == "api_error"
+        throw ProviderError(.reported, "the provider reported an error: \(error?.message ?? "unknown") (\(error?.type ?? "error"))", isRetryable: overloaded)
+      default:
+        break  // ping and event types added after this client was written
+      }
+      return []
+    }
+
+    func finish() throws(ProviderError) -> ModelResponse {
+      guard stopped else { throw .truncated }
+      var message = AssistantMessage()
+      for index in order {
+        switch blocks[index] {
+        case .text(let text)?: message.text += text
+        case .toolUse(let id, let name, let json)?: message.toolCalls.append(ToolCall(id: id, name: name, arguments: json.isEmpty ? "{}" : json))
+        case .thinking(let text, let signature)?: message.reasoning.append(ReasoningBlock(text: text, signature: signature.isEmpty ? nil : signature))
+        case .redacted(let data)?: message.reasoning.append(ReasoningBlock(redactedData: data))
+        case nil: break
+        }
+      }
+      return ModelResponse(message: message, stopReason: stopReason, usage: usage)
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import YoiManifest
+
+/// Where secret values come from (the encrypted secret store implements it). Values are
+/// asked for only when a request is built, and live no longer than that request.
+public protocol SecretSource: Sendable {
+  /// The plaintext of secret `id`; throws a diagnostic naming the id when it is missing.
+  func secretPlaintext(_ id: String) throws -> String
+}
+
+/// A credential ready for one request. Its description never shows the value.
+public struct Credential: Sendable, CustomStringConvertible {
+  public enum Kind: Sendable { case none, apiKey, codexOAuth }
+  public let kind: Kind
+  let token: String
+  let accountID: String?
+  public var description: String { "Credential(\(kind), redacted)" }
+
+  public static let none = Credential(kind: .none, token: "", accountID: nil)
+
+  /// The value to scrub from anything the provider sends back (an echoed key).
+  var secretWords: [String] { token.count >= 4 ? [token] : [] }
+}
+
+/// Reads `model.auth` into a credential (DESIGN.md §12.2).
+public struct CredentialResolver: Sendable {
+  public var auth: ModelAuth
+  public var secrets: any SecretSource
+  public var environment: [String: String]
+
+  public init(auth: ModelAuth, secrets: any SecretSource, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    self.auth = auth
+    self.secrets = secrets
+    self.environment = environment
+  }
+
+  public func credential() throws -> Credential {
+    switch auth {
+    case .none:
+      return .none
+    case .apiKeyFile(let path):
+      guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        throw ProviderError(
+          .credential, "cannot read the API key file \(path) named by model.auth", help: ["create it with the key as its only content (mode 0600)"])
+      }
+      let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard !key.isEmpty else { throw ProviderError(.credential, "the API key file \(path) named by model.auth is empty") }
+      return Credential(kind: .apiKey, token: key, accountID: nil)
+    case .secretReference(let id):
+      return Credential(kind: .apiKey, token: try secrets.secretPlaintext(id), accountID: nil)
+    case .codexOAuth:
+      let home = environment["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.codex")
+      let path = home + "/auth.json"
+      struct AuthFile: Decodable {
+        struct Tokens: Decodable {
+          var access_token: String?
+          var account_id: String?
+        }
+        var tokens: Tokens?
+      }
+      let signIn = "sign in with Codex CLI (`codex login`), or choose a model with another auth in the profile"
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw ProviderError(.credential, "model.auth is codex_oauth but \(path) does not exist", help: [signIn])
+      }
+      guard let file = try? JSONDecoder().decode(AuthFile.self, from: data), let token = file.tokens?.access_token, !token.isEmpty else {
+        throw ProviderError(.credential, "model.auth is codex_oauth but \(path) holds no access token", help: [signIn])
+      }
+      return Credential(kind: .codexOAuth, token: token, accountID: file.tokens?.account_id)
+    }
+  }
+}

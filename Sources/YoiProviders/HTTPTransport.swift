@@ -1,0 +1,185 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import YoiManifest
+
+/// A streaming model client for one `model` section: the scheme's wire format over one
+/// AsyncHTTPClient, with the retry, timeout and error rules of DESIGN.md §12.2.
+public final class ProviderClient: Sendable {
+  public struct Timing: Sendable {
+    public var connectTimeout: TimeAmount = .seconds(10)
+    /// A stream silent this long is an error.
+    public var idleTimeout: TimeAmount = .seconds(120)
+    public var maximumAttempts = 5
+    /// Retries stop when the next wait would pass this much time since the first attempt.
+    public var retryWindow: Double = 60
+    /// The first backoff; doubles per attempt, with jitter.
+    public var initialBackoff: Double = 0.25
+
+    public init() {}
+  }
+
+  private let wire: any WireFormat
+  private let url: String
+  private let modelID: String
+  private let credentials: CredentialResolver
+  private let http: HTTPClient
+  private let timing: Timing
+
+  /// A client for `model`.
+  /// - Throws: `ProviderError` when the section names no scheme, endpoint or model id.
+  public init(model: ModelSection, credentials: CredentialResolver, timing: Timing = Timing()) throws(ProviderError) {
+    guard let scheme = model.scheme else {
+      throw ProviderError(
+        .credential, "the manifest's model has no scheme; yoi cannot tell which API to speak", help: ["set model.scheme or use a catalog ref"])
+    }
+    guard let baseURL = model.baseURL, baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+      throw ProviderError(.credential, "the manifest's model has no http(s) base_url", help: ["set model.base_url in the profile"])
+    }
+    guard let modelID = model.modelID, !modelID.isEmpty else {
+      throw ProviderError(.credential, "the manifest's model has no model_id")
+    }
+    wire =
+      switch scheme {
+      case .anthropic: AnthropicWire()
+      case .openaiChat: OpenAIChatWire()
+      case .openaiResponses: OpenAIResponsesWire()
+      case .gemini: GeminiWire()
+      }
+    let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    url = wire.url(baseURL: trimmed, modelID: modelID)
+    self.modelID = modelID
+    self.credentials = credentials
+    self.timing = timing
+    var configuration = HTTPClient.Configuration(
+      timeout: .init(connect: timing.connectTimeout, read: timing.idleTimeout), decompression: .disabled)
+    configuration.httpVersion = .automatic
+    http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+  }
+
+  /// Releases the connection pool; call once when the run ends.
+  public func shutdown() async {
+    try? await http.shutdown()
+  }
+
+  /// The request body this client would send (for tests and benchmarks: no secret is in it).
+  public func body(for request: ModelRequest) -> String { WireJSON.compact(wire.body(request)) }
+
+  /// Sends `request` and streams the response, calling `onUpdate` for each piece as it
+  /// arrives. Retries what §12.2 says is retryable, only while nothing has been streamed.
+  /// - Throws: `ProviderError`, or `CancellationError` when the task is cancelled.
+  public func send(_ request: ModelRequest, onUpdate: @Sendable (StreamUpdate) -> Void) async throws -> ModelResponse {
+    let started = Date()
+    var attempt = 0
+    while true {
+      attempt += 1
+      let progress = Progress()
+      do {
+        return try await sendOnce(request, progress: progress, onUpdate: onUpdate)
+      } catch let error as ProviderError where error.isRetryable && !progress.streamed && attempt < timing.maximumAttempts {
+        let backoff = timing.initialBackoff * pow(2, Double(attempt - 1)) * Double.random(in: 0.8...1.2)
+        let wait = max(error.retryAfter ?? 0, backoff)
+        guard Date().timeIntervalSince(started) + wait <= timing.retryWindow else { throw error }
+        try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+      }
+    }
+  }
+
+  /// Whether any update reached the caller (after that, a retry would repeat output).
+  private final class Progress: @unchecked Sendable {
+    var streamed = false
+  }
+
+  private func sendOnce(_ request: ModelRequest, progress: Progress, onUpdate: @Sendable (StreamUpdate) -> Void) async throws -> ModelResponse {
+    // The credential is read here, per request, and dropped with it.
+    let credential = try credentials.credential()
+    var http = HTTPClientRequest(url: url)
+    http.method = .POST
+    http.headers.add(name: "content-type", value: "application/json")
+    http.headers.add(name: "accept", value: "text/event-stream")
+    http.headers.add(name: "user-agent", value: "yoi")
+    for (name, value) in wire.headers(credential) { http.headers.add(name: name, value: value) }
+    http.body = .bytes(ByteBuffer(string: WireJSON.compact(wire.body(request))))
+
+    let response: HTTPClientResponse
+    do {
+      // The deadline bounds the whole exchange; silence is bounded by the idle timeout.
+      response = try await self.http.execute(http, timeout: .hours(24))
+    } catch {
+      throw Self.transportError(error, before: true, scrub: credential)
+    }
+    guard (200..<300).contains(response.status.code) else {
+      throw await Self.statusError(response, scrub: credential)
+    }
+    var parser = ServerSentEventParser()
+    var decoder = wire.makeDecoder()
+    do {
+      for try await buffer in response.body {
+        for event in try parser.feed(buffer.readableBytesView) {
+          for update in try decoder.consume(event) {
+            progress.streamed = true
+            onUpdate(update)
+          }
+        }
+      }
+    } catch let error as ProviderError {
+      throw Self.scrubbed(error, credential)
+    } catch {
+      throw Self.transportError(error, before: !progress.streamed, scrub: credential)
+    }
+    return try decoder.finish()
+  }
+
+  private static func transportError(_ error: any Error, before: Bool, scrub credential: Credential) -> any Error {
+    if error is CancellationError { return error }
+    if let error = error as? HTTPClientError {
+      switch error {
+      case .cancelled: return CancellationError()
+      case .connectTimeout:
+        return ProviderError(.timeout, "could not connect to the model provider within 10 s", isRetryable: true)
+      case .readTimeout:
+        return ProviderError(.timeout, "the model's stream was silent for 120 s", isRetryable: before)
+      case .remoteConnectionClosed:
+        return ProviderError(.transport, "the model provider closed the connection mid-response", isRetryable: before)
+      default: break
+      }
+    }
+    let text = scrubbed(ProviderError(.transport, "the connection to the model provider failed: \(error)", isRetryable: before), credential)
+    return text
+  }
+
+  /// A non-2xx answer: the provider's own message, never the request's headers.
+  private static func statusError(_ response: HTTPClientResponse, scrub credential: Credential) async -> ProviderError {
+    let status = Int(response.status.code)
+    var body = ""
+    if let buffer = try? await response.body.collect(upTo: 64 << 10) { body = String(buffer: buffer) }
+    struct ErrorBody: Decodable {
+      struct Inner: Decodable {
+        var message: String?
+        var type: String?
+        var status: String?
+      }
+      var error: Inner?
+      var message: String?
+    }
+    let parsed = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.utf8))
+    let detail = parsed?.error?.message ?? parsed?.message ?? String(body.prefix(300))
+    let retryable = [408, 409, 429, 529].contains(status) || status >= 500
+    let retryAfter = response.headers.first(name: "retry-after").flatMap(Double.init)
+    var help: [String] = []
+    if status == 401 || status == 403 { help.append("check the credential named by model.auth (`yoi pod show` names it)") }
+    if status == 404 { help.append("check model.base_url and model.model_id") }
+    let error = ProviderError(
+      .status, "the model provider answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", help: help, status: status, isRetryable: retryable,
+      retryAfter: retryAfter)
+    return scrubbed(error, credential)
+  }
+
+  /// Removes the credential from a message (a provider may echo a wrong key back).
+  private static func scrubbed(_ error: ProviderError, _ credential: Credential) -> ProviderError {
+    var error = error
+    for word in credential.secretWords { error.message = error.message.replacingOccurrences(of: word, with: "[redacted]") }
+    return error
+  }
+}

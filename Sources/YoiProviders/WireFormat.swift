@@ -1,0 +1,84 @@
+import Foundation
+import YoiManifest
+
+/// One provider's HTTP API: where a request goes, its headers and body, and how its stream
+/// is read. The transport (retries, timeouts, cancellation) is shared by all of them.
+protocol WireFormat: Sendable {
+  func url(baseURL: String, modelID: String) -> String
+  func headers(_ credential: Credential) -> [(String, String)]
+  func body(_ request: ModelRequest) -> JSONValue
+  func makeDecoder() -> any StreamDecoder
+}
+
+/// Reads one response's events into updates and, at the end, the complete response.
+protocol StreamDecoder {
+  mutating func consume(_ event: ServerSentEvent) throws(ProviderError) -> [StreamUpdate]
+  /// The response, once the stream has ended; a stream that ended early is an error.
+  func finish() throws(ProviderError) -> ModelResponse
+}
+
+extension StreamDecoder {
+  /// Decodes an event's JSON into a wire model; bad JSON is a malformed stream.
+  func decode<T: Decodable>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
+    do {
+      return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
+    } catch {
+      let name = event.event.isEmpty ? "a data event" : "a `\(event.event)` event"
+      throw ProviderError.malformedStream("\(name) is not the JSON its API documents (\(Self.describe(error)))")
+    }
+  }
+
+  static func describe(_ error: any Error) -> String {
+    switch error {
+    case DecodingError.keyNotFound(let key, _): "missing `\(key.stringValue)`"
+    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+      "unexpected type at `\(context.codingPath.map(\.stringValue).joined(separator: "."))`"
+    default: "not JSON"
+    }
+  }
+}
+
+/// Shared request-building helpers.
+enum WireJSON {
+  /// A tool call's arguments as an object (for schemes that send them structured); text the
+  /// model wrote that is not a JSON object is sent as an empty object (the tool already told
+  /// the model its arguments were unparsable).
+  static func argumentsObject(_ text: String) -> JSONValue {
+    if case .object(let object)? = try? JSONParser.parse(text.isEmpty ? "{}" : text) { return .object(object) }
+    return .object(JSONObject())
+  }
+
+  static func compact(_ value: JSONValue) -> String { CanonicalJSON.compact(value) }
+
+  /// Members whose value is present.
+  static func object(_ members: [(String, JSONValue?)]) -> JSONValue {
+    .object(JSONObject(members.compactMap { key, value in value.map { (key: key, value: $0) } }))
+  }
+
+  static func number(_ value: Double?) -> JSONValue? { value.map { .number($0) } }
+  static func integer(_ value: Int64?) -> JSONValue? { value.map { .integer($0) } }
+}
+
+/// Effort names and budgets, mapped between the schemes that take one or the other.
+enum ReasoningMapping {
+  static func budget(_ setting: ReasoningSetting) -> Int64? {
+    switch setting {
+    case .budget(let tokens): return tokens > 0 ? tokens : nil
+    case .effort(let name):
+      switch name {
+      case "none": return nil
+      case "minimal": return 1024
+      case "low": return 2048
+      case "medium": return 8192
+      default: return 16384  // high, xhigh
+      }
+    }
+  }
+
+  static func effort(_ setting: ReasoningSetting) -> String? {
+    switch setting {
+    case .effort(let name): return name == "none" ? nil : name
+    case .budget(let tokens): return tokens <= 0 ? nil : tokens < 2048 ? "low" : tokens < 12288 ? "medium" : "high"
+    }
+  }
+}

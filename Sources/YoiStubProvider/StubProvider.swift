@@ -1,0 +1,204 @@
+import Foundation
+import YoiManifest
+
+/// A scripted model provider on loopback, for tests and the demo: it speaks each scheme's
+/// streaming wire format as the providers' API references describe it, answers requests with
+/// scripted turns in order, and records every request. Frames are written in small pieces
+/// (cut mid-frame and mid-UTF-8), with keep-alives and unknown events the client must ignore.
+public final class StubProvider: @unchecked Sendable {
+  /// One scripted answer.
+  public enum Turn: Sendable {
+    /// A streamed answer: text and/or tool calls (name, arguments as JSON text).
+    case reply(text: String, toolCalls: [(name: String, arguments: String)] = [])
+    /// An HTTP error status with a JSON body, and optional headers (e.g. Retry-After).
+    case status(Int, message: String, headers: [(String, String)] = [])
+    /// A 200 whose stream is not the wire format.
+    case malformed
+    /// A stream that stops mid-answer (after this text) and closes.
+    case cutOff(text: String)
+    /// Streams `text` repeated `pieces` times, one frame per 50 ms, then finishes.
+    case slow(text: String, pieces: Int)
+  }
+
+  public struct Request: Sendable {
+    public var method: String
+    public var path: String
+    public var headers: [(String, String)]
+    public var body: String
+
+    public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+  }
+
+  public let scheme: ModelScheme
+  public private(set) var port: UInt16 = 0
+  private let listener: Int32
+  private let lock = NSLock()
+  private var turns: [Turn]
+  private var recorded: [Request] = []
+  /// The bytes between writes of a stream (small, so frames are cut everywhere).
+  public var pieceSizes = [7, 3, 11, 1, 5, 2, 13]
+
+  public var baseURL: String {
+    let root = "http://127.0.0.1:\(port)"
+    return scheme == .openaiChat || scheme == .openaiResponses ? root + "/v1" : root
+  }
+
+  public var requests: [Request] { lock.withLock { recorded } }
+
+  public init(scheme: ModelScheme, turns: [Turn]) throws {
+    self.scheme = scheme
+    self.turns = turns
+    listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var yes: Int32 = 1
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+    port = UInt16(bigEndian: address.sin_port)
+    let thread = Thread { [weak self] in self?.acceptLoop() }
+    thread.start()
+  }
+
+  /// Adds turns to the script.
+  public func enqueue(_ more: [Turn]) { lock.withLock { turns += more } }
+
+  public func stop() {
+    shutdown(listener, Int32(SHUT_RDWR))
+    close(listener)
+  }
+
+  deinit { stop() }
+
+  private func acceptLoop() {
+    while true {
+      let client = accept(listener, nil, nil)
+      guard client >= 0 else { return }
+      var yes: Int32 = 1
+      setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+      Thread { [weak self] in
+        self?.serve(client)
+        close(client)
+      }.start()
+    }
+  }
+
+  private func serve(_ client: Int32) {
+    guard let request = readRequest(client) else { return }
+    let turn: Turn? = lock.withLock {
+      recorded.append(request)
+      return turns.isEmpty ? nil : turns.removeFirst()
+    }
+    guard let turn else {
+      respond(client, status: 500, body: #"{"error":{"message":"the stub provider's script has no more turns"}}"#)
+      return
+    }
+    switch turn {
+    case .status(let status, let message, let headers):
+      respond(client, status: status, body: errorBody(message, status: status), headers: headers)
+    case .malformed:
+      writeHead(client)
+      writePieces(client, Array("data: {\"this is\": not json\n\n".utf8))
+    case .cutOff(let text):
+      writeHead(client)
+      let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: [])
+      let bytes = Array(frames.utf8)
+      writePieces(client, Array(bytes.prefix(bytes.count * 2 / 3)))
+    case .reply(let text, let calls):
+      writeHead(client)
+      writePieces(client, Array(WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: calls).utf8))
+    case .slow(let text, let pieces):
+      writeHead(client)
+      // One frame per 50 ms: a stream that is still going when the client is interrupted.
+      let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: String(repeating: text, count: pieces), toolCalls: [])
+      for frame in frames.components(separatedBy: "\n\n") where !frame.isEmpty {
+        guard send(client, Array((frame + "\n\n").utf8)) else { return }
+        usleep(50_000)
+      }
+    }
+  }
+
+  private func errorBody(_ message: String, status: Int) -> String {
+    let quoted = String(decoding: (try? JSONEncoder().encode(message)) ?? Data("\"\"".utf8), as: UTF8.self)
+    switch scheme {
+    case .anthropic: return #"{"type":"error","error":{"type":"api_error","message":\#(quoted)}}"#
+    case .gemini: return #"{"error":{"code":\#(status),"message":\#(quoted),"status":"ERROR"}}"#
+    default: return #"{"error":{"message":\#(quoted),"type":"error","code":null}}"#
+    }
+  }
+
+  private func readRequest(_ client: Int32) -> Request? {
+    var buffer: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    var headerEnd: Int?
+    while headerEnd == nil {
+      let count = recv(client, &chunk, chunk.count, 0)
+      guard count > 0 else { return nil }
+      buffer += chunk[0..<count]
+      if let range = findHeaderEnd(buffer) { headerEnd = range }
+    }
+    let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
+    var lines = head.components(separatedBy: "\r\n")
+    let requestLine = lines.removeFirst().split(separator: " ")
+    let headers = lines.compactMap { line -> (String, String)? in
+      guard let colon = line.firstIndex(of: ":") else { return nil }
+      return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+    let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
+    var body = Array(buffer[(headerEnd! + 4)...])
+    while body.count < length {
+      let count = recv(client, &chunk, chunk.count, 0)
+      guard count > 0 else { return nil }
+      body += chunk[0..<count]
+    }
+    return Request(
+      method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "", headers: headers,
+      body: String(decoding: body, as: UTF8.self))
+  }
+
+  private func findHeaderEnd(_ bytes: [UInt8]) -> Int? {
+    guard bytes.count >= 4 else { return nil }
+    for index in 0...(bytes.count - 4) where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+      return index
+    }
+    return nil
+  }
+
+  private func writeHead(_ client: Int32) {
+    _ = send(client, Array("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n".utf8))
+  }
+
+  private func respond(_ client: Int32, status: Int, body: String, headers: [(String, String)] = []) {
+    var head = "HTTP/1.1 \(status) Error\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n"
+    for (name, value) in headers { head += "\(name): \(value)\r\n" }
+    _ = send(client, Array((head + "\r\n" + body).utf8))
+  }
+
+  /// Writes `bytes` in small pieces, each its own TCP segment.
+  private func writePieces(_ client: Int32, _ bytes: [UInt8]) {
+    var offset = 0
+    var turn = 0
+    while offset < bytes.count {
+      let size = min(pieceSizes[turn % pieceSizes.count], bytes.count - offset)
+      guard send(client, Array(bytes[offset..<(offset + size)])) else { return }
+      offset += size
+      turn += 1
+    }
+  }
+
+  private func send(_ client: Int32, _ bytes: [UInt8]) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+      let count = bytes.withUnsafeBytes { Foundation.send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+      guard count > 0 else { return false }
+      offset += count
+    }
+    return true
+  }
+}

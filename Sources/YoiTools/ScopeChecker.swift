@@ -1,0 +1,93 @@
+import Foundation
+import YoiManifest
+
+/// What a path may be used for.
+public enum Access: Int, Sendable, Comparable {
+  case none, read, write
+
+  public static func < (lhs: Access, rhs: Access) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// The run-time reading of a manifest's `scope` (DESIGN.md §12.5): a path's access is the
+/// highest permission of the allow rules matching it, then capped by the deny rules matching
+/// it (deny read → none, deny write → read). Paths are canonicalised first, so a symlink
+/// grants nothing its target does not already have.
+public struct ScopeChecker: Sendable {
+  public let workspace: String
+  private let allow: [ScopeRule]
+  private let deny: [ScopeRule]
+
+  public init(rules: ScopeRules, workspace: String) {
+    let canonicalWorkspace = Self.canonicalize(workspace) ?? workspace
+    self.workspace = canonicalWorkspace
+    // Targets are canonicalised like paths, so a workspace under a symlinked directory matches.
+    func canonical(_ rule: ScopeRule) -> ScopeRule {
+      var rule = rule
+      rule.target = Self.canonicalize(rule.target) ?? rule.target
+      return rule
+    }
+    allow = rules.allow.map(canonical)
+    deny = rules.deny.map(canonical)
+  }
+
+  /// Whether any rule grants write (the write tools exist only then).
+  public var grantsWrite: Bool { allow.contains { $0.permission == .write } }
+
+  /// A path the model named, canonicalised, with its access.
+  public struct Resolved: Sendable {
+    public var path: String
+    public var access: Access
+  }
+
+  /// Resolves `path` (absolute, or relative to the workspace).
+  public func resolve(_ path: String) -> Resolved? {
+    let absolute = path.hasPrefix("/") ? path : workspace + "/" + path
+    guard let canonical = Self.canonicalize(absolute) else { return nil }
+    return Resolved(path: canonical, access: access(canonical))
+  }
+
+  /// The access of an already canonical path.
+  public func access(_ canonical: String) -> Access {
+    var level = Access.none
+    for rule in allow where Self.matches(rule, canonical) {
+      level = max(level, rule.permission == .write ? .write : .read)
+    }
+    for rule in deny where Self.matches(rule, canonical) {
+      level = min(level, rule.permission == .read ? .none : .read)
+    }
+    return level
+  }
+
+  /// A recursive rule matches its target and every descendant; a non-recursive one its target
+  /// and its direct children.
+  static func matches(_ rule: ScopeRule, _ path: String) -> Bool {
+    if path == rule.target { return true }
+    if rule.recursive { return PathLexer.isInside(path, directory: rule.target) }
+    return PathLexer.dirname(path) == rule.target
+  }
+
+  /// The nearest existing ancestor resolved (symlinks and `..` included), the missing tail
+  /// appended; nil when the missing tail holds `..` (its meaning depends on directories that
+  /// do not exist yet, so it gets no access).
+  public static func canonicalize(_ absolute: String) -> String? {
+    var components = absolute.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    var tail: [String] = []
+    while true {
+      let prefix = "/" + components.joined(separator: "/")
+      if let real = realPath(prefix) {
+        if tail.contains("..") { return nil }
+        let rest = tail.reversed().filter { $0 != "." }
+        if rest.isEmpty { return real }
+        return (real == "/" ? "" : real) + "/" + rest.joined(separator: "/")
+      }
+      guard let last = components.popLast() else { return nil }
+      tail.append(last)
+    }
+  }
+
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import YoiManifest
+import YoiProviders
+
+/// What a tool call produced: the text the model reads (already capped) and a one-line note
+/// for people watching the run.
+public struct ToolOutcome: Sendable, Hashable {
+  public var content: String
+  public var isError: Bool
+  public var note: String
+}
+
+/// The model-visible tools of a Pod (DESIGN.md §12.4), confined to the manifest's scope
+/// (§12.5) and permissions (§12.6). Every refusal is an outcome the model reads, never a throw.
+public struct ToolBox: Sendable {
+  public let scope: ScopeChecker
+  private let permissions: PermissionPolicy
+  private let limits: WorkerSection.ToolOutputLimits
+  private let approval: any ApprovalHandler
+  private let tools: [String: any FileTool]
+  /// The definitions offered to the model, in a stable order.
+  public let definitions: [ToolDefinition]
+
+  public init(scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler) {
+    self.scope = scope
+    self.permissions = permissions
+    self.limits = limits
+    self.approval = approval
+    var available: [any FileTool] = [ReadFileTool(), ListDirectoryTool(), GlobTool(), GrepTool()]
+    // Write tools exist only when some rule grants write.
+    if scope.grantsWrite { available += [WriteFileTool(), EditFileTool()] }
+    tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
+    definitions = available.map { type(of: $0).definition }
+  }
+
+  /// Runs `call`: decodes its arguments, asks the permission policy, runs it under scope,
+  /// caps its output.
+  public func run(_ call: ToolCall) async -> ToolOutcome {
+    guard let tool = tools[call.name] else {
+      let known = definitions.map(\.name).joined(separator: ", ")
+      return failure(call, "unknown tool `\(call.name)`; the tools are: \(known)")
+    }
+    let context = ToolContext(scope: scope)
+    let subject: String
+    do {
+      subject = try tool.subject(call.arguments)
+    } catch {
+      return failure(call, error.message)
+    }
+    let relative = PathLexer.isInside(subject, directory: scope.workspace) ? String(subject.dropFirst(scope.workspace.count + 1)) : subject
+    let decision = permissions.decide(tool: call.name, subjects: [relative, subject])
+    switch decision.action {
+    case .deny:
+      return failure(call, "refused by \(decision.reason): \(call.name) on \(subject) is not permitted for this Pod")
+    case .ask:
+      guard await approval.approve(tool: call.name, subject: subject, reason: decision.reason) else {
+        return failure(call, "refused: \(decision.reason) needs a person's approval, and none was given (headless runs refuse `ask`)")
+      }
+    case .allow:
+      break
+    }
+    do {
+      let output = try tool.run(call.arguments, context)
+      return ToolOutcome(
+        content: cap(output.text, tool: call.name), isError: false, note: "\(call.name) \(relative)\(output.note.isEmpty ? "" : ": " + output.note)")
+    } catch {
+      return failure(call, error.message)
+    }
+  }
+
+  private func failure(_ call: ToolCall, _ message: String) -> ToolOutcome {
+    ToolOutcome(content: cap("error: " + message, tool: call.name), isError: true, note: "\(call.name) refused: \(message)")
+  }
+
+  /// Cuts `text` to the tool's byte cap at a character boundary, saying how much was cut.
+  func cap(_ text: String, tool: String) -> String {
+    ToolOutputCap.cap(text, maxBytes: Int(clamping: limits.maxBytes(for: tool)))
+  }
+}
+
+enum ToolOutputCap {
+  static func cap(_ text: String, maxBytes: Int) -> String {
+    let total = text.utf8.count
+    guard total > maxBytes else { return text }
+    var end = text.utf8.index(text.utf8.startIndex, offsetBy: max(0, maxBytes))
+    while end > text.startIndex && !text.unicodeScalars.indices.contains(end) { end = text.utf8.index(before: end) }
+    return String(text[..<end]) + "\n[output truncated: \(text.utf8.distance(from: text.utf8.startIndex, to: end)) of \(total) bytes shown]"
+  }
+}
+
+/// What a tool sees of the Pod.
+struct ToolContext {
+  var scope: ScopeChecker
+
+  /// `path` resolved and checked for at least `needed` access.
+  func resolve(_ path: String, for needed: Access) throws(ToolFailure) -> String {
+    guard !path.isEmpty else { throw ToolFailure("`path` is empty") }
+    guard let resolved = scope.resolve(path) else {
+      throw ToolFailure("\(path) climbs with `..` through directories that do not exist; no access")
+    }
+    guard resolved.access >= needed else {
+      let what = needed == .write ? "writable" : "readable"
+      let have = resolved.access == .read ? " (it is read-only for this Pod)" : ""
+      throw ToolFailure("\(resolved.path) is outside this Pod's \(what) scope\(have)")
+    }
+    return resolved.path
+  }
+}
+
+struct ToolRun {
+  var text: String
+  var note: String = ""
+}
+
+/// One file tool: its model-facing definition, the subject its permission rules match, and
+/// its work.
+protocol FileTool: Sendable {
+  static var name: String { get }
+  static var definition: ToolDefinition { get }
+  func subject(_ arguments: String) throws(ToolFailure) -> String
+  func run(_ arguments: String, _ context: ToolContext) throws(ToolFailure) -> ToolRun
+}
+
+extension FileTool {
+  /// Decodes the model's argument JSON, or says what was wrong with it.
+  func decode<T: Decodable>(_ type: T.Type, _ arguments: String) throws(ToolFailure) -> T {
+    do {
+      return try JSONDecoder().decode(T.self, from: Data((arguments.isEmpty ? "{}" : arguments).utf8))
+    } catch DecodingError.keyNotFound(let key, _) {
+      throw ToolFailure("invalid arguments for \(Self.name): `\(key.stringValue)` is required")
+    } catch DecodingError.typeMismatch(_, let context) {
+      throw ToolFailure("invalid arguments for \(Self.name): `\(context.codingPath.map(\.stringValue).joined(separator: "."))` has the wrong type")
+    } catch {
+      throw ToolFailure("invalid arguments for \(Self.name): not a JSON object (\(arguments.prefix(80)))")
+    }
+  }
+
+  static func schema(_ properties: [(String, String, String)], required: [String]) -> JSONValue {
+    let members: [(key: String, value: JSONValue)] = properties.map { name, type, description in
+      (key: name, value: ["type": .string(type), "description": .string(description)])
+    }
+    return ["type": "object", "properties": .object(JSONObject(members)), "required": .array(required.map { .string($0) })]
+  }
+}
+
+struct PathArguments: Decodable { var path: String }
