@@ -1,3 +1,4 @@
+import YoiAgent
 import YoiDiagnostics
 import YoiManifest
 import YoiProfiles
@@ -7,8 +8,8 @@ import YoiStore
 /// between): a referenced secret that is not stored, an instruction reference that names no
 /// shipped prompt, a model ref the catalog does not know.
 public enum PodStartChecks {
-  /// The instruction references shipped in the binary.
-  public static let promptReferences = ["$yoi/default"] + ["coder", "reviewer", "researcher", "orchestrator", "intake", "companion"].map { "$yoi/role/\($0)" }
+  /// The instruction references shipped in the binary (owned by the runtime's prompts).
+  public static var promptReferences: [String] { Prompts.references }
 
   public static func warnings(for manifest: PodManifest, secrets: SecretStore?, catalog: ModelCatalog = .builtin) -> [Diagnostic] {
     var warnings: [Diagnostic] = []

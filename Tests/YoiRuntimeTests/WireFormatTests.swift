@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import YoiManifest
+
+@testable import YoiAgent
+@testable import YoiProviders
+
+@Suite("Wire formats")
+struct WireFormatTests {
+  static let conversation: [Message] = [
+    .user("fix it"),
+    .assistant(
+      AssistantMessage(
+        reasoning: [ReasoningBlock(text: "think", signature: "sig-1", itemID: "rs_1", encryptedContent: "enc")], text: "Looking.",
+        toolCalls: [ToolCall(id: "c1", name: "read_file", arguments: #"{"path":"a"}"#, signature: "ts")])),
+    .toolResults([ToolResult(callID: "c1", name: "read_file", content: "1\tx", isError: false)]),
+    .user("thanks"),
+  ]
+
+  static func request(reasoning: ReasoningSetting? = nil) -> ModelRequest {
+    ModelRequest(
+      system: "be brief", messages: conversation,
+      tools: [ToolDefinition(name: "read_file", description: "read", parameters: ["type": "object"])],
+      options: GenerationOptions(modelID: "m", maxTokens: 100, temperature: 0.5, stopSequences: ["END"], reasoning: reasoning))
+  }
+
+  @Test("anthropic: signed thinking goes back, tool results and the next prompt share one user turn")
+  func anthropic() {
+    let body = CanonicalJSON.compact(AnthropicWire().body(Self.request(reasoning: .budget(2048))))
+    #expect(body.contains(#"{"signature":"sig-1","thinking":"think","type":"thinking"}"#))
+    #expect(body.contains(#"{"content":"1\tx","is_error":false,"tool_use_id":"c1","type":"tool_result"},{"text":"thanks","type":"text"}"#))
+    #expect(body.contains(#""thinking":{"budget_tokens":2048,"type":"enabled"}"#))
+    #expect(!body.contains("temperature"))  // not allowed with thinking
+    #expect(body.contains(#""max_tokens":6144"#))
+  }
+
+  @Test("openai_responses: reasoning items carried back encrypted; effort from a budget")
+  func responses() {
+    let body = CanonicalJSON.compact(OpenAIResponsesWire().body(Self.request(reasoning: .budget(4096))))
+    #expect(body.contains(#"{"encrypted_content":"enc","id":"rs_1","summary":[{"text":"think","type":"summary_text"}],"type":"reasoning"}"#))
+    #expect(body.contains(#""reasoning":{"effort":"medium","summary":"auto"}"#))
+    #expect(body.contains(#""store":false"#))
+  }
+
+  @Test("gemini: the thought signature goes back with its call; stop sequences and budget mapped")
+  func gemini() {
+    let body = CanonicalJSON.compact(GeminiWire().body(Self.request(reasoning: .effort("low"))))
+    #expect(body.contains(#"{"functionCall":{"args":{"path":"a"},"id":"c1","name":"read_file"},"thoughtSignature":"ts"}"#))
+    #expect(body.contains(#""stopSequences":["END"]"#))
+    #expect(body.contains(#""thinkingConfig":{"includeThoughts":true,"thinkingBudget":2048}"#))
+  }
+
+  @Test("openai_chat: unparsable arguments are sent back as written; effort passed through")
+  func chat() {
+    var request = Self.request(reasoning: .effort("high"))
+    request.messages[1] = .assistant(AssistantMessage(toolCalls: [ToolCall(id: "c1", name: "read_file", arguments: "{broken")]))
+    let body = CanonicalJSON.compact(OpenAIChatWire().body(request))
+    #expect(body.contains(#""arguments":"{broken""#))
+    #expect(body.contains(#""content":null"#))
+    #expect(body.contains(#""reasoning_effort":"high""#))
+  }
+
+  @Test("a call whose result never came (cancelled run) is answered on replay")
+  func replayClosesOpenCalls() {
+    let events: [TranscriptEvent] = [
+      .user(text: "a"),
+      .assistant(AssistantMessage(toolCalls: [ToolCall(id: "1", name: "grep", arguments: "{}"), ToolCall(id: "2", name: "glob", arguments: "{}")]), stopReason: nil),
+      .toolResult(ToolResult(callID: "1", name: "grep", content: "ok", isError: false)),
+      .cancelled(reason: "interrupted", partialText: ""),
+      .user(text: "b"),
+    ]
+    let messages = TranscriptReplay.messages(events)
+    #expect(messages.count == 4)
+    guard case .toolResults(let results) = messages[2] else {
+      Issue.record("expected tool results")
+      return
+    }
+    #expect(results.map(\.callID) == ["1", "2"])
+    #expect(results[1].isError)
+  }
+
+  @Test("the shipped prompt references are the ones spawn accepts")
+  func promptReferences() throws {
+    for reference in Prompts.references { #expect(try !Prompts.text(for: reference).isEmpty) }
+    #expect(throws: AgentError.self) { try Prompts.text(for: "$yoi/role/codr") }
+    #expect(try Prompts.text(for: "Be terse.") == "Be terse.")
+  }
+}
