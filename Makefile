@@ -9,17 +9,13 @@ setup:
 
 build: setup
 	$(SWIFT) build --product yoi
+	$(SWIFT) build --product yoi-stub-provider
 
-# Sets everything up and runs yoi's main job on the builtin default: resolve the default
-# profile into a manifest, store a Pod with its snapshot, and resume it from the snapshot.
-# Uses a throwaway data directory so it never touches ~/.yoi.
-DEMO := $(CURDIR)/.build/demo
+# Sets everything up and runs yoi's main job on the builtin default: resolve it, store a Pod
+# with its snapshot, and run a task in it against the scripted provider on loopback
+# (scripts/demo.sh). Uses a throwaway data directory so it never touches ~/.yoi.
 demo: build
-	@rm -rf $(DEMO) && mkdir -p $(DEMO)/config $(DEMO)/data $(DEMO)/workspace
-	$(YOI) --version
-	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) profile show default --workspace $(DEMO)/workspace
-	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) pod spawn --workspace $(DEMO)/workspace --name demo
-	YOI_CONFIG_DIR=$(DEMO)/config YOI_DATA_DIR=$(DEMO)/data $(YOI) pod resume demo
+	@bash scripts/demo.sh
 
 # The whole test suite (unit, sandbox, end to end through the built binary), after checking the
 # tree is formatted as .swift-format says (`make format` applies it).

@@ -52,7 +52,12 @@ public struct PodRunner: Sendable {
       ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),
       ("web", feature.web), ("pods", feature.pods),
     ].filter(\.1).map(\.0)
-    notes = unavailable.isEmpty ? [] : ["feature.\(unavailable.joined(separator: ", feature.")) enabled, but its tools are not part of this runtime yet"]
+    notes =
+      unavailable.isEmpty
+      ? []
+      : [
+        "feature.\(unavailable.joined(separator: ", feature.")) \(unavailable.count == 1 ? "is" : "are") enabled, but the runtime does not offer \(unavailable.count == 1 ? "its" : "their") tools yet"
+      ]
   }
 
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {

@@ -94,6 +94,16 @@ public struct ModelSection: Sendable, Hashable, Codable {
   public var maxContextWindow: Int64?
   static let keys = ["ref", "scheme", "base_url", "model_id", "auth", "capability", "context_window", "max_context_window"]
 
+  /// An inline model (for tests, benchmarks and summary models built at run time).
+  public init(scheme: ModelScheme, baseURL: String, modelID: String, auth: ModelAuth, capability: [String: Bool] = [:], contextWindow: Int64? = nil) {
+    self.scheme = scheme
+    self.baseURL = baseURL
+    self.modelID = modelID
+    self.auth = auth
+    self.capability = capability
+    self.contextWindow = contextWindow
+  }
+
   init(_ json: JSONObject) {
     ref = json["ref"].string
     scheme = json["scheme"].string.flatMap(ModelScheme.init(rawValue:))

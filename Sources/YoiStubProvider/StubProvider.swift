@@ -202,3 +202,14 @@ public final class StubProvider: @unchecked Sendable {
     return true
   }
 }
+
+/// One answer both yoi's clients and the providers' official SDKs must read identically:
+/// multi-byte text (cut mid-character by the piecewise writes) and two tool calls whose
+/// arguments arrive in many deltas.
+public enum FidelitySample {
+  public static let text = "Zwei Aufrufe — ünïcødé ✓ 日本語."
+  public static let calls: [(name: String, arguments: String)] = [
+    (name: "read_file", arguments: #"{"limit":5,"path":"notes/a.txt"}"#),
+    (name: "grep", arguments: #"{"glob":"*.swift","pattern":"TODO\\(.*\\)"}"#),
+  ]
+}

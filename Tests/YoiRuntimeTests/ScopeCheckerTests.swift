@@ -55,11 +55,13 @@ struct ScopeCheckerTests {
 
 @Suite("Globs and output caps")
 struct GlobTests {
-  @Test("path globs", arguments: [
-    ("**/*.swift", "a.swift", true), ("**/*.swift", "src/deep/a.swift", true), ("*.swift", "src/a.swift", false),
-    ("src/*.{c,h}", "src/x.h", true), ("src/*.{c,h}", "src/x.cc", false), ("[a-c]?.txt", "b1.txt", true), ("[!a-c]?.txt", "b1.txt", false),
-    ("docs/**", "docs/a/b.md", true), ("docs/**", "src/docs/a", false),
-  ])
+  @Test(
+    "path globs",
+    arguments: [
+      ("**/*.swift", "a.swift", true), ("**/*.swift", "src/deep/a.swift", true), ("*.swift", "src/a.swift", false),
+      ("src/*.{c,h}", "src/x.h", true), ("src/*.{c,h}", "src/x.cc", false), ("[a-c]?.txt", "b1.txt", true), ("[!a-c]?.txt", "b1.txt", false),
+      ("docs/**", "docs/a/b.md", true), ("docs/**", "src/docs/a", false),
+    ])
   func pathGlobs(pattern: String, path: String, matches: Bool) {
     #expect(Glob(pattern).matches(path) == matches)
   }

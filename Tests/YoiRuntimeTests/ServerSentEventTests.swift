@@ -5,7 +5,8 @@ import Testing
 @Suite("Server-sent events")
 struct ServerSentEventTests {
   static let stream = Array(
-    "event: message\r\ndata: {\"text\":\"日本語 ✓ ünï\"}\r\n\r\n: keep-alive\n\nid: 7\nretry: 10\ndata: line one\ndata: line two\n\nevent: x\rdata:no-space\r\r".utf8)
+    "event: message\r\ndata: {\"text\":\"日本語 ✓ ünï\"}\r\n\r\n: keep-alive\n\nid: 7\nretry: 10\ndata: line one\ndata: line two\n\nevent: x\rdata:no-space\r\r"
+      .utf8)
 
   static let expected = [
     ServerSentEvent(event: "message", data: "{\"text\":\"日本語 ✓ ünï\"}"),

@@ -64,7 +64,8 @@ struct WireFormatTests {
   func replayClosesOpenCalls() {
     let events: [TranscriptEvent] = [
       .user(text: "a"),
-      .assistant(AssistantMessage(toolCalls: [ToolCall(id: "1", name: "grep", arguments: "{}"), ToolCall(id: "2", name: "glob", arguments: "{}")]), stopReason: nil),
+      .assistant(
+        AssistantMessage(toolCalls: [ToolCall(id: "1", name: "grep", arguments: "{}"), ToolCall(id: "2", name: "glob", arguments: "{}")]), stopReason: nil),
       .toolResult(ToolResult(callID: "1", name: "grep", content: "ok", isError: false)),
       .cancelled(reason: "interrupted", partialText: ""),
       .user(text: "b"),
