@@ -7,7 +7,9 @@ let package = Package(
   products: [
     .executable(name: "yoi", targets: ["yoi"]),
     // For the benchmark package in Benchmarks/ (kept separate so tests never build it).
-    .library(name: "YoiKit", targets: ["YoiLua", "YoiManifest", "YoiDiagnostics", "YoiProfiles"]),
+    .library(
+      name: "YoiKit",
+      targets: ["YoiLua", "YoiManifest", "YoiDiagnostics", "YoiProfiles", "YoiProviders", "YoiTools", "YoiAgent", "YoiStore", "YoiStubProvider"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,8 +53,11 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
       ]),
-    .target(name: "YoiTools", dependencies: ["YoiManifest", "YoiProviders"]),
-    .target(name: "YoiAgent", dependencies: ["YoiProviders", "YoiTools", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
+    // Landlock for the shell tool: the C calls, and the policy built from a Pod's scope.
+    .target(name: "YoiCSandbox"),
+    .target(name: "YoiSandbox", dependencies: ["YoiCSandbox", "YoiManifest"]),
+    .target(name: "YoiTools", dependencies: ["YoiManifest", "YoiProviders", "YoiSandbox", "YoiCSandbox"]),
+    .target(name: "YoiAgent", dependencies: ["YoiProviders", "YoiTools", "YoiSandbox", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
     .target(
       name: "YoiCLI",
       dependencies: [
@@ -60,7 +65,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "yoi", dependencies: ["YoiCLI"]),
+    .executableTarget(name: "yoi", dependencies: ["YoiCLI", "YoiSandbox"]),
     // A scripted provider on loopback: the tests' model, and the demo's when no real one is configured.
     .target(name: "YoiStubProvider", dependencies: ["YoiManifest"]),
     .executableTarget(name: "yoi-stub-provider", dependencies: ["YoiStubProvider", "YoiManifest"]),

@@ -3,6 +3,7 @@ import Glibc
 import YoiDiagnostics
 import YoiManifest
 import YoiProviders
+import YoiSandbox
 import YoiStore
 import YoiTools
 
@@ -33,8 +34,16 @@ public struct PodRunner: Sendable {
     let sections = manifest.sections
     let instruction = try Prompts.text(for: sections.worker.instruction)
     let scope = ScopeChecker(rules: sections.scope, workspace: record.workspace)
+    // The shell runs only under Landlock; without it the tool is not offered (said once).
+    var shell: ToolBox.ShellSettings?
+    var notes: [String] = []
+    if ShellSandbox.abi != nil, let helper = Self.executablePath {
+      shell = ToolBox.ShellSettings(helper: helper, scope: sections.scope, allowNetwork: sections.feature.web)
+    } else {
+      notes.append("the shell tool is not offered: this kernel has no Landlock, and yoi never runs a command unconfined")
+    }
     let tools = ToolBox(
-      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval)
+      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell)
     provider = try ProviderClient(
       model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment))
     let worker = sections.worker
@@ -52,12 +61,20 @@ public struct PodRunner: Sendable {
       ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),
       ("web", feature.web), ("pods", feature.pods),
     ].filter(\.1).map(\.0)
-    notes =
-      unavailable.isEmpty
-      ? []
-      : [
-        "feature.\(unavailable.joined(separator: ", feature.")) \(unavailable.count == 1 ? "is" : "are") enabled, but the runtime does not offer \(unavailable.count == 1 ? "its" : "their") tools yet"
-      ]
+    if !unavailable.isEmpty {
+      let plural = unavailable.count > 1
+      notes.append(
+        "feature.\(unavailable.joined(separator: ", feature.")) \(plural ? "are" : "is") enabled, but the runtime does not offer \(plural ? "their" : "its") tools yet"
+      )
+    }
+    self.notes = notes
+  }
+
+  /// This process's binary: it holds the sandbox helper entry point the shell tool execs.
+  static var executablePath: String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    return count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
   }
 
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {

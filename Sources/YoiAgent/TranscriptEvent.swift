@@ -91,8 +91,8 @@ public enum TranscriptEvent: Sendable, Hashable {
 }
 
 /// The conversation a transcript holds, as the provider sees it.
-enum TranscriptReplay {
-  static func messages(_ events: [TranscriptEvent]) -> [Message] {
+public enum TranscriptReplay {
+  public static func messages(_ events: [TranscriptEvent]) -> [Message] {
     var messages: [Message] = []
     var pendingCalls: [ToolCall] = []
     var results: [ToolResult] = []

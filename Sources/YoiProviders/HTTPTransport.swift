@@ -40,13 +40,7 @@ public final class ProviderClient: Sendable {
     guard let modelID = model.modelID, !modelID.isEmpty else {
       throw ProviderError(.credential, "the manifest's model has no model_id")
     }
-    wire =
-      switch scheme {
-      case .anthropic: AnthropicWire()
-      case .openaiChat: OpenAIChatWire()
-      case .openaiResponses: OpenAIResponsesWire()
-      case .gemini: GeminiWire()
-      }
+    wire = WireFormats.format(for: scheme)
     let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     url = wire.url(baseURL: trimmed, modelID: modelID)
     self.modelID = modelID
@@ -62,9 +56,6 @@ public final class ProviderClient: Sendable {
   public func shutdown() async {
     try? await http.shutdown()
   }
-
-  /// The request body this client would send (for tests and benchmarks: no secret is in it).
-  public func body(for request: ModelRequest) -> String { WireJSON.compact(wire.body(request)) }
 
   /// Sends `request` and streams the response, calling `onUpdate` for each piece as it
   /// arrives. Retries what §12.2 says is retryable, only while nothing has been streamed.

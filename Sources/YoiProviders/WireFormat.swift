@@ -38,6 +38,17 @@ extension StreamDecoder {
   }
 }
 
+enum WireFormats {
+  static func format(for scheme: ModelScheme) -> any WireFormat {
+    switch scheme {
+    case .anthropic: AnthropicWire()
+    case .openaiChat: OpenAIChatWire()
+    case .openaiResponses: OpenAIResponsesWire()
+    case .gemini: GeminiWire()
+    }
+  }
+}
+
 /// Shared request-building helpers.
 enum WireJSON {
   /// A tool call's arguments as an object (for schemes that send them structured); text the
@@ -80,5 +91,22 @@ enum ReasoningMapping {
     case .effort(let name): return name == "none" ? nil : name
     case .budget(let tokens): return tokens <= 0 ? nil : tokens < 2048 ? "low" : tokens < 12288 ? "medium" : "high"
     }
+  }
+}
+
+/// Reads a complete response stream offline (benchmarks and tests measure the client's own
+/// work with it, without a socket).
+public enum StreamReading {
+  public static func read(scheme: ModelScheme, bytes: [UInt8]) throws(ProviderError) -> ModelResponse {
+    let wire = WireFormats.format(for: scheme)
+    var parser = ServerSentEventParser()
+    var decoder = wire.makeDecoder()
+    for event in try parser.feed(bytes) { _ = try decoder.consume(event) }
+    return try decoder.finish()
+  }
+
+  /// The request body `scheme` sends for `request`.
+  public static func body(scheme: ModelScheme, request: ModelRequest) -> String {
+    WireJSON.compact(WireFormats.format(for: scheme).body(request))
   }
 }

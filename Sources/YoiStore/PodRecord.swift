@@ -62,4 +62,11 @@ public struct TranscriptRow: Sendable, Hashable {
   public var kind: String
   public var body: String
   public var createdAt: String
+
+  public init(seq: Int64, kind: String, body: String, createdAt: String) {
+    self.seq = seq
+    self.kind = kind
+    self.body = body
+    self.createdAt = createdAt
+  }
 }

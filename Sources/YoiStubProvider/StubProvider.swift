@@ -45,7 +45,8 @@ public final class StubProvider: @unchecked Sendable {
 
   public var requests: [Request] { lock.withLock { recorded } }
 
-  public init(scheme: ModelScheme, turns: [Turn]) throws {
+  /// A provider on 127.0.0.1:`port` (0: any free port).
+  public init(scheme: ModelScheme, turns: [Turn], port requestedPort: UInt16 = 0) throws {
     self.scheme = scheme
     self.turns = turns
     listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -54,7 +55,7 @@ public final class StubProvider: @unchecked Sendable {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
+    address.sin_port = requestedPort.bigEndian
     let bound = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
@@ -200,6 +201,13 @@ public final class StubProvider: @unchecked Sendable {
       offset += count
     }
     return true
+  }
+}
+
+extension StubProvider {
+  /// The whole stream the stub would send for one answer (benchmarks parse it offline).
+  public static func stream(scheme: ModelScheme, text: String, toolCalls: [(name: String, arguments: String)] = []) -> String {
+    WireScript(scheme: scheme, requestIndex: 1).frames(text: text, toolCalls: toolCalls)
   }
 }
 

@@ -21,7 +21,25 @@ public struct ToolBox: Sendable {
   /// The definitions offered to the model, in a stable order.
   public let definitions: [ToolDefinition]
 
-  public init(scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler) {
+  /// How the `shell` tool runs: the binary holding the sandbox helper, the scope it confines
+  /// to, and whether TCP is allowed (`feature.web`).
+  public struct ShellSettings: Sendable {
+    public var helper: String
+    public var scope: ScopeRules
+    public var allowNetwork: Bool
+
+    public init(helper: String, scope: ScopeRules, allowNetwork: Bool) {
+      self.helper = helper
+      self.scope = scope
+      self.allowNetwork = allowNetwork
+    }
+  }
+
+  /// The tools for a Pod; `shell` only with `shell` settings (a kernel with Landlock).
+  public init(
+    scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
+    shell: ShellSettings? = nil
+  ) {
     self.scope = scope
     self.permissions = permissions
     self.limits = limits
@@ -29,6 +47,12 @@ public struct ToolBox: Sendable {
     var available: [any FileTool] = [ReadFileTool(), ListDirectoryTool(), GlobTool(), GrepTool()]
     // Write tools exist only when some rule grants write.
     if scope.grantsWrite { available += [WriteFileTool(), EditFileTool()] }
+    if let shell {
+      available.append(
+        ShellTool(
+          helper: shell.helper, scope: shell.scope, allowNetwork: shell.allowNetwork,
+          outputLimit: Int(clamping: limits.maxBytes(for: ShellTool.name)) * 2))
+    }
     tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
     definitions = available.map { type(of: $0).definition }
   }
@@ -47,8 +71,8 @@ public struct ToolBox: Sendable {
     } catch {
       return failure(call, error.message)
     }
-    let relative = PathLexer.isInside(subject, directory: scope.workspace) ? String(subject.dropFirst(scope.workspace.count + 1)) : subject
-    let decision = permissions.decide(tool: call.name, subjects: [relative, subject])
+    let relative = tool.subjectIsPath ? context.displayPath(subject) : subject
+    let decision = permissions.decide(tool: call.name, subjects: tool.subjectIsPath ? [relative, context.absolutePath(subject)] : [subject])
     switch decision.action {
     case .deny:
       return failure(call, "refused by \(decision.reason): \(call.name) on \(subject) is not permitted for this Pod")
@@ -62,7 +86,8 @@ public struct ToolBox: Sendable {
     do {
       let output = try tool.run(call.arguments, context)
       return ToolOutcome(
-        content: cap(output.text, tool: call.name), isError: false, note: "\(call.name) \(relative)\(output.note.isEmpty ? "" : ": " + output.note)")
+        content: cap(output.text, tool: call.name), isError: false,
+        note: "\(call.name) \(relative.count > 80 ? relative.prefix(79) + "…" : relative)\(output.note.isEmpty ? "" : ": " + output.note)")
     } catch {
       return failure(call, error.message)
     }
@@ -92,6 +117,16 @@ enum ToolOutputCap {
 struct ToolContext {
   var scope: ScopeChecker
 
+  /// `path` as written if relative, else relative to the workspace when inside it.
+  func displayPath(_ path: String) -> String {
+    guard path.hasPrefix("/") else { return path }
+    return PathLexer.isInside(path, directory: scope.workspace) ? String(path.dropFirst(scope.workspace.count + 1)) : path
+  }
+
+  func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : PathLexer.normalize(scope.workspace + "/" + path)
+  }
+
   /// `path` resolved and checked for at least `needed` access.
   func resolve(_ path: String, for needed: Access) throws(ToolFailure) -> String {
     guard !path.isEmpty else { throw ToolFailure("`path` is empty") }
@@ -118,10 +153,14 @@ protocol FileTool: Sendable {
   static var name: String { get }
   static var definition: ToolDefinition { get }
   func subject(_ arguments: String) throws(ToolFailure) -> String
+  /// Whether the subject is a path (matched workspace-relative and absolute) or text (a command).
+  var subjectIsPath: Bool { get }
   func run(_ arguments: String, _ context: ToolContext) throws(ToolFailure) -> ToolRun
 }
 
 extension FileTool {
+  var subjectIsPath: Bool { true }
+
   /// Decodes the model's argument JSON, or says what was wrong with it.
   func decode<T: Decodable>(_ type: T.Type, _ arguments: String) throws(ToolFailure) -> T {
     do {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YoiStubProvider
 
 /// Every command of the README's "Using it" block and of the guide's `sh` blocks, run as
 /// written (in a throwaway home, with the `yoi` under test first on PATH). An example that
@@ -57,5 +58,37 @@ struct ReadmeCommandTests {
     let commands = try Self.guideCommands("profiles.md") + Self.guideCommands("pods.md")
     #expect(commands.count >= 8)
     try runAsWritten(commands)
+  }
+
+  /// docs/running.md as written: its profile and commands against a scripted OpenAI-compatible
+  /// server on the port the page names (Ollama's, 11434).
+  @Test func theRunningGuideRunsAgainstTheScriptedProvider() throws {
+    let page = try String(contentsOf: YoiBinary.packageRoot.appendingPathComponent("docs/running.md"), encoding: .utf8)
+    guard let start = page.range(of: "```lua\n-- local.lua\n"), let end = page[start.upperBound...].range(of: "```") else {
+      Issue.record("docs/running.md has no local.lua block")
+      return
+    }
+    let provider = try StubProvider(
+      scheme: .openaiChat,
+      turns: [
+        .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "notes.txt"}"#)]),
+        .reply(text: "", toolCalls: [(name: "edit_file", arguments: #"{"path": "notes.txt", "old_string": "third", "new_string": "third\nreviewed"}"#)]),
+        .reply(text: "I added a line saying it was reviewed."),
+        .reply(text: "I added `reviewed` to notes.txt."),
+        .reply(text: "", toolCalls: [(name: "list_dir", arguments: #"{"path": "."}"#)]),
+        .reply(text: "local.lua and notes.txt."),
+      ], port: 11434)
+    defer { provider.stop() }
+    let home = try YoiHome()
+    try home.write("repo/local.lua", String(page[start.upperBound..<end.lowerBound]))
+    try home.write("repo/notes.txt", "first\nsecond\nthird\n")
+    let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
+    for command in try Self.guideCommands("running.md") {
+      let outcome = try home.run(["-c", command], environment: ["PATH": "\(binDirectory):/usr/bin:/bin"], executable: "/bin/sh")
+      #expect(outcome.status == 0, "\(command):\n\(outcome.stderr)")
+    }
+    #expect(try home.read("repo/notes.txt") == "first\nsecond\nthird\nreviewed\n")
+    #expect(try home.read("repo/events.jsonl").contains(#""type":"tool_result""#))
+    #expect(provider.requests.count == 6)
   }
 }

@@ -8,13 +8,12 @@ import YoiStubProvider
 struct RuntimeScopeTests {
   /// Runs one turn of `calls` then a final answer; returns the tool results the model saw.
   static func toolResults(
-    _ calls: [(name: String, arguments: String)], profile: String = "", setUp: (RuntimeFixture) throws -> Void = { _ in }
-  ) throws -> (
-    [String], RuntimeFixture
-  ) {
+    _ calls: [(name: String, arguments: String)], profile: String = "", environment: [String: String] = [:],
+    setUp: (RuntimeFixture) throws -> Void = { _ in }
+  ) throws -> ([String], RuntimeFixture) {
     let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "", toolCalls: calls), .reply(text: "finished")], profile: profile)
     try setUp(fixture)
-    let run = try fixture.run("do it")
+    let run = try fixture.home.run(["pod", "run", fixture.pod, "do it"], environment: environment)
     #expect(run.status == 0, "\(run.stderr)")
     let log = try fixture.log()
     let results = log.split(separator: "\n").compactMap { line -> String? in

@@ -2,7 +2,12 @@ import Benchmark
 import Foundation
 import YoiLua
 import YoiManifest
+import YoiAgent
 import YoiProfiles
+import YoiProviders
+import YoiStore
+import YoiStubProvider
+import YoiTools
 
 /// A ~60-line profile-like table, the shape issue 3 sets its target on (the same file the
 /// cold-process comparison with lua5.4 runs).
@@ -47,5 +52,43 @@ let benchmarks: @Sendable () -> Void = {
     for _ in benchmark.scaledIterations {
       blackHole(SHA256.hex(CanonicalJSON.compact(.object(manifest.json)).utf8))
     }
+  }
+
+  // The client side of one model turn with a 200-message transcript: the stored rows decoded,
+  // the conversation replayed, the request body encoded, a streamed answer parsed.
+  let rows = RuntimeSample.rows(count: 200)
+  let tools = ToolBox(
+    scope: ScopeChecker(rules: ScopeRules(allow: [ScopeRule(target: "/tmp/bench-ws", permission: .write)]), workspace: "/tmp/bench-ws"),
+    permissions: PermissionPolicy(nil), limits: .init(defaultMaxBytes: 65536, perTool: [:]), approval: HeadlessApproval()
+  ).definitions
+  for scheme in ModelScheme.allCases {
+    let answer = Array(StubProvider.stream(scheme: scheme, text: String(repeating: "Streaming answer text. ", count: 40)).utf8)
+    Benchmark("runtime: one turn's client work, 200-message transcript (\(scheme.rawValue))") { benchmark in
+      for _ in benchmark.scaledIterations {
+        let events = rows.compactMap { try? TranscriptEvent($0) }
+        let request = ModelRequest(
+          system: RuntimeSample.system, messages: TranscriptReplay.messages(events), tools: tools, options: GenerationOptions(modelID: "m"))
+        blackHole(StreamReading.body(scheme: scheme, request: request))
+        blackHole(try? StreamReading.read(scheme: scheme, bytes: answer))
+      }
+    }
+  }
+}
+
+/// A transcript shaped like a working session: a prompt, then turns of a tool call and its
+/// ~1 KB result.
+enum RuntimeSample {
+  static let system = String(repeating: "You are an agent working in a software workspace. ", count: 60)
+
+  static func rows(count: Int) -> [TranscriptRow] {
+    var events: [TranscriptEvent] = [.user(text: "Refactor the parser and keep the tests green.")]
+    var index = 0
+    while events.count < count {
+      index += 1
+      let call = ToolCall(id: "call_\(index)", name: "read_file", arguments: #"{"path":"Sources/Parser/File\#(index).swift"}"#)
+      events.append(.assistant(AssistantMessage(text: "Reading file \(index).", toolCalls: [call]), stopReason: "tool_calls"))
+      events.append(.toolResult(ToolResult(callID: call.id, name: call.name, content: String(repeating: "let value = parse(input)\n", count: 40), isError: false)))
+    }
+    return events.prefix(count).enumerated().map { TranscriptRow(seq: Int64($0.offset + 1), kind: $0.element.kind, body: $0.element.body, createdAt: "") }
   }
 }
