@@ -90,16 +90,42 @@ enum AuthoringPrelude {
     scope.workspace_read = intent("workspace_read")
     scope.workspace_write = intent("workspace_write")
 
+    -- Semantic presets for `permissions` (DESIGN.md §2.1): `opts.rules` first, then the
+    -- preset's allow rules, then its default.
+    local autonomy = {}
+    local reading_tools = { "read_file", "list_dir", "glob", "grep" }
+    local editing_tools = { "read_file", "list_dir", "glob", "grep", "write_file", "edit_file" }
+    local function preset(name, allowed, default_action)
+      return function(opts)
+        local rules = {}
+        if opts ~= nil then
+          expect_table(opts, "yoi.autonomy." .. name)
+          only_keys(opts, { rules = true }, "yoi.autonomy." .. name)
+          if opts.rules ~= nil then
+            if type(opts.rules) ~= "table" then
+              error("yoi.autonomy." .. name .. ": rules must be a list of { tool = ..., pattern = ..., action = ... }", 2)
+            end
+            for _, rule in ipairs(opts.rules) do rules[#rules + 1] = rule end
+          end
+        end
+        for _, tool in ipairs(allowed) do rules[#rules + 1] = { tool = tool, pattern = "*", action = "allow" } end
+        return { default_action = default_action, rule = rules }
+      end
+    end
+    autonomy.ask = preset("ask", reading_tools, "ask")
+    autonomy.edits = preset("edits", editing_tools, "ask")
+    autonomy.full = preset("full", {}, "allow")
+
     local function secret(ref)
       if type(ref) ~= "string" then error("yoi.secret expects a secret id string, got " .. type(ref), 2) end
       return { kind = "secret_ref", ref = ref }
     end
 
-    local yoi = { profile = profile, models = models, compact = compact, scope = scope, secret = secret }
+    local yoi = { profile = profile, models = models, compact = compact, scope = scope, autonomy = autonomy, secret = secret }
 
     local host_modules = {
       ["yoi"] = yoi, ["yoi.profile"] = profile, ["yoi.models"] = models,
-      ["yoi.compact"] = compact, ["yoi.scope"] = scope,
+      ["yoi.compact"] = compact, ["yoi.scope"] = scope, ["yoi.autonomy"] = autonomy,
     }
 
     -- Profile-local modules: cached per evaluation, cycles reported with the chain, and a
@@ -110,7 +136,7 @@ enum AuthoringPrelude {
       local module = host_modules[name]
       if module then return module end
       if sub(name, 1, 4) == "yoi." then
-        error("unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope)", 2)
+        error("unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope, yoi.autonomy)", 2)
       end
       if loaded[name] ~= nil then return loaded[name] end
       if failed[name] then error("module '" .. name .. "' failed to load earlier: " .. failed[name], 2) end

@@ -85,6 +85,10 @@ public enum BuiltinProfiles {
     "researcher": ("$yoi/role/researcher", "Researches and reports", [false, true, true, false, false, false]),
   ]
 
+  /// The autonomy preset of the roles that have one: a coder edits on its own and asks before
+  /// anything else (the shell); a reviewer or researcher reads freely and asks for the rest.
+  static let autonomy: [String: String] = ["coder": "edits", "reviewer": "ask", "researcher": "ask"]
+
   /// Roles that only read the workspace directly (an orchestrator still lends write to the
   /// children it delegates to: the intent narrows `scope`, not `delegation_scope`).
   static let readOnlyRoles: Set<String> = ["intake", "orchestrator", "reviewer"]
@@ -100,7 +104,7 @@ public enum BuiltinProfiles {
 
       p.slug = "\(name)"
       p.description = "\(role.description)"
-      p.worker.instruction = "\(role.instruction)"\(Self.readOnlyRoles.contains(name) ? "\n      -- it never writes directly, whatever the launch role: its description promises that\n      p.scope = yoi.scope.workspace_read()" : "")
+      p.worker.instruction = "\(role.instruction)"\(Self.readOnlyRoles.contains(name) ? "\n      -- it never writes directly, whatever the launch role: its description promises that\n      p.scope = yoi.scope.workspace_read()" : "")\(Self.autonomy[name].map { "\n      p.permissions = yoi.autonomy.\($0)()" } ?? "")
       p.feature = {
         task = { enabled = \(f[0]) },
         memory = { enabled = \(f[1]) },

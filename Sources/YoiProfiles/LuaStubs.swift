@@ -93,6 +93,21 @@ public enum LuaStubs {
       ---@return yoi.ScopeIntent
       function yoi.scope.workspace_write(opts) end
 
+      ---Autonomy presets: `permissions` tables. opts.rules (first match wins) go before the preset's rules.
+      yoi.autonomy = {}
+      ---Reading tools (read_file, list_dir, glob, grep) run; everything else asks.
+      ---@param opts? { rules?: { tool: string, pattern: string, action: "allow"|"ask"|"deny" }[] }
+      ---@return table permissions
+      function yoi.autonomy.ask(opts) end
+      ---Reading and editing tools (plus write_file, edit_file) run; everything else (shell, web) asks.
+      ---@param opts? { rules?: { tool: string, pattern: string, action: "allow"|"ask"|"deny" }[] }
+      ---@return table permissions
+      function yoi.autonomy.edits(opts) end
+      ---Everything runs (scope, the sandbox and opts.rules still apply).
+      ---@param opts? { rules?: { tool: string, pattern: string, action: "allow"|"ask"|"deny" }[] }
+      ---@return table permissions
+      function yoi.autonomy.full(opts) end
+
       ---A secret reference; the value lives in the encrypted store (`yoi secret set ID`).
       ---@param ref string
       ---@return yoi.Auth
