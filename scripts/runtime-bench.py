@@ -5,7 +5,7 @@ usage: runtime-bench.py YOI_BINARY OUT_MARKDOWN
 Measures, cold (a new process per run):
   - process start to the first request byte at the provider;
   - a streamed delta: from the server's send to its arrival on yoi's stdout;
-  - peak RSS and per-turn wall time over a 1,000-event run (333 tool turns);
+  - peak RSS and per-turn wall time over a 1,000-event run (500 tool turns);
   - `yoi pod log` of a 10,000-event transcript.
 The server runs in this process, so one monotonic clock times both ends.
 """
@@ -130,8 +130,8 @@ process.wait()
 delta_ms = statistics.median([l for _, l in latencies])
 delta_p99 = sorted(l for _, l in latencies)[int(len(latencies) * 0.99) - 1]
 
-# 3. A 1,000-event run: 333 tool turns (assistant + usage-free + tool_result) and an answer.
-server.script = lambda n, conn: tool_turn(conn, n) if server.count - base < 333 else answer(conn, "done")
+# 3. A 1,000-event run: 500 tool turns (assistant + tool_result) and an answer.
+server.script = lambda n, conn: tool_turn(conn, n) if server.count - base < 500 else answer(conn, "done")
 base = server.count
 t0 = time.monotonic()
 before_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -140,7 +140,7 @@ wall = time.monotonic() - t0
 assert result.returncode == 0, result.stderr
 rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 events = int(yoi_cmd("pod", "log", "bench", "--json").stdout.count("\n"))
-per_turn_ms = wall * 1000 / 334
+per_turn_ms = wall * 1000 / 501
 
 # 4. pod log of 10,000 events: the transcript grown with copies of its own rows.
 db = sqlite3.connect(f"{root}/data/yoi.sqlite")
@@ -167,7 +167,7 @@ with open(out_path, "w") as f:
     f.write("| runtime measure (release build, cold processes, medians) | value | target |\n|:--|--:|--:|\n")
     f.write(f"| process start → first request byte at the provider | {first_byte_ms:.1f} ms | < 25 ms |\n")
     f.write(f"| streamed delta: server send → yoi's stdout (p50 / p99 of {len(latencies)}) | {delta_ms:.2f} / {delta_p99:.2f} ms | < 5 ms |\n")
-    f.write(f"| peak RSS of a {events}-event run (334 model turns) | {rss_mib:.1f} MiB | < 80 MB |\n")
+    f.write(f"| peak RSS of a {events}-event run (501 model turns) | {rss_mib:.1f} MiB | < 80 MB |\n")
     f.write(f"| wall time per model turn in that run (loopback, transcript growing to {events} events) | {per_turn_ms:.2f} ms | |\n")
     for name, value in timings.items():
         f.write(f"| `yoi {name}` (10,000 events) | {value:.1f} ms | < 150 ms |\n")

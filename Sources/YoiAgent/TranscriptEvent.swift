@@ -1,4 +1,5 @@
 import Foundation
+import YoiManifest
 import YoiProviders
 import YoiStore
 
@@ -37,10 +38,16 @@ public enum TranscriptEvent: Sendable, Hashable {
     var message: String
   }
 
-  /// The stored JSON body (sorted keys, so bytes are stable).
-  public var body: String {
+  /// One coder each way for every event (making one per event was a third of `pod log`).
+  private static let encoder: JSONEncoder = {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return encoder
+  }()
+
+  /// The stored JSON body (sorted keys, so bytes are stable).
+  public var body: String {
+    let encoder = Self.encoder
     let data: Data?
     switch self {
     case .user(let text): data = try? encoder.encode(UserBody(text: text))
@@ -57,36 +64,78 @@ public enum TranscriptEvent: Sendable, Hashable {
   /// - Throws: `AgentError` for a row this version cannot read (a damaged store, or one from
   ///   a newer yoi); the transcript is never silently shortened.
   public init(_ row: TranscriptRow) throws(AgentError) {
-    let decoder = JSONDecoder()
-    let data = Data(row.body.utf8)
-    do {
-      switch row.kind {
-      case "user": self = .user(text: try decoder.decode(UserBody.self, from: data).text)
-      case "assistant":
-        let body = try decoder.decode(AssistantBody.self, from: data)
-        self = .assistant(body.message, stopReason: body.stop_reason)
-      case "tool_result": self = .toolResult(try decoder.decode(ToolResult.self, from: data))
-      case "usage": self = .usage(try decoder.decode(Usage.self, from: data))
-      case "cancelled":
-        let body = try decoder.decode(CancelledBody.self, from: data)
-        self = .cancelled(reason: body.reason, partialText: body.partial_text)
-      case "error":
-        let body = try decoder.decode(ErrorBody.self, from: data)
-        self = .error(code: body.code, message: body.message)
-      default: throw AgentError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: "E-TRANSCRIPT")
-      }
-    } catch let error as AgentError {
-      throw error
-    } catch {
+    // yoi's own JSON reader and a direct mapping: Foundation's JSONDecoder made `pod log` of
+    // 10,000 events take twice as long.
+    guard case .object(let body)? = try? JSONParser.parse(row.body) else {
       throw AgentError("transcript event \(row.seq) (\(row.kind)) is damaged and cannot be read", code: "E-TRANSCRIPT")
+    }
+    let read = StoredEventReader(body)
+    switch row.kind {
+    case "user": self = .user(text: read.string("text"))
+    case "assistant":
+      let message = StoredEventReader(read.object("message"))
+      let reasoning = message.objects("reasoning").map { block in
+        ReasoningBlock(
+          text: block.string("text"), signature: block.optionalString("signature"), redactedData: block.optionalString("redacted_data"),
+          itemID: block.optionalString("item_id"), encryptedContent: block.optionalString("encrypted_content"))
+      }
+      let calls = message.objects("tool_calls").map { call in
+        ToolCall(id: call.string("id"), name: call.string("name"), arguments: call.string("arguments"), signature: call.optionalString("signature"))
+      }
+      self = .assistant(AssistantMessage(reasoning: reasoning, text: message.string("text"), toolCalls: calls), stopReason: read.optionalString("stop_reason"))
+    case "tool_result":
+      self = .toolResult(ToolResult(callID: read.string("call_id"), name: read.string("name"), content: read.string("content"), isError: read.bool("is_error")))
+    case "usage":
+      self = .usage(
+        Usage(
+          inputTokens: read.integer("input_tokens") ?? 0, outputTokens: read.integer("output_tokens") ?? 0,
+          cachedInputTokens: read.integer("cached_input_tokens"), reasoningTokens: read.integer("reasoning_tokens")))
+    case "cancelled": self = .cancelled(reason: read.string("reason"), partialText: read.string("partial_text"))
+    case "error": self = .error(code: read.string("code"), message: read.string("message"))
+    default: throw AgentError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: "E-TRANSCRIPT")
     }
   }
 
   /// The line `--json` prints: the body with `seq` and `type`.
-  public func jsonLine(seq: Int64) -> String {
-    let body = self.body
+  public func jsonLine(seq: Int64) -> String { Self.jsonLine(seq: seq, kind: kind, body: body) }
+
+  /// The `--json` line of a stored row, from its stored body as is (the store only holds
+  /// valid JSON objects: a CHECK constraint).
+  public static func jsonLine(seq: Int64, kind: String, body: String) -> String {
     let prefix = "{\"seq\":\(seq),\"type\":\"\(kind)\""
-    return body == "{}" ? prefix + "}" : prefix + "," + body.dropFirst()
+    return body == "{}" || !body.hasPrefix("{") ? prefix + "}" : prefix + "," + body.dropFirst()
+  }
+}
+
+/// Typed reads of a stored event body (written by `TranscriptEvent.body`, so a missing key
+/// is an empty value, as the encoder would have written it).
+private struct StoredEventReader {
+  let object: JSONObject
+  init(_ object: JSONObject) { self.object = object }
+
+  func string(_ key: String) -> String { optionalString(key) ?? "" }
+  func optionalString(_ key: String) -> String? {
+    if case .string(let text)? = object[key] { return text }
+    return nil
+  }
+  func integer(_ key: String) -> Int64? {
+    if case .integer(let number)? = object[key] { return number }
+    return nil
+  }
+  func bool(_ key: String) -> Bool {
+    if case .bool(let flag)? = object[key] { return flag }
+    return false
+  }
+  func object(_ key: String) -> JSONObject {
+    if case .object(let inner)? = object[key] { return inner }
+    return JSONObject()
+  }
+  func objects(_ key: String) -> [StoredEventReader] {
+    guard case .array(let items)? = object[key] else { return [] }
+    return items.compactMap { item in
+      if case .object(let inner) = item { return StoredEventReader(inner) }
+      return nil
+    }
   }
 }
 

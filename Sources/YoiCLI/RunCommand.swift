@@ -165,11 +165,10 @@ struct PodLogCommand: ParsableCommand {
     var output = ""
     output.reserveCapacity(rows.count * 96)
     for row in rows {
-      let event = try TranscriptEvent(row)
       if json {
-        output += event.jsonLine(seq: row.seq) + "\n"
+        output += TranscriptEvent.jsonLine(seq: row.seq, kind: row.kind, body: row.body) + "\n"
       } else {
-        output += TranscriptRendering.lines(event, seq: row.seq).map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined()
+        output += TranscriptRendering.lines(try TranscriptEvent(row), seq: row.seq).map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined()
       }
     }
     if json { Terminal.writeExact(output) } else { FileHandle.standardOutput.write(Data(output.utf8)) }
@@ -179,9 +178,16 @@ struct PodLogCommand: ParsableCommand {
 /// The human form of transcript events: one header line per event, content indented.
 enum TranscriptRendering {
   static func lines(_ event: TranscriptEvent, seq: Int64) -> [String] {
+    /// The first `limit` lines, indented. Split on bytes: splitting by Character (grapheme
+    /// breaking) over every tool output was most of `pod log`'s time.
     func indented(_ text: String, limit: Int = 40) -> [String] {
-      let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-      return lines.count > limit ? Array(lines.prefix(limit)) + ["    … \(lines.count - limit) more lines"] : lines
+      let newline = UInt8(ascii: "\n")
+      let pieces = text.utf8.split(separator: newline, maxSplits: limit, omittingEmptySubsequences: false)
+      var lines = pieces.prefix(limit).map { "    " + String(Substring($0)) }
+      if pieces.count > limit, let rest = pieces.last {
+        lines.append("    … \(rest.count { $0 == newline } + 1) more lines")
+      }
+      return lines
     }
     switch event {
     case .user(let text):

@@ -30,7 +30,12 @@ public struct JSONParser {
   private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
   private mutating func skipWhitespace() {
-    while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x0A, 0x0D, 0x09: index += 1
+      default: return
+      }
+    }
   }
 
   private mutating func value() throws(Failure) -> JSONValue {
@@ -84,8 +89,10 @@ public struct JSONParser {
         if parser.bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
         throw parser.failure("expected ',' or '}'")
       }
-      if Set(members.map(\.key)).count != members.count { throw parser.failure("duplicate key") }
-      return .object(JSONObject(members))
+      // JSONObject keeps one member per key: fewer members means a duplicate.
+      let object = JSONObject(members)
+      if object.count != members.count { throw parser.failure("duplicate key") }
+      return .object(object)
     }
   }
 
@@ -112,6 +119,14 @@ public struct JSONParser {
 
   private mutating func string() throws(Failure) -> String {
     index += 1
+    // The common case, a string without escapes, is decoded from the input in one piece.
+    var end = index
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw failure("invalid UTF-8") }
+      index = end + 1
+      return text
+    }
     var out: [UInt8] = []
     while index < bytes.count {
       let byte = bytes[index]

@@ -49,6 +49,9 @@ public final class ProviderClient: Sendable {
     var configuration = HTTPClient.Configuration(
       timeout: .init(connect: timing.connectTimeout, read: timing.idleTimeout), decompression: .disabled)
     configuration.httpVersion = .automatic
+    // A refused connection fails at once (yoi's own retry policy decides what is retried),
+    // instead of being retried silently for the whole connect timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
     http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
   }
 
@@ -95,8 +98,10 @@ public final class ProviderClient: Sendable {
 
     let response: HTTPClientResponse
     do {
-      // The deadline bounds the whole exchange; silence is bounded by the idle timeout.
-      response = try await self.http.execute(http, timeout: .hours(24))
+      // The deadline bounds the wait for the response head (AHC drops it once the head is in;
+      // the body is bounded by the idle timeout): a connect, then up to the idle timeout for a
+      // server that sends its headers with the first token.
+      response = try await self.http.execute(http, timeout: timing.connectTimeout + timing.idleTimeout)
     } catch {
       throw Self.transportError(error, before: true, scrub: credential)
     }
@@ -128,7 +133,10 @@ public final class ProviderClient: Sendable {
       switch error {
       case .cancelled: return CancellationError()
       case .connectTimeout:
-        return ProviderError(.timeout, "could not connect to the model provider within 10 s", isRetryable: true)
+        // AsyncHTTPClient already kept trying to connect for the whole connect timeout.
+        return ProviderError(.timeout, "could not connect to the model provider within 10 s", help: ["is the server at model.base_url running?"])
+      case .deadlineExceeded:
+        return ProviderError(.timeout, "the model provider sent no response for 130 s", isRetryable: true)
       case .readTimeout:
         return ProviderError(.timeout, "the model's stream was silent for 120 s", isRetryable: before)
       case .remoteConnectionClosed:
@@ -136,8 +144,10 @@ public final class ProviderClient: Sendable {
       default: break
       }
     }
-    let text = scrubbed(ProviderError(.transport, "the connection to the model provider failed: \(error)", isRetryable: before), credential)
-    return text
+    if let error = error as? IOError, error.errnoCode == ECONNREFUSED {
+      return ProviderError(.transport, "the model provider refused the connection", help: ["is the server at model.base_url running?"])
+    }
+    return scrubbed(ProviderError(.transport, "the connection to the model provider failed: \(error)", isRetryable: before), credential)
   }
 
   /// A non-2xx answer: the provider's own message, never the request's headers.

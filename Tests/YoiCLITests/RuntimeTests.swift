@@ -192,4 +192,15 @@ struct RuntimeTests {
     let workspaceFile = try fixture.home.read("repo/out.txt")
     #expect(workspaceFile == "hello")
   }
+
+  @Test("a provider that is not running fails at once, saying so")
+  func refusedConnection() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [])
+    fixture.provider.stop()
+    let started = Date()
+    let run = try fixture.run("anyone there?")
+    #expect(Date().timeIntervalSince(started) < 3)
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("error[E-PROVIDER-CONNECTION]: the model provider refused the connection"), "\(run.stderr)")
+  }
 }
