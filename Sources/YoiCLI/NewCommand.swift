@@ -8,12 +8,14 @@ import YoiStore
 
 /// `yoi new` (and plain `yoi` on a terminal): the new-Pod dialog.
 struct NewCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "new", abstract: "Create a Pod in a small terminal dialog.")
+  static let configuration = CommandConfiguration(
+    commandName: "new", abstract: "Create a Pod in a small terminal dialog, then attach to it (--no-attach: only create it).")
 
   @Option(help: "Preselect this profile.") var profile: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var profilePodName: String?
   @Option(help: "The workspace directory (default: the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
   @Flag(help: "With --profile and --profile-pod-name: spawn without waiting for input (and trust a project profile).") var yes = false
+  @Flag(help: "Only create the Pod; do not attach to it afterwards.") var noAttach = false
 
   func run() throws {
     if yes, let profile, let profilePodName {
@@ -75,10 +77,12 @@ struct NewCommand: ParsableCommand {
       break
     }
     terminal.restore()
-    _ = try SpawnRendering.spawn(
+    let spawned = try SpawnRendering.spawn(
       PodService.SpawnRequest(
         profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
         trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false)))
+    // The Pod was made to be worked with: go straight into it.
+    if !noAttach { try AttachSession.run(pod: spawned.record.name) }
   }
 
   private func preselection(_ text: String, registry: ProfileRegistry, choices: [NewPodDialog.Choice]) -> Int? {

@@ -15,7 +15,7 @@ struct PodCommand: ParsableCommand {
     abstract: "Spawn, run, inspect and re-resolve Pods.",
     subcommands: [
       PodSpawnCommand.self, PodListCommand.self, PodShowCommand.self, PodResumeCommand.self,
-      PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self, PodRunCommand.self, PodLogCommand.self,
+      PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self, PodRunCommand.self, PodAttachCommand.self, PodLogCommand.self,
     ]
   )
 }

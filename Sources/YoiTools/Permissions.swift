@@ -30,6 +30,8 @@ public struct PermissionPolicy: Sendable {
 
 /// Answers `ask` decisions: a terminal session asks the user; a headless run refuses.
 public protocol ApprovalHandler: Sendable {
+  /// Whether a person is there to ask (false: every `ask` is refused, fail closed).
+  var canAsk: Bool { get }
   /// Whether `tool` may run on `subject` (the handler remembers "always" answers itself).
   func approve(tool: String, subject: String, reason: String) async -> Bool
 }
@@ -37,5 +39,25 @@ public protocol ApprovalHandler: Sendable {
 /// `yoi pod run`: nobody to ask, so `ask` fails closed.
 public struct HeadlessApproval: ApprovalHandler {
   public init() {}
+  public var canAsk: Bool { false }
   public func approve(tool: String, subject: String, reason: String) async -> Bool { false }
+}
+
+extension PermissionPolicy {
+  /// Which autonomy preset (`yoi.autonomy.*`) a `permissions` section is, for people: `edits`,
+  /// `ask + 2 rules` (a preset with `opts.rules` before it), `custom`, or `none` (no section).
+  public static func presetName(_ section: PermissionsSection?) -> String {
+    guard let section else { return "none (every tool runs, within scope)" }
+    let reading = ["read_file", "list_dir", "glob", "grep"]
+    let presets: [(String, [String], PermissionAction)] = [
+      ("ask", reading, .ask), ("edits", reading + ["write_file", "edit_file"], .ask), ("full", [], .allow),
+    ]
+    for (name, tools, defaultAction) in presets where section.defaultAction == defaultAction && section.rules.count >= tools.count {
+      let tail = section.rules.suffix(tools.count)
+      guard tail.map(\.tool) == tools, tail.allSatisfy({ $0.pattern == "*" && $0.action == .allow }) else { continue }
+      let extra = section.rules.count - tools.count
+      return extra == 0 ? name : "\(name) + \(extra) rule\(extra == 1 ? "" : "s")"
+    }
+    return "custom (default \(section.defaultAction.rawValue), \(section.rules.count) rules)"
+  }
 }

@@ -77,8 +77,11 @@ public struct ToolBox: Sendable {
     case .deny:
       return failure(call, "refused by \(decision.reason): \(call.name) on \(subject) is not permitted for this Pod")
     case .ask:
+      guard approval.canAsk else {
+        return failure(call, "refused: \(decision.reason) needs a person's approval, and a headless run cannot ask (it fails closed)")
+      }
       guard await approval.approve(tool: call.name, subject: subject, reason: decision.reason) else {
-        return failure(call, "refused: \(decision.reason) needs a person's approval, and none was given (headless runs refuse `ask`)")
+        return failure(call, "refused: the user declined \(call.name) on \(subject) (\(decision.reason))")
       }
     case .allow:
       break

@@ -122,4 +122,56 @@ struct RuntimeScopeTests {
     #expect(!FileManager.default.fileExists(atPath: fixture.workspace.appendingPathComponent("docs/a.md").path))
     #expect(!FileManager.default.fileExists(atPath: fixture.workspace.appendingPathComponent("src/b.txt").path))
   }
+
+  @Test("autonomy presets: the documented tables, opts.rules first; headless under ask() reads but cannot write")
+  func presets() throws {
+    let home = try YoiHome()
+    try home.write(
+      "p.lua",
+      """
+      local yoi = require("yoi")
+      local p = yoi.profile.import("builtin:default")
+      p.permissions = yoi.autonomy.edits { rules = { { tool = "shell", pattern = "git push*", action = "deny" } } }
+      return p
+      """)
+    let resolved = try home.run(["profile", "resolve", home.root.appendingPathComponent("p.lua").path, "--yes"])
+    #expect(resolved.status == 0, "\(resolved.stderr)")
+    guard case .object(let manifest)? = try? JSONParser.parse(resolved.stdout), let permissions = manifest["permissions"] else {
+      Issue.record("no permissions in \(resolved.stdout)")
+      return
+    }
+    let expected: JSONValue = [
+      "default_action": "ask",
+      "rule": [
+        ["tool": "shell", "pattern": "git push*", "action": "deny"],
+        ["tool": "read_file", "pattern": "*", "action": "allow"], ["tool": "list_dir", "pattern": "*", "action": "allow"],
+        ["tool": "glob", "pattern": "*", "action": "allow"], ["tool": "grep", "pattern": "*", "action": "allow"],
+        ["tool": "write_file", "pattern": "*", "action": "allow"], ["tool": "edit_file", "pattern": "*", "action": "allow"],
+      ],
+    ]
+    #expect(permissions == expected)
+    for (preset, defaultAction, count) in [("ask", "ask", 4), ("full", "allow", 0)] {
+      try home.write("q.lua", "return { model = { ref = \"anthropic/claude-haiku-4-5\" }, permissions = yoi.autonomy.\(preset)() }\n")
+      let other = try home.run(["profile", "resolve", home.root.appendingPathComponent("q.lua").path])
+      guard case .object(let manifest)? = try? JSONParser.parse(other.stdout), case .object(let table)? = manifest["permissions"],
+        case .array(let rules)? = table["rule"]
+      else {
+        Issue.record("\(preset): \(other.stderr)")
+        continue
+      }
+      #expect(table["default_action"] == .string(defaultAction))
+      #expect(rules.count == count)
+    }
+
+    let calls = [
+      (name: "read_file", arguments: #"{"path": "notes.txt"}"#),
+      (name: "write_file", arguments: #"{"path": "notes.txt", "content": "changed"}"#),
+    ]
+    let (results, fixture) = try Self.toolResults(calls, profile: "permissions = yoi.autonomy.ask(),") { fixture in
+      try fixture.home.write("repo/notes.txt", "original\n")
+    }
+    #expect(results[0] == "1\toriginal\n")
+    #expect(results[1].contains("needs a person's approval, and a headless run cannot ask"))
+    #expect(try fixture.home.read("repo/notes.txt") == "original\n")
+  }
 }

@@ -90,7 +90,7 @@ struct TmuxDialogTests {
   @Test func showsTheDefaultAndCyclesWithWrap() throws {
     let home = try Self.home()
     let tmux = try TmuxSession(home: home)
-    try tmux.startYoi("new")
+    try tmux.startYoi("new --no-attach")
     // Registry entries are listed by source, then name: project:coder is the last of 11.
     let screen = try tmux.waitFor("profile: project:coder (default) — Project coding assistant   [11/11]")
     #expect(screen.contains("name:    repo"))
@@ -128,7 +128,7 @@ struct TmuxDialogTests {
   @Test func enterSpawnsAPodThatPodListShows() throws {
     let home = try Self.home()
     let tmux = try TmuxSession(home: home)
-    try tmux.startYoi("new --profile builtin:reviewer")
+    try tmux.startYoi("new --no-attach --profile builtin:reviewer")
     try tmux.waitFor("profile: builtin:reviewer")
     try tmux.press("C-a")
     try tmux.type("x-")
@@ -147,7 +147,7 @@ struct TmuxDialogTests {
   @Test func projectProfileAsksForTrust() throws {
     let home = try Self.home()
     let tmux = try TmuxSession(home: home)
-    try tmux.startYoi("new")
+    try tmux.startYoi("new --no-attach")
     try tmux.waitFor("not trusted yet: Enter asks first")
     try tmux.press("Enter")
     try tmux.waitFor("Trust it at its current content and spawn? [y/N]")
