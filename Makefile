@@ -26,9 +26,12 @@ test: build
 format:
 	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Package.swift
 
-# The binary people install: release mode with the static Swift runtime (fast start-up).
+# The binary people install: release mode with the static Swift runtime (fast start-up),
+# linked by lld with packed relative relocations (DT_RELR: fewer pages touched at start-up,
+# measured -0.7 ms for --version and -1.9 ms for profile resolve).
+RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 release: setup
-	$(SWIFT) build -c release --static-swift-stdlib --product yoi
+	$(SWIFT) build $(RELEASE_FLAGS) --product yoi
 
 bench: release
 	bash scripts/bench.sh

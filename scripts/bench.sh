@@ -18,7 +18,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 python3 -c "import matplotlib" 2>/dev/null || pip install -q matplotlib >/dev/null 2>&1 || true
 
-swift build -c release --static-swift-stdlib --product yoi >/dev/null
+swift build -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs --product yoi >/dev/null
 yoi="$root/.build/release/yoi"
 fixtures="$root/Benchmarks/fixtures"
 tmp=$(mktemp -d)
