@@ -56,7 +56,14 @@ let package = Package(
     // Landlock for the shell tool: the C calls, and the policy built from a Pod's scope.
     .target(name: "YoiCSandbox"),
     .target(name: "YoiSandbox", dependencies: ["YoiCSandbox", "YoiManifest"]),
-    .target(name: "YoiTools", dependencies: ["YoiManifest", "YoiProviders", "YoiSandbox", "YoiCSandbox"]),
+    .target(
+      name: "YoiTools",
+      dependencies: [
+        "YoiManifest", "YoiProviders", "YoiSandbox", "YoiCSandbox",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .target(name: "YoiAgent", dependencies: ["YoiProviders", "YoiTools", "YoiSandbox", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
     .target(
       name: "YoiCLI",

@@ -42,8 +42,9 @@ public struct PodRunner: Sendable {
     } else {
       notes.append("the shell tool is not offered: this kernel has no Landlock, and yoi never runs a command unconfined")
     }
+    let web = sections.feature.web ? sections.web.map { WebSettings(section: $0, secrets: secrets) } : nil
     let tools = ToolBox(
-      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell)
+      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web)
     provider = try ProviderClient(
       model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment))
     let worker = sections.worker
@@ -59,7 +60,7 @@ public struct PodRunner: Sendable {
     let feature = sections.feature
     let unavailable = [
       ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),
-      ("web", feature.web), ("pods", feature.pods),
+      ("pods", feature.pods),
     ].filter(\.1).map(\.0)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1
@@ -82,7 +83,10 @@ public struct PodRunner: Sendable {
   }
 
   /// Releases the HTTP client; call when done.
-  public func shutdown() async { await provider.shutdown() }
+  public func shutdown() async {
+    await provider.shutdown()
+    await loop.tools.shutdown()
+  }
 }
 
 /// One runner per Pod (DESIGN.md §12.1): an exclusive `flock` on `<data>/runs/<pod>.lock`,

@@ -20,18 +20,11 @@ public final class StubProvider: @unchecked Sendable {
     case slow(text: String, pieces: Int)
   }
 
-  public struct Request: Sendable {
-    public var method: String
-    public var path: String
-    public var headers: [(String, String)]
-    public var body: String
-
-    public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-  }
+  public typealias Request = LoopbackRequest
 
   public let scheme: ModelScheme
-  public private(set) var port: UInt16 = 0
-  private let listener: Int32
+  public var port: UInt16 { listener.port }
+  private let listener: LoopbackListener
   private let lock = NSLock()
   private var turns: [Turn]
   private var recorded: [Request] = []
@@ -49,49 +42,18 @@ public final class StubProvider: @unchecked Sendable {
   public init(scheme: ModelScheme, turns: [Turn], port requestedPort: UInt16 = 0) throws {
     self.scheme = scheme
     self.turns = turns
-    listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var yes: Int32 = 1
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = requestedPort.bigEndian
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-    port = UInt16(bigEndian: address.sin_port)
-    let thread = Thread { [weak self] in self?.acceptLoop() }
-    thread.start()
+    listener = try LoopbackListener(port: requestedPort)
+    listener.start { [weak self] request, client in self?.serve(request, client) }
   }
 
   /// Adds turns to the script.
   public func enqueue(_ more: [Turn]) { lock.withLock { turns += more } }
 
-  public func stop() {
-    shutdown(listener, Int32(SHUT_RDWR))
-    close(listener)
-  }
+  public func stop() { listener.stop() }
 
   deinit { stop() }
 
-  private func acceptLoop() {
-    while true {
-      let client = accept(listener, nil, nil)
-      guard client >= 0 else { return }
-      var yes: Int32 = 1
-      setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
-      Thread { [weak self] in
-        self?.serve(client)
-        close(client)
-      }.start()
-    }
-  }
-
-  private func serve(_ client: Int32) {
-    guard let request = readRequest(client) else { return }
+  private func serve(_ request: Request, _ client: Int32) {
     let turn: Turn? = lock.withLock {
       recorded.append(request)
       return turns.isEmpty ? nil : turns.removeFirst()
@@ -134,51 +96,12 @@ public final class StubProvider: @unchecked Sendable {
     }
   }
 
-  private func readRequest(_ client: Int32) -> Request? {
-    var buffer: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    var headerEnd: Int?
-    while headerEnd == nil {
-      let count = recv(client, &chunk, chunk.count, 0)
-      guard count > 0 else { return nil }
-      buffer += chunk[0..<count]
-      if let range = findHeaderEnd(buffer) { headerEnd = range }
-    }
-    let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
-    var lines = head.components(separatedBy: "\r\n")
-    let requestLine = lines.removeFirst().split(separator: " ")
-    let headers = lines.compactMap { line -> (String, String)? in
-      guard let colon = line.firstIndex(of: ":") else { return nil }
-      return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-    }
-    let length = headers.first { $0.0.lowercased() == "content-length" }.flatMap { Int($0.1) } ?? 0
-    var body = Array(buffer[(headerEnd! + 4)...])
-    while body.count < length {
-      let count = recv(client, &chunk, chunk.count, 0)
-      guard count > 0 else { return nil }
-      body += chunk[0..<count]
-    }
-    return Request(
-      method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "", headers: headers,
-      body: String(decoding: body, as: UTF8.self))
-  }
-
-  private func findHeaderEnd(_ bytes: [UInt8]) -> Int? {
-    guard bytes.count >= 4 else { return nil }
-    for index in 0...(bytes.count - 4) where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-      return index
-    }
-    return nil
-  }
-
   private func writeHead(_ client: Int32) {
     _ = send(client, Array("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n".utf8))
   }
 
   private func respond(_ client: Int32, status: Int, body: String, headers: [(String, String)] = []) {
-    var head = "HTTP/1.1 \(status) Error\r\ncontent-type: application/json\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n"
-    for (name, value) in headers { head += "\(name): \(value)\r\n" }
-    _ = send(client, Array((head + "\r\n" + body).utf8))
+    LoopbackListener.respond(client, status: status, contentType: "application/json", body: Array(body.utf8), headers: headers)
   }
 
   /// Writes `bytes` in small pieces, each its own TCP segment.
@@ -193,15 +116,7 @@ public final class StubProvider: @unchecked Sendable {
     }
   }
 
-  private func send(_ client: Int32, _ bytes: [UInt8]) -> Bool {
-    var offset = 0
-    while offset < bytes.count {
-      let count = bytes.withUnsafeBytes { Foundation.send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-      guard count > 0 else { return false }
-      offset += count
-    }
-    return true
-  }
+  private func send(_ client: Int32, _ bytes: [UInt8]) -> Bool { LoopbackListener.send(client, bytes) }
 }
 
 extension StubProvider {

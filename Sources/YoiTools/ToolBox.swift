@@ -18,6 +18,7 @@ public struct ToolBox: Sendable {
   private let limits: WorkerSection.ToolOutputLimits
   private let approval: any ApprovalHandler
   private let tools: [String: any FileTool]
+  private let webClient: WebClient?
   /// The definitions offered to the model, in a stable order.
   public let definitions: [ToolDefinition]
 
@@ -38,7 +39,7 @@ public struct ToolBox: Sendable {
   /// The tools for a Pod; `shell` only with `shell` settings (a kernel with Landlock).
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
-    shell: ShellSettings? = nil
+    shell: ShellSettings? = nil, web: WebSettings? = nil
   ) {
     self.scope = scope
     self.permissions = permissions
@@ -53,9 +54,24 @@ public struct ToolBox: Sendable {
           helper: shell.helper, scope: shell.scope, allowNetwork: shell.allowNetwork,
           outputLimit: Int(clamping: limits.maxBytes(for: ShellTool.name)) * 2))
     }
+    // Web tools only with feature.web and the tool's own switch; one client for both.
+    var webClient: WebClient?
+    if let web, web.section.fetch.enabled || web.section.search.enabled {
+      let client = WebClient()
+      webClient = client
+      if web.section.fetch.enabled {
+        available.append(
+          WebFetchTool(client: client, fetch: web.section.fetch, allowPrivate: web.section.allowPrivateAddresses || web.section.fetch.allowPrivateAddresses))
+      }
+      if web.section.search.enabled { available.append(WebSearchTool(client: client, search: web.section.search, secrets: web.secrets)) }
+    }
+    self.webClient = webClient
     tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
     definitions = available.map { type(of: $0).definition }
   }
+
+  /// Releases the web tools' HTTP client.
+  public func shutdown() async { await webClient?.shutdown() }
 
   /// Runs `call`: decodes its arguments, asks the permission policy, runs it under scope,
   /// caps its output.
@@ -87,7 +103,7 @@ public struct ToolBox: Sendable {
       break
     }
     do {
-      let output = try tool.run(call.arguments, context)
+      let output = try await tool.run(call.arguments, context)
       return ToolOutcome(
         content: cap(output.text, tool: call.name), isError: false,
         note: "\(call.name) \(relative.count > 80 ? relative.prefix(79) + "…" : relative)\(output.note.isEmpty ? "" : ": " + output.note)")
@@ -158,7 +174,7 @@ protocol FileTool: Sendable {
   func subject(_ arguments: String) throws(ToolFailure) -> String
   /// Whether the subject is a path (matched workspace-relative and absolute) or text (a command).
   var subjectIsPath: Bool { get }
-  func run(_ arguments: String, _ context: ToolContext) throws(ToolFailure) -> ToolRun
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun
 }
 
 extension FileTool {
