@@ -32,6 +32,8 @@ public struct AgentLoop: Sendable {
   let options: GenerationOptions
   let maxTurns: Int64
   let parallelToolCalls: Bool
+  /// The compaction policy (nil: the manifest has none).
+  let compactor: Compactor?
 
   /// The request the next turn would send for `messages` (also the benchmark's unit of work).
   public func request(_ messages: [Message]) -> ModelRequest {
@@ -40,25 +42,30 @@ public struct AgentLoop: Sendable {
 
   /// Runs one task. Errors are recorded as `error` events, then thrown.
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
-    let history = try store.transcript(of: podName).map { row throws(AgentError) in try TranscriptEvent(row) }
-    var messages = TranscriptReplay.messages(history)
-    try record(.user(text: prompt), observer)
-    messages.append(.user(prompt))
+    let history = History(try store.transcript(of: podName).map { row throws(AgentError) in (row.seq, try TranscriptEvent(row)) })
+    try record(.user(text: prompt), observer, history)
     let partial = PartialText()
     var turns: Int64 = 0
+    var compactAfterResponse = false
     do {
       while true {
         guard turns < maxTurns else {
           let error = AgentError(
             "the task stopped at worker.max_turns = \(maxTurns) model turns without finishing", code: "E-MAX-TURNS",
             help: ["continue it with another `yoi pod run`, or raise worker.max_turns in the profile and re-resolve the Pod"])
-          try? record(.error(code: error.code, message: error.message), observer)
+          try? record(.error(code: error.code, message: error.message), observer, history)
           throw error
         }
         turns += 1
         try Task.checkCancellation()
+        var next = request(TranscriptReplay.messages(history.events))
+        if let compactor, compactAfterResponse || compactor.overRequestThreshold(TokenEstimate.tokens(next)) {
+          try await compact(compactor, history, observer, before: TokenEstimate.tokens(next))
+          next = request(TranscriptReplay.messages(history.events))
+          compactAfterResponse = false
+        }
         partial.reset()
-        let response = try await provider.send(request(messages)) { update in
+        let response = try await provider.send(next) { update in
           switch update {
           case .textDelta(let text):
             partial.append(text)
@@ -67,26 +74,82 @@ public struct AgentLoop: Sendable {
           }
         }
         partial.reset()
-        try record(.assistant(response.message, stopReason: response.stopReason), observer)
-        if let usage = response.usage { try record(.usage(usage), observer) }
-        messages.append(.assistant(response.message))
+        try record(.assistant(response.message, stopReason: response.stopReason), observer, history)
+        if let usage = response.usage { try record(.usage(usage), observer, history) }
+        compactAfterResponse = compactor?.overThreshold(response.usage) ?? false
         let calls = response.message.toolCalls
         guard !calls.isEmpty else { return .finished(response.message.text) }
         let results = await runTools(calls, observer)
-        for result in results { try record(.toolResult(result), observer) }
-        messages.append(.toolResults(results))
+        for result in results { try record(.toolResult(result), observer, history) }
       }
     } catch is CancellationError {
-      try? record(.cancelled(reason: "interrupted", partialText: partial.text), observer)
+      try? record(.cancelled(reason: "interrupted", partialText: partial.text), observer, history)
       return .cancelled
     } catch let error as ProviderError {
-      try? record(.error(code: error.code, message: error.message), observer)
+      try? record(.error(code: error.code, message: error.message), observer, history)
       throw error
     }
   }
 
-  private func record(_ event: TranscriptEvent, _ observer: any RunObserver) throws(StoreError) {
+  /// The events of this Pod, as stored, kept in step with every record.
+  final class History: @unchecked Sendable {
+    var events: [(seq: Int64, event: TranscriptEvent)]
+    init(_ events: [(seq: Int64, event: TranscriptEvent)]) { self.events = events }
+  }
+
+  /// Prunes old tool outputs when that is enough, else summarises the older history. A failed
+  /// summary leaves the history as it was and is recorded as an error; the run goes on.
+  private func compact(_ compactor: Compactor, _ history: History, _ observer: any RunObserver, before: Int64) async throws {
+    let pruned = compactor.pruning(history.events)
+    if !pruned.isEmpty {
+      let probe = History(history.events + [(Int64.max, .compaction(CompactionRecord(prunedCallIDs: pruned, tokensBefore: 0, tokensAfter: 0)))])
+      let after = TokenEstimate.tokens(request(TranscriptReplay.messages(probe.events)))
+      try record(.compaction(CompactionRecord(prunedCallIDs: pruned, tokensBefore: before, tokensAfter: after)), observer, history)
+      if !compactor.overRequestThreshold(after) && !(compactor.policy.threshold.map { after >= $0 } ?? false) { return }
+    }
+    var previousStart: Int64 = 0
+    var previousSummary: String?
+    for (_, event) in history.events {
+      if case .compaction(let record) = event, let summary = record.summary, let from = record.retainedFromSeq {
+        previousStart = from
+        previousSummary = summary
+      }
+    }
+    guard let start = compactor.retainedStart(history.events, after: previousStart) else { return }
+    let older = history.events.filter { $0.seq >= previousStart && $0.seq < start }
+    let olderMessages = TranscriptReplay.messages(older.map { ($0.seq, $0.event) } + prunedMarkers(history))
+    let summaryRequest = compactor.summaryRequest(previousSummary: previousSummary, older: olderMessages, options: options)
+    let current = TokenEstimate.tokens(request(TranscriptReplay.messages(history.events)))
+    do {
+      let response = try await provider.send(summaryRequest) { _ in }
+      let summary = response.message.text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard !summary.isEmpty else { throw ProviderError(.reported, "the summary came back empty") }
+      let probe =
+        history.events + [
+          (Int64.max, .compaction(CompactionRecord(summary: summary, retainedFromSeq: start, prunedCallIDs: [], tokensBefore: 0, tokensAfter: 0)))
+        ]
+      let after = TokenEstimate.tokens(request(TranscriptReplay.messages(probe)))
+      try record(
+        .compaction(
+          CompactionRecord(
+            summary: summary, retainedFromSeq: start, prunedCallIDs: [], tokensBefore: current, tokensAfter: after, model: compactor.summaryModelID)),
+        observer, history)
+    } catch let error as ProviderError {
+      try record(.error(code: "E-COMPACTION", message: "compaction failed, the history is kept as it was: \(error.message)"), observer, history)
+    }
+  }
+
+  /// Earlier pruning records, so the summary request sees pruned outputs as markers too.
+  private func prunedMarkers(_ history: History) -> [(seq: Int64, event: TranscriptEvent)] {
+    history.events.filter { entry in
+      if case .compaction(let record) = entry.event { return record.summary == nil }
+      return false
+    }
+  }
+
+  private func record(_ event: TranscriptEvent, _ observer: any RunObserver, _ history: History) throws(StoreError) {
     let seq = try store.appendEvent(to: podName, kind: event.kind, body: event.body)
+    history.events.append((seq, event))
     observer.recorded(event, seq: seq)
   }
 

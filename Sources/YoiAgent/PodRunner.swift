@@ -54,9 +54,14 @@ public struct PodRunner: Sendable {
     let system =
       instruction + "\n\n"
       + Prompts.context(workspace: scope.workspace, scope: sections.scope, tools: tools.definitions.map(\.name), language: worker.language)
+    // A summary model of the same provider is asked through the same endpoint and credential;
+    // `compaction.model` names it as "provider/model_id".
+    let compactor = sections.compaction.map { policy in
+      Compactor(policy: policy, summaryModelID: policy.model.map { String($0.split(separator: "/", maxSplits: 1).last ?? Substring($0)) } ?? options.modelID)
+    }
     loop = AgentLoop(
       podName: name, store: store, provider: provider, tools: tools, system: system, options: options, maxTurns: worker.maxTurns ?? 50,
-      parallelToolCalls: options.parallelToolCalls)
+      parallelToolCalls: options.parallelToolCalls, compactor: compactor)
     let feature = sections.feature
     let unavailable = [
       ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),

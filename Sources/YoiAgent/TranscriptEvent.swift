@@ -12,6 +12,7 @@ public enum TranscriptEvent: Sendable, Hashable {
   case usage(Usage)
   case cancelled(reason: String, partialText: String)
   case error(code: String, message: String)
+  case compaction(CompactionRecord)
 
   public var kind: String {
     switch self {
@@ -21,6 +22,7 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .usage: "usage"
     case .cancelled: "cancelled"
     case .error: "error"
+    case .compaction: "compaction"
     }
   }
 
@@ -56,6 +58,7 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .usage(let usage): data = try? encoder.encode(usage)
     case .cancelled(let reason, let partial): data = try? encoder.encode(CancelledBody(reason: reason, partial_text: partial))
     case .error(let code, let message): data = try? encoder.encode(ErrorBody(code: code, message: message))
+    case .compaction(let record): data = try? encoder.encode(record)
     }
     return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
   }
@@ -92,6 +95,12 @@ public enum TranscriptEvent: Sendable, Hashable {
           cachedInputTokens: read.integer("cached_input_tokens"), reasoningTokens: read.integer("reasoning_tokens")))
     case "cancelled": self = .cancelled(reason: read.string("reason"), partialText: read.string("partial_text"))
     case "error": self = .error(code: read.string("code"), message: read.string("message"))
+    case "compaction":
+      self = .compaction(
+        CompactionRecord(
+          summary: read.optionalString("summary"), retainedFromSeq: read.integer("retained_from_seq"),
+          prunedCallIDs: read.strings("pruned_call_ids"), tokensBefore: read.integer("tokens_before") ?? 0,
+          tokensAfter: read.integer("tokens_after") ?? 0, model: read.optionalString("model")))
     default: throw AgentError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: "E-TRANSCRIPT")
     }
   }
@@ -126,6 +135,13 @@ private struct StoredEventReader {
     if case .bool(let flag)? = object[key] { return flag }
     return false
   }
+  func strings(_ key: String) -> [String] {
+    guard case .array(let items)? = object[key] else { return [] }
+    return items.compactMap { item in
+      if case .string(let text) = item { return text }
+      return nil
+    }
+  }
   func object(_ key: String) -> JSONObject {
     if case .object(let inner)? = object[key] { return inner }
     return JSONObject()
@@ -139,10 +155,49 @@ private struct StoredEventReader {
   }
 }
 
+/// What a compaction replaced (DESIGN.md §12.7). The transcript keeps every event; replay
+/// reads the summary in place of the events before `retained_from_seq`, and pruned tool
+/// outputs as a marker.
+public struct CompactionRecord: Sendable, Hashable, Codable {
+  /// The summary of the events before `retainedFromSeq`; nil for a pruning-only compaction.
+  public var summary: String?
+  public var retainedFromSeq: Int64?
+  /// Tool calls whose outputs the model no longer sees.
+  public var prunedCallIDs: [String]
+  public var tokensBefore: Int64
+  public var tokensAfter: Int64
+  /// The model that wrote the summary.
+  public var model: String?
+
+  enum CodingKeys: String, CodingKey {
+    case summary, retainedFromSeq = "retained_from_seq", prunedCallIDs = "pruned_call_ids", tokensBefore = "tokens_before",
+      tokensAfter = "tokens_after", model
+  }
+}
+
 /// The conversation a transcript holds, as the provider sees it.
 public enum TranscriptReplay {
+  /// The introduction of a compaction summary in the conversation.
+  public static let summaryHeading = "[Summary of the earlier conversation, written when it was compacted]"
+
   public static func messages(_ events: [TranscriptEvent]) -> [Message] {
-    var messages: [Message] = []
+    messages(events.enumerated().map { (Int64($0.offset + 1), $0.element) })
+  }
+
+  /// The conversation from numbered events: the latest summary (if any) and what follows it.
+  public static func messages(_ events: [(seq: Int64, event: TranscriptEvent)]) -> [Message] {
+    var pruned = Set<String>()
+    var start: Int64 = 0
+    var summary: String?
+    for (_, event) in events {
+      guard case .compaction(let record) = event else { continue }
+      pruned.formUnion(record.prunedCallIDs)
+      if let text = record.summary, let from = record.retainedFromSeq {
+        summary = text
+        start = from
+      }
+    }
+    var messages: [Message] = summary.map { [.user(summaryHeading + "\n" + $0)] } ?? []
     var pendingCalls: [ToolCall] = []
     var results: [ToolResult] = []
 
@@ -159,7 +214,7 @@ public enum TranscriptReplay {
       results = []
     }
 
-    for event in events {
+    for (seq, event) in events where seq >= start {
       switch event {
       case .user(let text):
         closeTurn()
@@ -168,9 +223,10 @@ public enum TranscriptReplay {
         closeTurn()
         messages.append(.assistant(message))
         pendingCalls = message.toolCalls
-      case .toolResult(let result):
+      case .toolResult(var result):
+        if pruned.contains(result.callID) { result.content = "[tool output pruned by compaction: \(result.content.utf8.count) bytes]" }
         results.append(result)
-      case .usage, .cancelled, .error:
+      case .usage, .cancelled, .error, .compaction:
         break
       }
     }

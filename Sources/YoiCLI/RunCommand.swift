@@ -203,6 +203,12 @@ enum TranscriptRendering {
       return ["#\(seq) cancelled (\(reason))"] + (partial.isEmpty ? [] : indented(partial))
     case .error(let code, let message):
       return ["#\(seq) error[\(code)]: \(message)"]
+    case .compaction(let record):
+      let what = [
+        record.prunedCallIDs.isEmpty ? nil : "pruned \(record.prunedCallIDs.count) tool outputs",
+        record.summary == nil ? nil : "summarised the events before #\(record.retainedFromSeq ?? 0)",
+      ].compactMap { $0 }.joined(separator: ", ")
+      return ["#\(seq) compaction: \(what) (\(record.tokensBefore) → \(record.tokensAfter) tokens)"] + (record.summary.map { indented($0, limit: 8) } ?? [])
     }
   }
 }

@@ -21,8 +21,7 @@ public final class ProviderClient: Sendable {
   }
 
   private let wire: any WireFormat
-  private let url: String
-  private let modelID: String
+  private let baseURL: String
   private let credentials: CredentialResolver
   private let http: HTTPClient
   private let timing: Timing
@@ -37,13 +36,13 @@ public final class ProviderClient: Sendable {
     guard let baseURL = model.baseURL, baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
       throw ProviderError(.credential, "the manifest's model has no http(s) base_url", help: ["set model.base_url in the profile"])
     }
-    guard let modelID = model.modelID, !modelID.isEmpty else {
+    guard let modelID = model.modelID, !modelID.isEmpty, modelID.utf8.count < 512 else {
       throw ProviderError(.credential, "the manifest's model has no model_id")
     }
     wire = WireFormats.format(for: scheme)
     let trimmed = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-    url = wire.url(baseURL: trimmed, modelID: modelID)
-    self.modelID = modelID
+    self.baseURL = trimmed
+
     self.credentials = credentials
     self.timing = timing
     var configuration = HTTPClient.Configuration(
@@ -88,7 +87,8 @@ public final class ProviderClient: Sendable {
   private func sendOnce(_ request: ModelRequest, progress: Progress, onUpdate: @Sendable (StreamUpdate) -> Void) async throws -> ModelResponse {
     // The credential is read here, per request, and dropped with it.
     let credential = try credentials.credential()
-    var http = HTTPClientRequest(url: url)
+    // Per request: a summary request may name another model of the same provider.
+    var http = HTTPClientRequest(url: wire.url(baseURL: baseURL, modelID: request.options.modelID))
     http.method = .POST
     http.headers.add(name: "content-type", value: "application/json")
     http.headers.add(name: "accept", value: "text/event-stream")

@@ -46,6 +46,14 @@ public final class StubProvider: @unchecked Sendable {
     listener.start { [weak self] request, client in self?.serve(request, client) }
   }
 
+  /// Picks the answer to a request by its content before the scripted turns are used (nil:
+  /// the next scripted turn), e.g. to answer summary requests wherever they come.
+  public var chooser: (@Sendable (Request) -> Turn?)? {
+    get { lock.withLock { chooserStorage } }
+    set { lock.withLock { chooserStorage = newValue } }
+  }
+  private var chooserStorage: (@Sendable (Request) -> Turn?)?
+
   /// Adds turns to the script.
   public func enqueue(_ more: [Turn]) { lock.withLock { turns += more } }
 
@@ -56,6 +64,7 @@ public final class StubProvider: @unchecked Sendable {
   private func serve(_ request: Request, _ client: Int32) {
     let turn: Turn? = lock.withLock {
       recorded.append(request)
+      if let chooser = chooserStorage, let chosen = chooser(request) { return chosen }
       return turns.isEmpty ? nil : turns.removeFirst()
     }
     guard let turn else {
