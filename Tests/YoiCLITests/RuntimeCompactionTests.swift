@@ -56,11 +56,22 @@ struct RuntimeCompactionTests {
     #expect(summary.contains("A.TXT line"))
     #expect(summaryIndex > 0 && summaryIndex + 1 < requests.count)
     let before = requests[summaryIndex - 1].body, after = requests[summaryIndex + 1].body
-    #expect(after.utf8.count < before.utf8.count)
+    // Smaller than what it replaced: the previous request plus the ~4 KB result since.
+    #expect(after.utf8.count < before.utf8.count + 1000)
     #expect(after.contains("SUMMARY: read a.txt") && !after.contains("A.TXT line"))
     for request in requests where !request.body.contains(Self.summaryMarker) { #expect(Self.pairsIntact(request.body)) }
     let log = try fixture.log()
     #expect(log.contains(#""type":"compaction""#) && log.contains(#""summary":"SUMMARY: read a.txt"#))
+    let records = log.split(separator: "\n").compactMap { line -> JSONObject? in
+      guard case .object(let object)? = try? JSONParser.parse(String(line)), object["type"] == .string("compaction") else { return nil }
+      return object
+    }
+    let record = try #require(records.first)
+    guard case .integer(let tokensBefore)? = record["tokens_before"], case .integer(let tokensAfter)? = record["tokens_after"] else {
+      Issue.record("no token counts in \(record)")
+      return
+    }
+    #expect(tokensAfter < tokensBefore * 3 / 4, "\(tokensBefore) → \(tokensAfter)")
 
     let next = try fixture.run("What did you read?")
     #expect(next.status == 0, "\(next.stderr)")
