@@ -43,7 +43,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Services the commands call: spawn, delegation, re-resolve, trust decisions.
-    .target(name: "YoiPods", dependencies: ["YoiProfiles", "YoiStore", "YoiManifest", "YoiDiagnostics", "YoiAgent"]),
+    .target(name: "YoiPods", dependencies: ["YoiProfiles", "YoiStore", "YoiManifest", "YoiDiagnostics", "YoiAgent", "YoiTools", "YoiProviders"]),
     // The runtime: never imports YoiProfiles or YoiLua, so running a Pod cannot evaluate a profile.
     .target(
       name: "YoiProviders",

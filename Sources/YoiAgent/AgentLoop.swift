@@ -163,7 +163,9 @@ public struct AgentLoop: Sendable {
       observer.toolFinished(call, outcome)
       return ToolResult(callID: call.id, name: call.name, content: outcome.content, isError: outcome.isError)
     }
-    guard parallelToolCalls && calls.count > 1 else {
+    // Children are independent Pods: several spawned in one turn always run together.
+    let together = parallelToolCalls || calls.allSatisfy { $0.name == "spawn_pod" }
+    guard together && calls.count > 1 else {
       var results: [ToolResult] = []
       for call in calls { results.append(await run(call)) }
       return results

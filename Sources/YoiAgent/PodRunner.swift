@@ -27,7 +27,7 @@ public struct PodRunner: Sendable {
 
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    children launcher: (any ChildPodLauncher)? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws {
     let record = try store.pod(named: name)
     let manifest = try store.currentManifest(of: name)
@@ -38,13 +38,17 @@ public struct PodRunner: Sendable {
     var shell: ToolBox.ShellSettings?
     var notes: [String] = []
     if ShellSandbox.abi != nil, let helper = Self.executablePath {
-      shell = ToolBox.ShellSettings(helper: helper, scope: sections.scope, allowNetwork: sections.feature.web)
+      shell = ToolBox.ShellSettings(helper: helper, allowNetwork: sections.feature.web)
     } else {
       notes.append("the shell tool is not offered: this kernel has no Landlock, and yoi never runs a command unconfined")
     }
     let web = sections.feature.web ? sections.web.map { WebSettings(section: $0, secrets: secrets) } : nil
+    let children =
+      sections.feature.pods
+      ? launcher.map { ToolBox.ChildSettings(parent: name, launcher: $0, taskTokenLimit: sections.compaction?["worker_context_max_tokens"]) } : nil
     let tools = ToolBox(
-      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web)
+      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
+      children: children)
     provider = try ProviderClient(
       model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment))
     let worker = sections.worker
@@ -65,7 +69,7 @@ public struct PodRunner: Sendable {
     let feature = sections.feature
     let unavailable = [
       ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),
-      ("pods", feature.pods),
+      ("pods", feature.pods && launcher == nil),
     ].filter(\.1).map(\.0)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import YoiAgent
+import YoiPods
 import YoiDiagnostics
 import YoiProfiles
 import YoiProviders
@@ -43,7 +44,9 @@ enum AttachSession {
     let record = try store.pod(named: name)
     let sections = try store.currentManifest(of: name).sections
     let router = KeyRouter()
-    let runner = try PodRunner(pod: name, store: store, secrets: Stores.secrets(), approval: TerminalApproval(router: router))
+    let runner = try PodRunner(
+      pod: name, store: store, secrets: Stores.secrets(), approval: TerminalApproval(router: router),
+      children: ChildPods(service: try Services.pods(), store: store, secrets: Stores.secrets(), dataDirectory: data))
     let screen = SessionScreen()
 
     guard TerminalModeGuard.save() != nil else { throw CommandFailure(.error("cannot read the terminal's mode", code: "E-NO-TTY")) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import YoiAgent
+import YoiPods
 import YoiDiagnostics
 import YoiProfiles
 import YoiProviders
@@ -33,7 +34,9 @@ struct PodRunCommand: ParsableCommand {
     let task = try taskText()
     let store = try Stores.pods()
     let lock = try RunLock(dataDirectory: data, pod: name)
-    let runner = try PodRunner(pod: name, store: store, secrets: Stores.secrets())
+    let runner = try PodRunner(
+      pod: name, store: store, secrets: Stores.secrets(),
+      children: ChildPods(service: try Services.pods(), store: store, secrets: Stores.secrets(), dataDirectory: data))
     for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
     let observer: any RunObserver = json ? JSONLinesObserver() : TextObserver()
     let result = BlockingTask.run {

@@ -50,12 +50,41 @@ public enum Delegation {
     return result
   }
 
+  /// The parent's direct scope once a child gives back what it was lent: the deny-write rules
+  /// added for `granted` are removed, except those still covering a write lent to another
+  /// running child (`stillLent`) or present before any lending (`original`).
+  public static func parentScopeAfterReturning(_ granted: [ScopeRule], scope: ScopeRules, stillLent: [ScopeRule], original: ScopeRules) -> ScopeRules {
+    var result = scope
+    for rule in granted where rule.permission == .write {
+      let deny = ScopeRule(target: rule.target, permission: .write, recursive: rule.recursive)
+      let keep = original.deny.contains(deny) || stillLent.contains { $0.permission == .write && $0.target == rule.target && $0.recursive == rule.recursive }
+      if !keep { result.deny.removeAll { $0 == deny } }
+    }
+    return result
+  }
+
   static func describe(_ rule: ScopeRule) -> String {
     "\(rule.permission.rawValue) \(rule.target)\(rule.recursive ? "" : " (exact)")"
   }
 }
 
 extension PodManifest {
+  /// The manifest of a child configured as its parent (`spawn_pod` with `inherit`): this one
+  /// renamed, with the granted `scope`, no delegation of its own and `feature.pods` off.
+  public func inheritedByChild(named name: String, parent: String, scope: ScopeRules) -> PodManifest {
+    var json = self.json
+    var pod = json["pod"].object
+    pod["name"] = .string(name)
+    pod["parent"] = .string(parent)
+    json["pod"] = .object(pod)
+    json["scope"] = scope.json
+    json["delegation_scope"] = ScopeRules().json
+    var feature = json["feature"].object
+    if feature["pods"] != nil { feature["pods"] = ["enabled": false] }
+    json["feature"] = .object(feature)
+    return replacing(json)
+  }
+
   /// This manifest with its direct scope replaced.
   public func withScope(_ scope: ScopeRules) -> PodManifest {
     var json = self.json

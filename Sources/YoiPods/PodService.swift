@@ -97,6 +97,38 @@ public struct PodService: Sendable {
     return Spawned(record: record, digest: source.manifest.digest, warnings: PodStartChecks.warnings(for: source.manifest, secrets: secrets))
   }
 
+  /// A child configured as its parent (`spawn_pod` with `profile = "inherit"`): the parent's
+  /// snapshot with the granted scope, no delegation of its own and `feature.pods` off.
+  public func spawnInheriting(parent: String, name: String, scope: [String]) throws(PodError) -> PodRecord {
+    let parentRecord = try catching { () throws(StoreError) in try store.pod(named: parent) }
+    let parentManifest = try catching { () throws(StoreError) in try store.currentManifest(of: parent) }
+    guard PodManifestBuilder.isValidPodName(name) else {
+      throw .single("\(TerminalText.inline(name)) is not a valid Pod name", code: "E-POD-NAME", help: ["use letters, digits, '.', '_' and '-'"])
+    }
+    let delegated = try Self.grant(scope: scope, delegate: [], parent: parent, parentManifest: parentManifest, workspace: parentRecord.workspace)
+    let manifest = parentManifest.inheritedByChild(named: name, parent: parent, scope: delegated.scopes.scope)
+    let origin = PodOrigin(
+      selector: "inherit", qualifiedName: parentRecord.origin.qualifiedName, sourcePath: parentRecord.origin.sourcePath, sourceDigest: parentManifest.digest)
+    return try catching { () throws(StoreError) in
+      try store.spawn(
+        PodStore.Spawn(
+          name: name, workspace: parentRecord.workspace, role: parentRecord.role, origin: origin, manifest: manifest,
+          parent: (parent, delegated.parentAfter)), versions: versions)
+    }
+  }
+
+  /// Gives a finished child's lent write back to its parent (a `delegation` snapshot).
+  public func returnDelegation(to parent: String, granted: [ScopeRule], stillLent: [ScopeRule], original: ScopeRules) throws(PodError) -> ScopeRules {
+    let record = try catching { () throws(StoreError) in try store.pod(named: parent) }
+    let manifest = try catching { () throws(StoreError) in try store.currentManifest(of: parent) }
+    let scope = Delegation.parentScopeAfterReturning(granted, scope: manifest.sections.scope, stillLent: stillLent, original: original)
+    guard scope != manifest.sections.scope else { return scope }
+    try catching { () throws(StoreError) in
+      try store.replaceSnapshot(of: parent, with: manifest.withScope(scope), origin: record.origin, reason: .delegation, versions: versions)
+    }
+    return scope
+  }
+
   /// The workspace as an absolute path; it must exist and be a directory.
   func existingWorkspace(_ workspace: String?) throws(PodError) -> String {
     let path = PathLexer.join(workingDirectory, workspace ?? WorkspaceRoot.nearest(from: workingDirectory))

@@ -30,6 +30,9 @@ public struct ScopeChecker: Sendable {
     deny = rules.deny.map(canonical)
   }
 
+  /// The rules, canonicalised (what the shell sandbox is built from).
+  public var rules: ScopeRules { ScopeRules(allow: allow, deny: deny) }
+
   /// Whether any rule grants write (the write tools exist only then).
   public var grantsWrite: Bool { allow.contains { $0.permission == .write } }
 

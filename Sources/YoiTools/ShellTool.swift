@@ -29,7 +29,6 @@ struct ShellTool: FileTool {
 
   /// The `yoi` binary that holds the helper entry point.
   let helper: String
-  let scope: ScopeRules
   let allowNetwork: Bool
   /// Bytes kept of the output (the tool cap applies again on top).
   let outputLimit: Int
@@ -44,7 +43,8 @@ struct ShellTool: FileTool {
     guard let made = mkdtemp(&template) else { throw ToolFailure("cannot create a private temporary directory") }
     let temporary = String(cString: made)
     defer { try? FileManager.default.removeItem(atPath: temporary) }
-    let policy = ShellSandbox.policy(scope: scope, temporaryDirectory: temporary, allowNetwork: allowNetwork)
+    // The scope as it stands now: write lent to a running child is not the shell's either.
+    let policy = ShellSandbox.policy(scope: context.scope.rules, temporaryDirectory: temporary, allowNetwork: allowNetwork)
     let environment = [
       "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(temporary)", "TMPDIR=\(temporary)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
     ]

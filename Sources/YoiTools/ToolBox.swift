@@ -13,7 +13,9 @@ public struct ToolOutcome: Sendable, Hashable {
 /// The model-visible tools of a Pod (DESIGN.md §12.4), confined to the manifest's scope
 /// (§12.5) and permissions (§12.6). Every refusal is an outcome the model reads, never a throw.
 public struct ToolBox: Sendable {
-  public let scope: ScopeChecker
+  /// The scope at this moment (lending to a child narrows it until the child ends).
+  public var scope: ScopeChecker { scopeHolder.current }
+  private let scopeHolder: ScopeHolder
   private let permissions: PermissionPolicy
   private let limits: WorkerSection.ToolOutputLimits
   private let approval: any ApprovalHandler
@@ -22,26 +24,37 @@ public struct ToolBox: Sendable {
   /// The definitions offered to the model, in a stable order.
   public let definitions: [ToolDefinition]
 
-  /// How the `shell` tool runs: the binary holding the sandbox helper, the scope it confines
-  /// to, and whether TCP is allowed (`feature.web`).
+  /// How the `shell` tool runs: the binary holding the sandbox helper, and whether TCP is
+  /// allowed (`feature.web`). It is confined to the Pod's scope as it stands at each call.
   public struct ShellSettings: Sendable {
     public var helper: String
-    public var scope: ScopeRules
     public var allowNetwork: Bool
 
-    public init(helper: String, scope: ScopeRules, allowNetwork: Bool) {
+    public init(helper: String, allowNetwork: Bool) {
       self.helper = helper
-      self.scope = scope
       self.allowNetwork = allowNetwork
+    }
+  }
+
+  /// `spawn_pod` (with `feature.pods`): the Pod it runs for and who starts the children.
+  public struct ChildSettings: Sendable {
+    public var parent: String
+    public var launcher: any ChildPodLauncher
+    public var taskTokenLimit: Int64?
+
+    public init(parent: String, launcher: any ChildPodLauncher, taskTokenLimit: Int64?) {
+      self.parent = parent
+      self.launcher = launcher
+      self.taskTokenLimit = taskTokenLimit
     }
   }
 
   /// The tools for a Pod; `shell` only with `shell` settings (a kernel with Landlock).
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
-    shell: ShellSettings? = nil, web: WebSettings? = nil
+    shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil
   ) {
-    self.scope = scope
+    scopeHolder = ScopeHolder(scope)
     self.permissions = permissions
     self.limits = limits
     self.approval = approval
@@ -51,7 +64,7 @@ public struct ToolBox: Sendable {
     if let shell {
       available.append(
         ShellTool(
-          helper: shell.helper, scope: shell.scope, allowNetwork: shell.allowNetwork,
+          helper: shell.helper, allowNetwork: shell.allowNetwork,
           outputLimit: Int(clamping: limits.maxBytes(for: ShellTool.name)) * 2))
     }
     // Web tools only with feature.web and the tool's own switch; one client for both.
@@ -66,6 +79,10 @@ public struct ToolBox: Sendable {
       if web.section.search.enabled { available.append(WebSearchTool(client: client, search: web.section.search, secrets: web.secrets)) }
     }
     self.webClient = webClient
+    if let children {
+      available.append(
+        SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))
+    }
     tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
     definitions = available.map { type(of: $0).definition }
   }

@@ -1,0 +1,113 @@
+import Foundation
+import YoiAgent
+import YoiDiagnostics
+import YoiManifest
+import YoiProviders
+import YoiStore
+import YoiTools
+
+/// Runs `spawn_pod` children in this process (DESIGN.md §12.7): each child is created through
+/// the delegation rules (child ⊆ parent), run to the end with its own transcript, and its lent
+/// write given back to the parent afterwards, each change recorded as a parent snapshot.
+public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
+  public static let maximumDepth = 3
+  public static let maximumRunning = 4
+
+  private let service: PodService
+  private let store: PodStore
+  private let secrets: SecretStore
+  private let dataDirectory: String
+  /// Spawning and giving back both rewrite the parent's snapshot: one at a time.
+  private let lock = NSLock()
+  private var running: [String: (parent: String, granted: [ScopeRule])] = [:]
+  /// The parent's scope before it lent anything to a child of this process.
+  private var originalScopes: [String: ScopeRules] = [:]
+
+  public init(service: PodService, store: PodStore, secrets: SecretStore, dataDirectory: String) {
+    self.service = service
+    self.store = store
+    self.secrets = secrets
+    self.dataDirectory = dataDirectory
+  }
+
+  public func runChild(
+    parent: String, name: String, task: String, scope: [String], profile: String?, parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
+  ) async throws -> String {
+    let depth = try depth(of: parent) + 1
+    guard depth <= Self.maximumDepth else {
+      throw PodError.single(
+        "\(name) would be at delegation depth \(depth); at most \(Self.maximumDepth) levels of child Pods are allowed", code: "E-DELEGATION")
+    }
+    let child = try lock.withLock { () throws -> (record: PodRecord, granted: [ScopeRule]) in
+      guard running.count < Self.maximumRunning else {
+        throw PodError.single(
+          "\(Self.maximumRunning) child Pods are already running; wait for one to finish before spawning \(name)", code: "E-DELEGATION")
+      }
+      if originalScopes[parent] == nil { originalScopes[parent] = try store.currentManifest(of: parent).sections.scope }
+      let record =
+        profile == "inherit"
+        ? try service.spawnInheriting(parent: parent, name: name, scope: scope)
+        : try service.spawn(
+          PodService.SpawnRequest(
+            profile: profile ?? Self.identity(of: try store.pod(named: parent)), name: name, parent: parent, scope: scope, trustPolicy: .require)
+        )
+        .record
+      let granted = try store.currentManifest(of: record.name).sections.scope.allow
+      running[record.name] = (parent, granted)
+      return (record, granted)
+    }
+    parentScopeChanged(try store.currentManifest(of: parent).sections.scope)
+    defer {
+      // The lent write comes back however the child ended.
+      if let scope = try? giveBack(child: child.record.name, parent: parent, granted: child.granted) { parentScopeChanged(scope) }
+    }
+    let runLock = try RunLock(dataDirectory: dataDirectory, pod: child.record.name)
+    let runner = try PodRunner(pod: child.record.name, store: store, secrets: secrets, children: self)
+    do {
+      let outcome = try await runner.run(prompt: task, observer: SilentObserver())
+      await runner.shutdown()
+      withExtendedLifetime(runLock) {}
+      switch outcome {
+      case .finished(let answer): return answer
+      case .cancelled: throw CancellationError()
+      }
+    } catch {
+      await runner.shutdown()
+      throw error
+    }
+  }
+
+  /// How many ancestors `name` has.
+  private func depth(of name: String) throws -> Int {
+    var depth = 0
+    var current = try store.pod(named: name)
+    while let parent = current.parent {
+      depth += 1
+      current = try store.pod(named: parent)
+    }
+    return depth
+  }
+
+  /// The selector a child gets by default: its parent's profile.
+  static func identity(of record: PodRecord) -> String? {
+    record.origin.qualifiedName ?? record.origin.selector ?? record.origin.sourcePath
+  }
+
+  private func giveBack(child: String, parent: String, granted: [ScopeRule]) throws -> ScopeRules {
+    try lock.withLock {
+      running[child] = nil
+      let stillLent = running.values.filter { $0.parent == parent }.flatMap(\.granted)
+      let original = originalScopes[parent] ?? ScopeRules()
+      if !running.values.contains(where: { $0.parent == parent }) { originalScopes[parent] = nil }
+      return try service.returnDelegation(to: parent, granted: granted, stillLent: stillLent, original: original)
+    }
+  }
+}
+
+/// A child's run is not shown; its answer is the tool result and its transcript its own.
+struct SilentObserver: RunObserver {
+  func textDelta(_ text: String) {}
+  func toolStarted(_ call: ToolCall) {}
+  func toolFinished(_ call: ToolCall, _ outcome: ToolOutcome) {}
+  func recorded(_ event: TranscriptEvent, seq: Int64) {}
+}

@@ -1,0 +1,110 @@
+import Foundation
+import YoiManifest
+import YoiProviders
+
+/// Starts child Pods for `spawn_pod` (implemented by the service layer, which may resolve the
+/// child's profile: creating a Pod is explicit, unlike resuming one).
+public protocol ChildPodLauncher: Sendable {
+  /// Creates `name` as a child of `parent` with `scope` (rules `PERMISSION:PATH[:exact]`,
+  /// delegated under §7), runs `task` in it to the end, and returns its final answer.
+  /// `parentScopeChanged` is called with the parent's direct scope after lending and again
+  /// after the lent write comes back. Throws a diagnostic the model will read.
+  func runChild(
+    parent: String, name: String, task: String, scope: [String], profile: String?, parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
+  ) async throws -> String
+}
+
+/// `spawn_pod {name, task, scope, profile?}` (with `feature.pods`).
+struct SpawnPodTool: FileTool {
+  static let name = "spawn_pod"
+  static let definition = ToolDefinition(
+    name: name,
+    description: """
+      Create a child Pod and run a task in it; returns the child's final answer. scope lists what the child may touch, each \
+      {target, permission: "read"|"write", recursive?}; targets must lie inside your delegation scope (usually under .worktree/). \
+      While the child runs you cannot write what you lent it. profile: a profile selector, or "inherit" for your own configuration.
+      """,
+    parameters: [
+      "type": "object",
+      "properties": [
+        "name": ["type": "string", "description": "the child Pod's name"],
+        "task": ["type": "string", "description": "what the child should do, self-contained"],
+        "scope": [
+          "type": "array",
+          "items": [
+            "type": "object",
+            "properties": [
+              "target": ["type": "string", "description": "absolute or workspace-relative path"],
+              "permission": ["type": "string", "enum": ["read", "write"]],
+              "recursive": ["type": "boolean"],
+            ],
+            "required": ["target", "permission"],
+          ],
+        ],
+        "profile": ["type": "string", "description": "a profile selector, or inherit"],
+      ],
+      "required": ["name", "task", "scope"],
+    ])
+
+  struct Arguments: Decodable {
+    struct Rule: Decodable {
+      var target: String
+      var permission: String
+      var recursive: Bool?
+    }
+    var name: String
+    var task: String
+    var scope: [Rule]
+    var profile: String?
+  }
+
+  let parent: String
+  let launcher: any ChildPodLauncher
+  /// `compaction.worker_context_max_tokens`: the most context a task may hand a child.
+  let taskTokenLimit: Int64?
+  let scopeHolder: ScopeHolder
+
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).name }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    guard !arguments.scope.isEmpty else { throw ToolFailure("scope is empty: a child needs at least one rule") }
+    if let taskTokenLimit, Int64((arguments.task.utf8.count + 3) / 4) > taskTokenLimit {
+      throw ToolFailure("the task is longer than compaction.worker_context_max_tokens (\(taskTokenLimit) tokens); hand the child a shorter brief")
+    }
+    var rules: [String] = []
+    for rule in arguments.scope {
+      guard rule.permission == "read" || rule.permission == "write" else { throw ToolFailure("scope permission must be read or write, not \(rule.permission)") }
+      guard !rule.target.contains(":") else { throw ToolFailure("scope target \(rule.target) may not contain ':'") }
+      rules.append("\(rule.permission):\(rule.target)\(rule.recursive == false ? ":exact" : "")")
+    }
+    let holder = scopeHolder
+    do {
+      let answer = try await launcher.runChild(
+        parent: parent, name: arguments.name, task: arguments.task, scope: rules, profile: arguments.profile,
+        parentScopeChanged: { holder.update($0) })
+      return ToolRun(text: answer.isEmpty ? "(the child finished without an answer)" : answer, note: "child \(arguments.name) finished")
+    } catch is CancellationError {
+      throw ToolFailure("the child \(arguments.name) was cancelled")
+    } catch let error as any CustomStringConvertible {
+      throw ToolFailure("the child \(arguments.name) failed: \(error.description)")
+    } catch {
+      throw ToolFailure("the child \(arguments.name) failed")
+    }
+  }
+}
+
+/// The Pod's direct scope as it stands: narrowed while children hold lent write.
+public final class ScopeHolder: @unchecked Sendable {
+  private let lock = NSLock()
+  private var checker: ScopeChecker
+
+  init(_ checker: ScopeChecker) { self.checker = checker }
+
+  var current: ScopeChecker { lock.withLock { checker } }
+
+  func update(_ rules: ScopeRules) {
+    lock.withLock { checker = ScopeChecker(rules: rules, workspace: checker.workspace) }
+  }
+}
