@@ -169,6 +169,15 @@ public struct CompactionRecord: Sendable, Hashable, Codable {
   /// The model that wrote the summary.
   public var model: String?
 
+  public init(summary: String? = nil, retainedFromSeq: Int64? = nil, prunedCallIDs: [String], tokensBefore: Int64, tokensAfter: Int64, model: String? = nil) {
+    self.summary = summary
+    self.retainedFromSeq = retainedFromSeq
+    self.prunedCallIDs = prunedCallIDs
+    self.tokensBefore = tokensBefore
+    self.tokensAfter = tokensAfter
+    self.model = model
+  }
+
   enum CodingKeys: String, CodingKey {
     case summary, retainedFromSeq = "retained_from_seq", prunedCallIDs = "pruned_call_ids", tokensBefore = "tokens_before",
       tokensAfter = "tokens_after", model

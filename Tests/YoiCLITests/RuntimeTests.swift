@@ -66,6 +66,8 @@ struct RuntimeTests {
     #expect(third.contains("Summarise the notes") && third.contains("What did the notes say?"))
     #expect(third.contains("Fertig"))
 
+    let tail = try fixture.home.run(["pod", "log", fixture.pod, "--tail", "2"]).stdout
+    #expect(tail.hasPrefix("#9 assistant\n    I remember the notes.\n#10 usage"), "\(tail)")
     let log = try fixture.log()
     let kinds = log.split(separator: "\n").compactMap { line in
       (try? JSONParser.parse(String(line))).flatMap { value -> String? in
@@ -191,6 +193,19 @@ struct RuntimeTests {
     }
     let workspaceFile = try fixture.home.read("repo/out.txt")
     #expect(workspaceFile == "hello")
+  }
+
+  @Test("pod rm removes the transcript with the Pod; a busy Pod is not removed")
+  func removal() throws {
+    let fixture = try RuntimeFixture(scheme: .gemini, turns: [.reply(text: "hello")])
+    #expect(try fixture.run("hi").status == 0)
+    #expect(try fixture.home.run(["pod", "rm", fixture.pod]).status == 0)
+    let spawned = try fixture.home.run([
+      "pod", "spawn", "--profile", fixture.home.root.appendingPathComponent("profiles/agent.lua").path, "--workspace", fixture.workspace.path, "--name",
+      fixture.pod,
+    ])
+    #expect(spawned.status == 0)
+    #expect(try fixture.home.run(["pod", "log", fixture.pod]).stdout.isEmpty)
   }
 
   @Test("a provider that is not running fails at once, saying so")

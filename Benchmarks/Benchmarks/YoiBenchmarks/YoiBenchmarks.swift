@@ -73,6 +73,17 @@ let benchmarks: @Sendable () -> Void = {
       }
     }
   }
+
+  // Before each request: the events replayed (with a compaction record in them), the
+  // request assembled, its tokens estimated against the threshold.
+  let long = RuntimeSample.rows(count: 2000).compactMap { row in (try? TranscriptEvent(row)).map { (row.seq, $0) } }
+    + [(2001, TranscriptEvent.compaction(CompactionRecord(summary: "Earlier work.", retainedFromSeq: 1500, prunedCallIDs: ["call_3"], tokensBefore: 0, tokensAfter: 0)))]
+  Benchmark("runtime: compaction decision and request assembly, 2,000-event transcript") { benchmark in
+    for _ in benchmark.scaledIterations {
+      let request = ModelRequest(system: RuntimeSample.system, messages: TranscriptReplay.messages(long), tools: tools, options: GenerationOptions(modelID: "m"))
+      blackHole(TokenEstimate.tokens(request) >= 100_000)
+    }
+  }
 }
 
 /// A transcript shaped like a working session: a prompt, then turns of a tool call and its
