@@ -54,8 +54,15 @@ class Server:
                 body += conn.recv(65536)
             self.count += 1
             conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n")
+            if self.script is None:
+                threading.Thread(target=self.respond_by_body, args=(self.count, conn, body.decode()), daemon=True).start()
+                continue
             self.script(self.count, conn)
             conn.close()
+
+    def respond_by_body(self, n, conn, body):
+        self.body_script(n, conn, body)
+        conn.close()
 
 
 def chunk(delta, finish=None):
@@ -163,6 +170,42 @@ for args in (["pod", "log", "bench"], ["pod", "log", "bench", "--json"], ["pod",
         samples.append((time.monotonic() - t0) * 1000)
     timings[" ".join(args)] = statistics.median(samples)
 
+# 5. Delegation: one child against four children in one turn, each child's model answer taking
+# 300 ms (the server sleeps), so only concurrency can keep four near the time of one.
+with open(f"{root}/child.lua", "w") as f:
+    f.write('return { model = { scheme = "openai_chat", model_id = "m", base_url = "http://127.0.0.1:%d/v1", auth = { kind = "none" } } }\n' % server.port)
+with open(f"{root}/boss.lua", "w") as f:
+    f.write('return { model = { scheme = "openai_chat", model_id = "m", base_url = "http://127.0.0.1:%d/v1", auth = { kind = "none" } }, '
+            'feature = { pods = { enabled = true } } }\n' % server.port)
+
+
+def delegating(n, conn, body):
+    if "CHILD-TASK" in body and "Delegate" not in body:
+        time.sleep(0.3)
+        answer(conn, "child done")
+    elif '"role":"tool"' in body:
+        answer(conn, "all done")
+    else:
+        count = int(body.split("Delegate ")[1][0])
+        calls = [{"index": i, "id": f"c{i}", "type": "function", "function": {"name": "spawn_pod", "arguments": json.dumps(
+            {"name": f"kid{count}-{n}-{i}", "task": "CHILD-TASK", "scope": [{"target": f".worktree/k{count}-{n}-{i}", "permission": "write"}],
+             "profile": f"{root}/child.lua"})}} for i in range(count)]
+        conn.sendall(chunk({"role": "assistant", "tool_calls": calls}) + chunk({}, "tool_calls") + b"data: [DONE]\n\n")
+
+
+server.script = None
+server.body_script = delegating
+assert yoi_cmd("pod", "spawn", "--profile", f"{root}/boss.lua", "--workspace", f"{root}/ws", "--name", "boss", "--yes").returncode == 0
+delegation = {}
+for count in (1, 4):
+    samples = []
+    for _ in range(5):
+        t0 = time.monotonic()
+        result = subprocess.run([yoi, "pod", "run", "boss", f"Delegate {count}"], env=env, capture_output=True)
+        assert result.returncode == 0, result.stderr
+        samples.append(time.monotonic() - t0)
+    delegation[count] = statistics.median(samples)
+
 with open(out_path, "w") as f:
     f.write("| runtime measure (release build, cold processes, medians) | value | target |\n|:--|--:|--:|\n")
     f.write(f"| process start → first request byte at the provider | {first_byte_ms:.1f} ms | < 25 ms |\n")
@@ -171,4 +214,5 @@ with open(out_path, "w") as f:
     f.write(f"| wall time per model turn in that run (loopback, transcript growing to {events} events) | {per_turn_ms:.2f} ms | |\n")
     for name, value in timings.items():
         f.write(f"| `yoi {name}` (10,000 events) | {value:.1f} ms | < 150 ms |\n")
+    f.write(f"| a task delegating to 1 child / 4 children at once (child answers take 300 ms) | {delegation[1] * 1000:.0f} / {delegation[4] * 1000:.0f} ms (× {delegation[4] / delegation[1]:.2f}) | ≤ × 1.3 |\n")
 print(open(out_path).read())

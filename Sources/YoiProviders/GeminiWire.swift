@@ -16,11 +16,16 @@ struct GeminiWire: WireFormat {
 
   func body(_ request: ModelRequest) -> JSONValue {
     let options = request.options
-    var contents: [JSONValue] = []
+    // Gemini alternates user and model turns: adjacent parts of one role share a content.
+    var turns: [(role: String, parts: [JSONValue])] = []
+    func add(_ role: String, _ parts: [JSONValue]) {
+      guard !parts.isEmpty else { return }
+      if let last = turns.last, last.role == role { turns[turns.count - 1].parts += parts } else { turns.append((role, parts)) }
+    }
     for message in request.messages {
       switch message {
       case .user(let text):
-        contents.append(["role": "user", "parts": [["text": .string(text)]]])
+        add("user", [["text": .string(text)]])
       case .toolResults(let results):
         let parts: [JSONValue] = results.map { result in
           [
@@ -30,7 +35,7 @@ struct GeminiWire: WireFormat {
             ]
           ]
         }
-        contents.append(["role": "user", "parts": .array(parts)])
+        add("user", parts)
       case .assistant(let reply):
         var parts: [JSONValue] = []
         if !reply.text.isEmpty { parts.append(["text": .string(reply.text)]) }
@@ -40,9 +45,10 @@ struct GeminiWire: WireFormat {
             ("thoughtSignature", call.signature.map { .string($0) }),
           ])
         }
-        if !parts.isEmpty { contents.append(["role": "model", "parts": .array(parts)]) }
+        add("model", parts)
       }
     }
+    let contents: [JSONValue] = turns.map { ["role": .string($0.role), "parts": .array($0.parts)] }
     let declarations: [JSONValue] = request.tools.map { tool in
       ["name": .string(tool.name), "description": .string(tool.description), "parameters": tool.parameters]
     }
