@@ -111,4 +111,11 @@ echo >> "$out"
 } >> "$out"
 (cd Benchmarks && BENCHMARK_DISABLE_MALLOC_INTERPOSER=1 swift package --allow-writing-to-package-directory benchmark --format markdown 2>/dev/null) \
   | awk '/^### /{print; next} /Time \(wall clock\)|Memory \(resident peak\)/{if (!header) {print "| metric | p0 | p25 | p50 | p75 | p90 | p99 | p100 | samples |"; print "|:--|--:|--:|--:|--:|--:|--:|--:|--:|"} header=1; print; next} /^$/{if (header) print ""; header=0}' >> "$out"
+{
+  echo
+  echo "## The runtime (scripts/runtime-bench.py: cold processes against a scripted provider on loopback)"
+  echo
+} >> "$out"
+python3 scripts/runtime-bench.py "$yoi" "$tmp/runtime.md" >/dev/null
+cat "$tmp/runtime.md" >> "$out"
 echo "wrote $out"

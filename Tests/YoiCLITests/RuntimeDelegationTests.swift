@@ -115,6 +115,31 @@ struct RuntimeDelegationTests {
     #expect(results[2...].filter { $0.contains("4 child Pods are already running") }.count == 1, "\(results)")
   }
 
+  @Test("a fourth level of children is refused, naming the limit")
+  func depthLimit() throws {
+    let fixture = try Self.fixture()
+    let agent = fixture.home.root.appendingPathComponent("profiles/agent.lua").path
+    var parent = fixture.pod
+    var path = ".worktree/a"
+    for name in ["c1", "c2", "c3"] {
+      let spawned = try fixture.home.run([
+        "pod", "spawn", "--parent", parent, "--name", name, "--profile", agent, "--scope", "write:\(path)", "--delegate", "write:\(path)",
+      ])
+      #expect(spawned.status == 0, "\(spawned.stderr)")
+      parent = name
+      path += "/x"
+    }
+    fixture.provider.chooser = { request in
+      guard request.body.contains("Go deeper") else { return nil }
+      if request.body.contains(#""role":"tool""#) { return .reply(text: "Could not.") }
+      return .reply(text: "", toolCalls: [Self.spawnCall("c4", ".worktree/a/x/x", task: "TASK-deep", profile: agent)])
+    }
+    let run = try fixture.home.run(["pod", "run", "c3", "Go deeper"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let results = Self.toolResults(try #require(fixture.provider.requests.last).body)
+    #expect(results.first?.contains("c4 would be at delegation depth 4; at most 3 levels of child Pods are allowed") == true, "\(results)")
+  }
+
   @Test("SIGINT on the parent cancels its running child")
   func cancelCascades() throws {
     let fixture = try Self.fixture()

@@ -21,7 +21,9 @@ struct CredentialTests {
     let credential = try CredentialResolver(auth: .apiKeyFile(file.path), secrets: FixedSecrets()).credential()
     #expect(credential.token == "sk-file-key")
     #expect(!credential.description.contains("sk-file-key"))
-    #expect(throws: ProviderError.self) { try CredentialResolver(auth: .apiKeyFile(root.appendingPathComponent("missing").path), secrets: FixedSecrets()).credential() }
+    #expect(throws: ProviderError.self) {
+      try CredentialResolver(auth: .apiKeyFile(root.appendingPathComponent("missing").path), secrets: FixedSecrets()).credential()
+    }
     try "\n".write(to: file, atomically: true, encoding: .utf8)
     #expect(throws: ProviderError.self) { try CredentialResolver(auth: .apiKeyFile(file.path), secrets: FixedSecrets()).credential() }
   }
