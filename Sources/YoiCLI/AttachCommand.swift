@@ -46,7 +46,7 @@ enum AttachSession {
     let router = KeyRouter()
     let runner = try PodRunner(
       pod: name, store: store, secrets: Stores.secrets(), approval: TerminalApproval(router: router),
-      children: ChildPods(service: try Services.pods(), store: store, secrets: Stores.secrets(), dataDirectory: data))
+      children: ChildPods(store: store, secrets: Stores.secrets(), dataDirectory: data) { try Services.pods() })
     let screen = SessionScreen()
 
     guard TerminalModeGuard.save() != nil else { throw CommandFailure(.error("cannot read the terminal's mode", code: "E-NO-TTY")) }

@@ -36,7 +36,7 @@ struct PodRunCommand: ParsableCommand {
     let lock = try RunLock(dataDirectory: data, pod: name)
     let runner = try PodRunner(
       pod: name, store: store, secrets: Stores.secrets(),
-      children: ChildPods(service: try Services.pods(), store: store, secrets: Stores.secrets(), dataDirectory: data))
+      children: ChildPods(store: store, secrets: Stores.secrets(), dataDirectory: data) { try Services.pods() })
     for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
     let observer: any RunObserver = json ? JSONLinesObserver() : TextObserver()
     let result = BlockingTask.run {

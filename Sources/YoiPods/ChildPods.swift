@@ -13,7 +13,10 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   public static let maximumDepth = 3
   public static let maximumRunning = 4
 
-  private let service: PodService
+  /// Made on first use: most runs spawn no child, and opening the service costs a second
+  /// store connection at start-up.
+  private let makeService: @Sendable () throws -> PodService
+  private var madeService: PodService?
   private let store: PodStore
   private let secrets: SecretStore
   private let dataDirectory: String
@@ -23,8 +26,8 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   /// The parent's scope before it lent anything to a child of this process.
   private var originalScopes: [String: ScopeRules] = [:]
 
-  public init(service: PodService, store: PodStore, secrets: SecretStore, dataDirectory: String) {
-    self.service = service
+  public init(store: PodStore, secrets: SecretStore, dataDirectory: String, service: @escaping @Sendable () throws -> PodService) {
+    self.makeService = service
     self.store = store
     self.secrets = secrets
     self.dataDirectory = dataDirectory
@@ -44,6 +47,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
           "\(Self.maximumRunning) child Pods are already running; wait for one to finish before spawning \(name)", code: "E-DELEGATION")
       }
       if originalScopes[parent] == nil { originalScopes[parent] = try store.currentManifest(of: parent).sections.scope }
+      let service = try self.service()
       let record =
         profile == "inherit"
         ? try service.spawnInheriting(parent: parent, name: name, scope: scope)
@@ -77,6 +81,14 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     }
   }
 
+  /// The service, made once (callers hold `lock`).
+  private func service() throws -> PodService {
+    if let madeService { return madeService }
+    let made = try makeService()
+    madeService = made
+    return made
+  }
+
   /// How many ancestors `name` has.
   private func depth(of name: String) throws -> Int {
     var depth = 0
@@ -99,7 +111,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
       let stillLent = running.values.filter { $0.parent == parent }.flatMap(\.granted)
       let original = originalScopes[parent] ?? ScopeRules()
       if !running.values.contains(where: { $0.parent == parent }) { originalScopes[parent] = nil }
-      return try service.returnDelegation(to: parent, granted: granted, stillLent: stillLent, original: original)
+      return try service().returnDelegation(to: parent, granted: granted, stillLent: stillLent, original: original)
     }
   }
 }
