@@ -142,6 +142,11 @@ public struct WorkerSection: Sendable, Hashable, Codable {
     public var defaultMaxBytes: Int64
     public var perTool: [String: Int64]
 
+    public init(defaultMaxBytes: Int64, perTool: [String: Int64]) {
+      self.defaultMaxBytes = defaultMaxBytes
+      self.perTool = perTool
+    }
+
     /// The cap for `tool`'s output in bytes.
     public func maxBytes(for tool: String) -> Int64 { perTool[tool] ?? defaultMaxBytes }
   }

@@ -21,7 +21,7 @@ extension StreamDecoder {
   /// Decodes an event's JSON into a wire model; bad JSON is a malformed stream.
   func decode<T: Decodable>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
     do {
-      return try JSONDecoder().decode(T.self, from: Data(event.data.utf8))
+      return try wireDecoder.decode(T.self, from: Data(event.data.utf8))
     } catch {
       let name = event.event.isEmpty ? "a data event" : "a `\(event.event)` event"
       throw ProviderError.malformedStream("\(name) is not the JSON its API documents (\(Self.describe(error)))")
@@ -48,6 +48,9 @@ enum WireFormats {
     }
   }
 }
+
+/// One decoder for every stream event (making one per event was a visible share of a turn).
+let wireDecoder = JSONDecoder()
 
 /// Shared request-building helpers.
 enum WireJSON {

@@ -12,8 +12,9 @@ import YoiTools
 /// A ~60-line profile-like table, the shape issue 3 sets its target on (the same file the
 /// cold-process comparison with lua5.4 runs).
 let profileLike = LuaChunk.text(
-  (try? String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("../../fixtures/profile.lua").standardized.path, encoding: .utf8)) ?? "return {}",
+  (try? String(
+    contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .appendingPathComponent("../../fixtures/profile.lua").standardized.path, encoding: .utf8)) ?? "return {}",
   chunkName: "bench/profile.lua")
 
 let benchmarks: @Sendable () -> Void = {
@@ -61,13 +62,18 @@ let benchmarks: @Sendable () -> Void = {
     scope: ScopeChecker(rules: ScopeRules(allow: [ScopeRule(target: "/tmp/bench-ws", permission: .write)]), workspace: "/tmp/bench-ws"),
     permissions: PermissionPolicy(nil), limits: .init(defaultMaxBytes: 65536, perTool: [:]), approval: HeadlessApproval()
   ).definitions
+  // Once per run: the stored transcript decoded.
+  Benchmark("runtime: load a 200-event transcript (decode stored rows)") { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(rows.compactMap { try? TranscriptEvent($0) }) }
+  }
+  let decoded = rows.compactMap { row in (try? TranscriptEvent(row)).map { (seq: row.seq, event: $0) } }
   for scheme in ModelScheme.allCases {
     let answer = Array(StubProvider.stream(scheme: scheme, text: String(repeating: "Streaming answer text. ", count: 40)).utf8)
+    // Every turn: the conversation replayed, the request body encoded, the streamed answer read.
     Benchmark("runtime: one turn's client work, 200-message transcript (\(scheme.rawValue))") { benchmark in
       for _ in benchmark.scaledIterations {
-        let events = rows.compactMap { try? TranscriptEvent($0) }
         let request = ModelRequest(
-          system: RuntimeSample.system, messages: TranscriptReplay.messages(events), tools: tools, options: GenerationOptions(modelID: "m"))
+          system: RuntimeSample.system, messages: TranscriptReplay.messages(decoded), tools: tools, options: GenerationOptions(modelID: "m"))
         blackHole(StreamReading.body(scheme: scheme, request: request))
         blackHole(try? StreamReading.read(scheme: scheme, bytes: answer))
       }
@@ -76,11 +82,14 @@ let benchmarks: @Sendable () -> Void = {
 
   // Before each request: the events replayed (with a compaction record in them), the
   // request assembled, its tokens estimated against the threshold.
-  let long = RuntimeSample.rows(count: 2000).compactMap { row in (try? TranscriptEvent(row)).map { (row.seq, $0) } }
-    + [(2001, TranscriptEvent.compaction(CompactionRecord(summary: "Earlier work.", retainedFromSeq: 1500, prunedCallIDs: ["call_3"], tokensBefore: 0, tokensAfter: 0)))]
+  let summary = TranscriptEvent.compaction(
+    CompactionRecord(summary: "Earlier work.", retainedFromSeq: 1500, prunedCallIDs: ["call_3"], tokensBefore: 0, tokensAfter: 0))
+  let long: [(seq: Int64, event: TranscriptEvent)] =
+    RuntimeSample.rows(count: 2000).compactMap { row in (try? TranscriptEvent(row)).map { (seq: row.seq, event: $0) } } + [(seq: 2001, event: summary)]
   Benchmark("runtime: compaction decision and request assembly, 2,000-event transcript") { benchmark in
     for _ in benchmark.scaledIterations {
-      let request = ModelRequest(system: RuntimeSample.system, messages: TranscriptReplay.messages(long), tools: tools, options: GenerationOptions(modelID: "m"))
+      let request = ModelRequest(
+        system: RuntimeSample.system, messages: TranscriptReplay.messages(long), tools: tools, options: GenerationOptions(modelID: "m"))
       blackHole(TokenEstimate.tokens(request) >= 100_000)
     }
   }
@@ -98,7 +107,8 @@ enum RuntimeSample {
       index += 1
       let call = ToolCall(id: "call_\(index)", name: "read_file", arguments: #"{"path":"Sources/Parser/File\#(index).swift"}"#)
       events.append(.assistant(AssistantMessage(text: "Reading file \(index).", toolCalls: [call]), stopReason: "tool_calls"))
-      events.append(.toolResult(ToolResult(callID: call.id, name: call.name, content: String(repeating: "let value = parse(input)\n", count: 40), isError: false)))
+      events.append(
+        .toolResult(ToolResult(callID: call.id, name: call.name, content: String(repeating: "let value = parse(input)\n", count: 40), isError: false)))
     }
     return events.prefix(count).enumerated().map { TranscriptRow(seq: Int64($0.offset + 1), kind: $0.element.kind, body: $0.element.body, createdAt: "") }
   }
