@@ -180,13 +180,15 @@ with open(f"{root}/boss.lua", "w") as f:
 
 
 def delegating(n, conn, body):
-    if "CHILD-TASK" in body and "Delegate" not in body:
+    messages = json.loads(body)["messages"]
+    last = messages[-1]
+    if "CHILD-TASK" in str(last.get("content")):
         time.sleep(0.3)
         answer(conn, "child done")
-    elif '"role":"tool"' in body:
+    elif last["role"] == "tool":
         answer(conn, "all done")
     else:
-        count = int(body.split("Delegate ")[1][0])
+        count = int(last["content"].split("Delegate ")[1][0])
         calls = [{"index": i, "id": f"c{i}", "type": "function", "function": {"name": "spawn_pod", "arguments": json.dumps(
             {"name": f"kid{count}-{n}-{i}", "task": "CHILD-TASK", "scope": [{"target": f".worktree/k{count}-{n}-{i}", "permission": "write"}],
              "profile": f"{root}/child.lua"})}} for i in range(count)]
