@@ -18,6 +18,8 @@ public final class StubProvider: @unchecked Sendable {
     case cutOff(text: String)
     /// Streams `text` repeated `pieces` times, one frame per 50 ms, then finishes.
     case slow(text: String, pieces: Int)
+    /// Streams `text` with `interval` microseconds between frames (a steady delta rate).
+    case paced(text: String, interval: UInt32)
   }
 
   public typealias Request = LoopbackRequest
@@ -92,6 +94,13 @@ public final class StubProvider: @unchecked Sendable {
       for frame in frames.components(separatedBy: "\n\n") where !frame.isEmpty {
         guard send(client, Array((frame + "\n\n").utf8)) else { return }
         usleep(50_000)
+      }
+    case .paced(let text, let interval):
+      writeHead(client)
+      let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: [])
+      for frame in frames.components(separatedBy: "\n\n") where !frame.isEmpty {
+        guard send(client, Array((frame + "\n\n").utf8)) else { return }
+        usleep(interval)
       }
     }
   }

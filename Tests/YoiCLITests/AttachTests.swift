@@ -86,4 +86,23 @@ struct AttachTests {
     #expect(screen.contains("exit=0"))
     #expect(try tmux.terminalRestored())
   }
+
+  @Test("attach keeps up with 200 deltas a second: nothing dropped or reordered")
+  func deltaRate() throws {
+    let text = (1...400).map { String(format: "%04d ", $0) }.joined()
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.paced(text: text, interval: 5_000)])
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("pod attach worker")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("stream fast")
+    let started = Date()
+    try tmux.press("Enter")
+    try tmux.waitFor("0400")
+    // 500 deltas of 4 characters, one every 5 ms: about 2.5 s when nothing falls behind.
+    #expect(Date().timeIntervalSince(started) < 6)
+    let joined = try tmux.tmux(["capture-pane", "-t", "main", "-p", "-J", "-S", "-"])
+    #expect(joined.replacingOccurrences(of: "\n", with: "").contains(text.trimmingCharacters(in: .whitespaces)), "\(joined)")
+    try tmux.press("C-d")
+    try tmux.waitFor("DONE")
+  }
 }

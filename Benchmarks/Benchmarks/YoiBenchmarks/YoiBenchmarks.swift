@@ -80,6 +80,16 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
+  let chatAnswer = Array(StubProvider.stream(scheme: .openaiChat, text: String(repeating: "Streaming answer text. ", count: 40)).utf8)
+  let chatRequest = ModelRequest(
+    system: RuntimeSample.system, messages: TranscriptReplay.messages(decoded), tools: tools, options: GenerationOptions(modelID: "m"))
+  Benchmark("runtime parts: request body only (openai_chat, 200 messages)") { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(StreamReading.body(scheme: .openaiChat, request: chatRequest)) }
+  }
+  Benchmark("runtime parts: streamed answer only (openai_chat, 230 deltas)") { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(try? StreamReading.read(scheme: .openaiChat, bytes: chatAnswer)) }
+  }
+
   // Before each request: the events replayed (with a compaction record in them), the
   // request assembled, its tokens estimated against the threshold.
   let summary = TranscriptEvent.compaction(
