@@ -42,6 +42,7 @@ public struct AgentLoop: Sendable {
 
   /// Runs one task. Errors are recorded as `error` events, then thrown.
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
+    try provider.checkCredential()
     let history = History(try store.transcript(of: podName).map { row throws(AgentError) in (row.seq, try TranscriptEvent(row)) })
     try record(.user(text: prompt), observer, history)
     let partial = PartialText()

@@ -54,6 +54,10 @@ public final class ProviderClient: Sendable {
     http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
   }
 
+  /// Reads the credential once at start (DESIGN.md §12.2), so a missing key fails the run
+  /// before it records anything; the value is dropped at once and read again per request.
+  public func checkCredential() throws { _ = try credentials.credential() }
+
   /// Releases the connection pool; call once when the run ends.
   public func shutdown() async {
     try? await http.shutdown()

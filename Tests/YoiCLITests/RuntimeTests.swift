@@ -208,6 +208,17 @@ struct RuntimeTests {
     #expect(try fixture.home.run(["pod", "log", fixture.pod]).stdout.isEmpty)
   }
 
+  @Test("a missing credential fails the run before anything is recorded")
+  func missingCredential() throws {
+    let fixture = try RuntimeFixture(scheme: .anthropic, turns: [.reply(text: "never")])
+    #expect(try fixture.home.run(["secret", "rm", "stub/key"]).status == 0)
+    let run = try fixture.run("hello?")
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("E-SECRET-MISSING") && run.stderr.contains("stub/key"), "\(run.stderr)")
+    #expect(try fixture.log().isEmpty)
+    #expect(fixture.provider.requests.isEmpty)
+  }
+
   @Test("a provider that is not running fails at once, saying so")
   func refusedConnection() throws {
     let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [])
