@@ -55,7 +55,7 @@ let package = Package(
       ]),
     // Landlock for the shell tool: the C calls, and the policy built from a Pod's scope.
     .target(name: "YoiCSandbox"),
-    .target(name: "YoiSandbox", dependencies: ["YoiCSandbox", "YoiManifest"]),
+    .target(name: "YoiSandbox", dependencies: ["YoiCSandbox"]),
     .target(
       name: "YoiTools",
       dependencies: [

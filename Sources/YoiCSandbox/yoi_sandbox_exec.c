@@ -64,7 +64,7 @@ static const uint64_t write_rights = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_AC
 static const uint64_t file_rights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
                                     LANDLOCK_ACCESS_FS_TRUNCATE | LANDLOCK_ACCESS_FS_IOCTL_DEV;
 
-int yoi_landlock_restrict(const char *const *paths, const int *accesses, size_t count, int allow_network) {
+int yoi_landlock_restrict(char *const *paths, const int *accesses, size_t count, int allow_network) {
   int abi = yoi_landlock_abi();
   if (abi < 1) return ENOSYS;
   uint64_t handled = fs_rights(abi);

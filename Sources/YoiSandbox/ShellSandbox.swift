@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import YoiCSandbox
-import YoiManifest
 
 /// The kernel sandbox of the `shell` tool (DESIGN.md §12.5): Linux Landlock, applied by a fresh
 /// `yoi __sandbox-exec` process to itself just before it execs `/bin/sh`, so no Swift code runs
@@ -16,83 +15,17 @@ public enum ShellSandbox {
     return abi >= 1 ? Int(abi) : nil
   }
 
-  /// Where a command may reach: each path with read, write or device access.
-  public struct Policy: Sendable, Equatable {
+  /// Where a command may reach: each path with read, write or device access (built from a
+  /// Pod's scope by the shell tool).
+  public struct Policy: Sendable {
     public enum Access: Int32, Sendable { case read = 0, write = 1, device = 2 }
     public var paths: [(String, Access)]
     public var allowNetwork: Bool
 
-    public static func == (lhs: Policy, rhs: Policy) -> Bool {
-      lhs.allowNetwork == rhs.allowNetwork && lhs.paths.map(\.0) == rhs.paths.map(\.0) && lhs.paths.map(\.1) == rhs.paths.map(\.1)
+    public init(paths: [(String, Access)], allowNetwork: Bool) {
+      self.paths = paths
+      self.allowNetwork = allowNetwork
     }
-  }
-
-  /// System locations programs need, read and execute only.
-  static let systemPaths = [
-    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt", "/dev/zero", "/dev/urandom", "/dev/random", "/proc/self",
-  ]
-
-  /// The policy for a Pod's scope: read under its readable scope, write under its writable
-  /// scope and `temporaryDirectory`, the system paths read-only, `/dev/null` read-write.
-  ///
-  /// Landlock can only add rights down a directory tree, never take them away below a rule, so
-  /// a deny rule cannot be expressed as such. Instead the allowed set is built with the denied
-  /// subtrees left out: an allowed directory that contains a denied subtree is not granted
-  /// itself; each of its entries is, recursively, except the denied one (`expand`). The cost:
-  /// inside such a directory, existing files can be read and written but new entries cannot be
-  /// created or removed directly in it (its subdirectories are unaffected).
-  public static func policy(scope: ScopeRules, temporaryDirectory: String, allowNetwork: Bool) -> Policy {
-    var paths: [(String, Policy.Access)] = systemPaths.map { ($0, .read) }
-    paths.append(("/dev/null", .device))
-    let canonical = { (path: String) in canonicalPath(path) ?? path }
-    let denyRead = scope.deny.filter { $0.permission == .read }.map { canonical($0.target) }
-    let denyAny = scope.deny.map { canonical($0.target) }
-    for rule in scope.allow {
-      let target = canonical(rule.target)
-      paths += expand(target, recursive: rule.recursive, excluding: denyRead).map { ($0, .read) }
-      if rule.permission == .write {
-        paths += expand(target, recursive: rule.recursive, excluding: denyAny).map { ($0, .write) }
-      }
-    }
-    paths.append((temporaryDirectory, .write))
-    return Policy(paths: paths, allowNetwork: allowNetwork)
-  }
-
-  /// `target` if no excluded path is at or below it; else its entries, recursively, minus the
-  /// excluded ones. A non-recursive rule grants the regular files directly in its target.
-  static func expand(_ target: String, recursive: Bool, excluding excluded: [String]) -> [String] {
-    if excluded.contains(where: { $0 == target || PathLexer.isInside(target, directory: $0) }) { return [] }
-    guard recursive else {
-      return entries(target).compactMap { name in
-        let child = target + "/" + name
-        return kind(child) == S_IFREG ? child : nil
-      }
-    }
-    let below = excluded.filter { PathLexer.isInside($0, directory: target) }
-    if below.isEmpty { return [target] }
-    var result: [String] = []
-    for name in entries(target) {
-      let child = target == "/" ? "/" + name : target + "/" + name
-      // A symlink would grant its target: never a rule on one.
-      guard kind(child) != S_IFLNK else { continue }
-      result += expand(child, recursive: true, excluding: below)
-    }
-    return result
-  }
-
-  static func entries(_ directory: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-  }
-
-  static func kind(_ path: String) -> mode_t {
-    var info = stat()
-    return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : 0
-  }
-
-  static func canonicalPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
   }
 
   /// The helper's arguments for `policy` and `command`.
@@ -124,7 +57,8 @@ public enum ShellSandbox {
       case "--read", "--write", "--device":
         guard index + 1 < arguments.count else { fail("missing path after \(argument)") }
         paths.append(arguments[index + 1])
-        accesses.append(argument == "--read" ? 0 : argument == "--write" ? 1 : 2)
+        let access: Policy.Access = argument == "--read" ? .read : argument == "--write" ? .write : .device
+        accesses.append(access.rawValue)
         index += 2
       case "--network":
         network = true
@@ -137,7 +71,7 @@ public enum ShellSandbox {
       }
     }
     guard let command else { fail("no command") }
-    let result = withCStrings(paths) { pointers in
+    let result = withCStringArray(paths) { pointers in
       accesses.withUnsafeBufferPointer { yoi_landlock_restrict(pointers, $0.baseAddress, paths.count, network ? 1 : 0) }
     }
     guard result == 0 else { fail("Landlock refused the sandbox: \(String(cString: strerror(result)))") }
@@ -149,11 +83,11 @@ public enum ShellSandbox {
     FileHandle.standardError.write(Data("yoi sandbox: \(message)\n".utf8))
     exit(126)
   }
+}
 
-  private static func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
-    let duplicates = strings.map { strdup($0) }
-    defer { duplicates.forEach { free($0) } }
-    let pointers = duplicates.map { UnsafePointer($0) } + [nil]
-    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-  }
+/// `strings` as a NULL-terminated C array (argv, envp, path lists), alive during `body`.
+public func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
+  let duplicates = strings.map { strdup($0) }
+  defer { duplicates.forEach { free($0) } }
+  return (duplicates + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -44,7 +44,7 @@ struct ShellTool: FileTool {
     let temporary = String(cString: made)
     defer { try? FileManager.default.removeItem(atPath: temporary) }
     // The scope as it stands now: write lent to a running child is not the shell's either.
-    let policy = ShellSandbox.policy(scope: context.scope.rules, temporaryDirectory: temporary, allowNetwork: allowNetwork)
+    let policy = ShellPolicy.policy(scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork)
     let environment = [
       "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(temporary)", "TMPDIR=\(temporary)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
     ]
@@ -168,11 +168,5 @@ enum ProcessGroup {
       if fields.count > 2, fields[0] != "Z", fields[0] != "X", Int32(fields[2]) == group { return true }
     }
     return false
-  }
-
-  private static func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> T) -> T {
-    let duplicates = strings.map { strdup($0) }
-    defer { duplicates.forEach { free($0) } }
-    return (duplicates + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
   }
 }

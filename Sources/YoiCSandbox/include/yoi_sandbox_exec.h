@@ -18,7 +18,7 @@ enum yoi_sandbox_access {
 /// `accesses` entry; a path that does not exist is skipped. TCP bind/connect is denied unless
 /// `allow_network` (ABI >= 4). With ABI >= 6, signals and abstract UNIX sockets cannot reach
 /// processes outside the sandbox. Sets no_new_privs. Returns 0, or an errno value.
-int yoi_landlock_restrict(const char *const *paths, const int *accesses, size_t count, int allow_network);
+int yoi_landlock_restrict(char *const *paths, const int *accesses, size_t count, int allow_network);
 
 /// Starts `path` in a new process group in `directory`, stdin from /dev/null, stdout and stderr
 /// on one pipe whose read end is returned. Returns 0, or an errno value.
