@@ -21,6 +21,9 @@ extension SecretStore: SecretSource {
 /// (digest verified) and never sees a profile: this module cannot import one.
 public struct PodRunner: Sendable {
   public let loop: AgentLoop
+  /// The snapshot's sections and the Pod's workspace, for a session's header.
+  public let sections: ManifestSections
+  public let workspace: String
   /// One-line notes for the person running it (features this runtime does not offer yet).
   public let notes: [String]
   private let provider: ProviderClient
@@ -32,6 +35,8 @@ public struct PodRunner: Sendable {
     let record = try store.pod(named: name)
     let manifest = try store.currentManifest(of: name)
     let sections = manifest.sections
+    self.sections = sections
+    workspace = record.workspace
     let instruction = try Prompts.text(for: sections.worker.instruction)
     let scope = ScopeChecker(rules: sections.scope, workspace: record.workspace)
     // The shell runs only under Landlock; without it the tool is not offered (said once).

@@ -41,12 +41,9 @@ enum AttachSession {
     let data = YoiDirectories.from().data
     let store = try Stores.pods()
     let lock = try RunLock(dataDirectory: data, pod: name)
-    let record = try store.pod(named: name)
-    let sections = try store.currentManifest(of: name).sections
     let router = KeyRouter()
-    let runner = try PodRunner(
-      pod: name, store: store, secrets: Stores.secrets(), approval: TerminalApproval(router: router),
-      children: ChildPods(store: store, secrets: Stores.secrets(), dataDirectory: data) { try Services.pods() })
+    let runner = try Runners.make(pod: name, store: store, dataDirectory: data, approval: TerminalApproval(router: router))
+    let sections = runner.sections
     let screen = SessionScreen()
 
     guard TerminalModeGuard.save() != nil else { throw CommandFailure(.error("cannot read the terminal's mode", code: "E-NO-TTY")) }
@@ -55,7 +52,7 @@ enum AttachSession {
     router.startReading()
 
     let model = "\(sections.model.scheme?.rawValue ?? "?") \(sections.model.modelID ?? "?")"
-    screen.note("yoi · \(name) · \(model) · autonomy: \(PermissionPolicy.presetName(sections.permissions)) · \(record.workspace)")
+    screen.note("yoi · \(name) · \(model) · autonomy: \(PermissionPolicy.presetName(sections.permissions)) · \(runner.workspace)")
     screen.note("Enter send · Alt-Enter newline · Ctrl-C cancel the turn · Ctrl-D or /exit leave")
     for line in runner.notes { screen.note("note: " + line) }
     let history = try store.transcript(of: name, tail: 30)
@@ -75,29 +72,17 @@ enum AttachSession {
     }
     withExtendedLifetime(lock) {}
     screen.write("\n")
-    let semaphore = DispatchSemaphore(value: 0)
-    Task {
-      await runner.shutdown()
-      semaphore.signal()
-    }
-    semaphore.wait()
+    BlockingTask.run { await runner.shutdown() }
   }
 
   /// One task: streamed to the screen, cancelled by Ctrl-C.
   private static func runTurn(_ text: String, runner: PodRunner, router: KeyRouter, screen: SessionScreen) {
     let observer = SessionObserver(screen: screen)
-    let done = DispatchSemaphore(value: 0)
-    nonisolated(unsafe) var result: Result<RunOutcome, any Error> = .success(.cancelled)
-    let task = Task {
-      do {
-        result = .success(try await runner.run(prompt: text, observer: observer))
-      } catch {
-        result = .failure(error)
-      }
-      done.signal()
+    let result = BlockingTask.run {
+      await Result(catching: { try await runner.run(prompt: text, observer: observer) })
+    } started: { cancel in
+      router.running(onInterrupt: cancel)
     }
-    router.running { task.cancel() }
-    done.wait()
     router.idle()
     observer.endLine()
     switch result {

@@ -34,21 +34,18 @@ struct PodRunCommand: ParsableCommand {
     let task = try taskText()
     let store = try Stores.pods()
     let lock = try RunLock(dataDirectory: data, pod: name)
-    let runner = try PodRunner(
-      pod: name, store: store, secrets: Stores.secrets(),
-      children: ChildPods(store: store, secrets: Stores.secrets(), dataDirectory: data) { try Services.pods() })
+    let runner = try Runners.make(pod: name, store: store, dataDirectory: data)
     for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
     let observer: any RunObserver = json ? JSONLinesObserver() : TextObserver()
+    var signals: SignalCancellation?
     let result = BlockingTask.run {
-      do {
-        return Result<RunOutcome, any Error>.success(try await runner.run(prompt: task, observer: observer))
-      } catch {
-        return .failure(error)
-      }
-    } cleanup: {
+      let result = await Result(catching: { try await runner.run(prompt: task, observer: observer) })
       await runner.shutdown()
+      return result
+    } started: { cancel in
+      signals = SignalCancellation(cancel: cancel)
     }
-    withExtendedLifetime(lock) {}
+    withExtendedLifetime((lock, signals)) {}
     (observer as? TextObserver)?.endLine()
     switch result {
     case .success(.finished): return
@@ -73,24 +70,46 @@ struct PodRunCommand: ParsableCommand {
   }
 }
 
-/// Runs async work from a synchronous command, cancelling it on SIGINT/SIGTERM.
+/// The runner of `run` and `attach`: the Pod's snapshot, the secret store, and child Pods
+/// through the service layer.
+enum Runners {
+  static func make(pod name: String, store: PodStore, dataDirectory: String, approval: any ApprovalHandler = HeadlessApproval()) throws -> PodRunner {
+    let secrets = Stores.secrets()
+    return try PodRunner(
+      pod: name, store: store, secrets: secrets, approval: approval,
+      children: ChildPods(store: store, secrets: secrets, dataDirectory: dataDirectory) { try Services.pods() })
+  }
+}
+
+/// Runs async work to its end from a synchronous command. `started` receives the way to
+/// cancel it (SIGINT/SIGTERM for `pod run`, Ctrl-C for `attach`).
 enum BlockingTask {
-  static func run<T: Sendable>(_ body: @escaping @Sendable () async -> T, cleanup: @escaping @Sendable () async -> Void) -> T {
+  static func run<T: Sendable>(
+    _ body: @escaping @Sendable () async -> T, started: (@escaping @Sendable () -> Void) -> Void = { _ in }
+  ) -> T {
     let box = Box<T>()
     let done = DispatchSemaphore(value: 0)
     let task = Task {
-      let value = await body()
-      await cleanup()
-      box.value = value
+      box.value = await body()
       done.signal()
     }
-    let signals = SignalCancellation { task.cancel() }
+    started { task.cancel() }
     done.wait()
-    withExtendedLifetime(signals) {}
     return box.value!
   }
 
   private final class Box<T>: @unchecked Sendable { var value: T? }
+}
+
+extension Result where Failure == any Error {
+  /// The outcome of async work, thrown errors included.
+  init(catching body: () async throws -> Success) async {
+    do {
+      self = .success(try await body())
+    } catch {
+      self = .failure(error)
+    }
+  }
 }
 
 /// Human output: streamed text on stdout (control characters escaped), one line per tool
