@@ -56,9 +56,6 @@ public final class StubProvider: @unchecked Sendable {
   }
   private var chooserStorage: (@Sendable (Request) -> Turn?)?
 
-  /// Adds turns to the script.
-  public func enqueue(_ more: [Turn]) { lock.withLock { turns += more } }
-
   public func stop() { listener.stop() }
 
   deinit { stop() }

@@ -132,11 +132,12 @@ enum ProcessGroup {
         }
       }
     }
+    // The output closed before the shell exited: end the group, reap the shell. (When the
+    // shell exited, its group was killed then.)
     if !exited {
       killGroup(pid)
       waitpid(pid, &status, 0)
     }
-    killGroup(pid)
     if end == nil {
       let signal = status & 0x7f
       end = signal == 0 ? .exited((status >> 8) & 0xff) : .signalled(signal)

@@ -41,7 +41,6 @@ struct ProviderClientTests {
     let client = try Self.client(provider)
     await #expect(throws: ProviderError.self) { try await client.send(Self.request) { _ in } }
     #expect(provider.requests.count == 5)
-    provider.enqueue([])
     let second = try StubProvider(scheme: .anthropic, turns: [.status(400, message: "bad request body")])
     let other = try Self.client(second)
     do {
