@@ -117,42 +117,20 @@ public enum TranscriptEvent: Sendable, Hashable {
 }
 
 /// Typed reads of a stored event body (written by `TranscriptEvent.body`, so a missing key
-/// is an empty value, as the encoder would have written it).
+/// is an empty value, as the encoder would have written it, and a key of another type, which
+/// the store's writer never produces, reads the same).
 private struct StoredEventReader {
-  let object: JSONObject
-  init(_ object: JSONObject) { self.object = object }
+  let fields: JSONFields
+  init(_ object: JSONObject) { fields = JSONFields(object) }
+  init(_ fields: JSONFields) { self.fields = fields }
 
   func string(_ key: String) -> String { optionalString(key) ?? "" }
-  func optionalString(_ key: String) -> String? {
-    if case .string(let text)? = object[key] { return text }
-    return nil
-  }
-  func integer(_ key: String) -> Int64? {
-    if case .integer(let number)? = object[key] { return number }
-    return nil
-  }
-  func bool(_ key: String) -> Bool {
-    if case .bool(let flag)? = object[key] { return flag }
-    return false
-  }
-  func strings(_ key: String) -> [String] {
-    guard case .array(let items)? = object[key] else { return [] }
-    return items.compactMap { item in
-      if case .string(let text) = item { return text }
-      return nil
-    }
-  }
-  func object(_ key: String) -> JSONObject {
-    if case .object(let inner)? = object[key] { return inner }
-    return JSONObject()
-  }
-  func objects(_ key: String) -> [StoredEventReader] {
-    guard case .array(let items)? = object[key] else { return [] }
-    return items.compactMap { item in
-      if case .object(let inner) = item { return StoredEventReader(inner) }
-      return nil
-    }
-  }
+  func optionalString(_ key: String) -> String? { (try? fields.string(key)) ?? nil }
+  func integer(_ key: String) -> Int64? { (try? fields.integer(key)) ?? nil }
+  func bool(_ key: String) -> Bool { ((try? fields.bool(key)) ?? nil) ?? false }
+  func strings(_ key: String) -> [String] { ((try? fields.strings(key)) ?? nil) ?? [] }
+  func object(_ key: String) -> JSONObject { ((try? fields.fields(key)) ?? nil)?.object ?? JSONObject() }
+  func objects(_ key: String) -> [StoredEventReader] { (try? fields.objects(key, StoredEventReader.init)) ?? [] }
 }
 
 /// What a compaction replaced (DESIGN.md §12.7). The transcript keeps every event; replay

@@ -70,6 +70,7 @@ public struct JSONParser {
     try nested { (parser: inout JSONParser) throws(Failure) -> JSONValue in
       parser.index += 1
       var members: [(key: String, value: JSONValue)] = []
+      members.reserveCapacity(8)
       parser.skipWhitespace()
       if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "}") {
         parser.index += 1
@@ -123,18 +124,25 @@ public struct JSONParser {
     var end = index
     while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-      guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw failure("invalid UTF-8") }
+      // The input came from a String, so it is valid UTF-8, and a slice cut at ASCII quotes
+      // stays valid: no second validation (String(validating:) was a visible cost per event).
+      let text = String(decoding: bytes[index..<end], as: UTF8.self)
       index = end + 1
       return text
     }
+    // With escapes: unescaped runs are still copied whole (stored tool output is full of \n).
     var out: [UInt8] = []
     while index < bytes.count {
+      var run = index
+      while run < bytes.count, bytes[run] != UInt8(ascii: "\""), bytes[run] != UInt8(ascii: "\\"), bytes[run] >= 0x20 { run += 1 }
+      out.append(contentsOf: bytes[index..<run])
+      index = run
+      guard index < bytes.count else { break }
       let byte = bytes[index]
       index += 1
       switch byte {
       case UInt8(ascii: "\""):
-        guard let text = String(validating: out, as: UTF8.self) else { throw failure("invalid UTF-8") }
-        return text
+        return String(decoding: out, as: UTF8.self)
       case UInt8(ascii: "\\"):
         guard index < bytes.count else { throw failure("unfinished escape") }
         let escape = bytes[index]

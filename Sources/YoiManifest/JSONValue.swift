@@ -22,13 +22,32 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
 
   /// An object from members in any order; a later duplicate key replaces an earlier one.
   public init(_ members: [(key: String, value: JSONValue)] = []) {
-    // A stable sort keeps duplicates in input order; the last of each run wins.
-    let sorted = members.enumerated().sorted { a, b in
-      Self.precedes(a.element.key, b.element.key) || (a.element.key == b.element.key && a.offset < b.offset)
+    var sorted = members
+    if sorted.count <= 16 {
+      // Small objects (nearly all of them: stream events, request parts) are sorted in place
+      // by insertion, which is stable, without the index pairs the general sort needs.
+      for index in sorted.indices.dropFirst() {
+        var position = index
+        while position > 0, Self.precedes(members[index].key, sorted[position - 1].key) {
+          sorted[position] = sorted[position - 1]
+          position -= 1
+        }
+        sorted[position] = members[index]
+      }
+    } else {
+      // A stable sort keeps duplicates in input order.
+      sorted = members.enumerated().sorted { a, b in
+        Self.precedes(a.element.key, b.element.key) || (a.element.key == b.element.key && a.offset < b.offset)
+      }.map(\.element)
     }
+    guard zip(sorted, sorted.dropFirst()).contains(where: { $0.key == $1.key }) else {
+      self.members = sorted
+      return
+    }
+    // The last of each run of equal keys wins.
     var unique: [(key: String, value: JSONValue)] = []
     unique.reserveCapacity(sorted.count)
-    for (_, member) in sorted {
+    for member in sorted {
       if let last = unique.last, last.key == member.key { unique[unique.count - 1] = member } else { unique.append(member) }
     }
     self.members = unique

@@ -89,54 +89,94 @@ struct AnthropicWire: WireFormat {
     private var stopReason: String?
     private var stopped = false
 
-    private struct Event: Decodable {
-      struct Message: Decodable { var usage: UsageJSON? }
-      struct ContentBlock: Decodable {
-        var type: String
+    private struct Event: WireEvent {
+      struct ContentBlock {
+        var type: String?
         var text: String?
         var id: String?
         var name: String?
         var thinking: String?
         var signature: String?
         var data: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          type = try json.string("type")
+          text = try json.string("text")
+          id = try json.string("id")
+          name = try json.string("name")
+          thinking = try json.string("thinking")
+          signature = try json.string("signature")
+          data = try json.string("data")
+        }
       }
-      struct Delta: Decodable {
+      struct Delta {
         var type: String?
         var text: String?
-        var partial_json: String?
+        var partialJSON: String?
         var thinking: String?
         var signature: String?
-        var stop_reason: String?
+        var stopReason: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          type = try json.string("type")
+          text = try json.string("text")
+          partialJSON = try json.string("partial_json")
+          thinking = try json.string("thinking")
+          signature = try json.string("signature")
+          stopReason = try json.string("stop_reason")
+        }
       }
-      struct UsageJSON: Decodable {
-        var input_tokens: Int64?
-        var output_tokens: Int64?
-        var cache_read_input_tokens: Int64?
+      struct UsageJSON {
+        var inputTokens: Int64?
+        var outputTokens: Int64?
+        var cacheReadInputTokens: Int64?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          inputTokens = try json.integer("input_tokens")
+          outputTokens = try json.integer("output_tokens")
+          cacheReadInputTokens = try json.integer("cache_read_input_tokens")
+        }
       }
-      struct ErrorJSON: Decodable {
+      struct ErrorJSON {
         var type: String?
         var message: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          type = try json.string("type")
+          message = try json.string("message")
+        }
       }
-      var type: String
+      var type: String?
       var index: Int?
-      var message: Message?
-      var content_block: ContentBlock?
+      var messageUsage: UsageJSON?
+      var contentBlock: ContentBlock?
       var delta: Delta?
       var usage: UsageJSON?
       var error: ErrorJSON?
+
+      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+        type = try json.string("type")
+        index = try json.integer("index").map { Int(clamping: $0) }
+        messageUsage = try json.fields("message")?.object("usage", UsageJSON.init)
+        contentBlock = try json.object("content_block", ContentBlock.init)
+        delta = try json.object("delta", Delta.init)
+        usage = try json.object("usage", UsageJSON.init)
+        error = try json.object("error", ErrorJSON.init)
+      }
     }
 
     mutating func consume(_ sse: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
       let event = try decode(Event.self, sse)
-      switch event.type {
+      guard let type = event.type else { throw .malformedStream("an event without a `type`") }
+      switch type {
       case "message_start":
-        if let start = event.message?.usage {
-          usage.inputTokens = start.input_tokens ?? 0
-          usage.outputTokens = start.output_tokens ?? 0
-          usage.cachedInputTokens = start.cache_read_input_tokens
+        if let start = event.messageUsage {
+          usage.inputTokens = start.inputTokens ?? 0
+          usage.outputTokens = start.outputTokens ?? 0
+          usage.cachedInputTokens = start.cacheReadInputTokens
         }
       case "content_block_start":
-        guard let index = event.index, let block = event.content_block else { throw .malformedStream("content_block_start without index or block") }
+        guard let index = event.index, let block = event.contentBlock else { throw .malformedStream("content_block_start without index or block") }
         order.append(index)
         switch block.type {
         case "text":
@@ -158,7 +198,7 @@ struct AnthropicWire: WireFormat {
           blocks[index] = .text(text + piece)
           return [.textDelta(piece)]
         case (.toolUse(let id, let name, let json)?, "input_json_delta"):
-          blocks[index] = .toolUse(id: id, name: name, json: json + (delta.partial_json ?? ""))
+          blocks[index] = .toolUse(id: id, name: name, json: json + (delta.partialJSON ?? ""))
         case (.thinking(let text, let signature)?, "thinking_delta"):
           blocks[index] = .thinking(text + (delta.thinking ?? ""), signature: signature)
           return [.reasoningDelta(delta.thinking ?? "")]
@@ -168,9 +208,9 @@ struct AnthropicWire: WireFormat {
         default: break  // a delta type this client does not know: ignored
         }
       case "message_delta":
-        if let reason = event.delta?.stop_reason { stopReason = reason }
-        if let output = event.usage?.output_tokens { usage.outputTokens = output }
-        if let input = event.usage?.input_tokens { usage.inputTokens = input }
+        if let reason = event.delta?.stopReason { stopReason = reason }
+        if let output = event.usage?.outputTokens { usage.outputTokens = output }
+        if let input = event.usage?.inputTokens { usage.inputTokens = input }
       case "message_stop":
         stopped = true
       case "error":

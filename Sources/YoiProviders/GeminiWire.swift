@@ -78,38 +78,43 @@ struct GeminiWire: WireFormat {
     private var finishReason: String?
     private var usage: Usage?
 
-    private struct Chunk: Decodable {
-      struct Candidate: Decodable {
-        struct Content: Decodable {
-          struct Part: Decodable {
-            struct Call: Decodable {
-              var id: String?
-              var name: String
-              var args: JSONValue?
-            }
-            var text: String?
-            var thought: Bool?
-            var functionCall: Call?
-            var thoughtSignature: String?
-          }
-          var parts: [Part]?
+    private struct Chunk: WireEvent {
+      struct Part {
+        var text: String?
+        var thought: Bool?
+        var call: (id: String?, name: String?, args: JSONValue?)? = nil
+        var thoughtSignature: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          text = try json.string("text")
+          thought = try json.bool("thought")
+          if let call = try json.fields("functionCall") { self.call = (id: try call.string("id"), name: try call.string("name"), args: call.value("args")) }
+          thoughtSignature = try json.string("thoughtSignature")
         }
-        var content: Content?
+      }
+      struct Candidate {
+        var parts: [Part]
         var finishReason: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          parts = try json.fields("content")?.objects("parts", Part.init) ?? []
+          finishReason = try json.string("finishReason")
+        }
       }
-      struct UsageJSON: Decodable {
-        var promptTokenCount: Int64?
-        var candidatesTokenCount: Int64?
-        var cachedContentTokenCount: Int64?
-        var thoughtsTokenCount: Int64?
+      var candidates: [Candidate]
+      var usage: Usage? = nil
+      var error: (message: String?, status: String?)? = nil
+
+      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+        candidates = try json.objects("candidates", Candidate.init)
+        if let usage = try json.fields("usageMetadata") {
+          let thoughts = try usage.integer("thoughtsTokenCount")
+          self.usage = Usage(
+            inputTokens: try usage.integer("promptTokenCount") ?? 0, outputTokens: (try usage.integer("candidatesTokenCount") ?? 0) + (thoughts ?? 0),
+            cachedInputTokens: try usage.integer("cachedContentTokenCount"), reasoningTokens: thoughts)
+        }
+        if let error = try json.fields("error") { self.error = (message: try error.string("message"), status: try error.string("status")) }
       }
-      struct ErrorJSON: Decodable {
-        var message: String?
-        var status: String?
-      }
-      var candidates: [Candidate]?
-      var usageMetadata: UsageJSON?
-      var error: ErrorJSON?
     }
 
     mutating func consume(_ event: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
@@ -119,20 +124,17 @@ struct GeminiWire: WireFormat {
           .reported, "the provider reported an error: \(error.message ?? "unknown") (\(error.status ?? "error"))",
           isRetryable: error.status == "UNAVAILABLE" || error.status == "RESOURCE_EXHAUSTED")
       }
-      if let reported = chunk.usageMetadata {
-        usage = Usage(
-          inputTokens: reported.promptTokenCount ?? 0, outputTokens: (reported.candidatesTokenCount ?? 0) + (reported.thoughtsTokenCount ?? 0),
-          cachedInputTokens: reported.cachedContentTokenCount, reasoningTokens: reported.thoughtsTokenCount)
-      }
-      guard let candidate = chunk.candidates?.first else { return [] }
+      if let reported = chunk.usage { usage = reported }
+      guard let candidate = chunk.candidates.first else { return [] }
       var updates: [StreamUpdate] = []
-      for part in candidate.content?.parts ?? [] {
-        if let call = part.functionCall {
+      for part in candidate.parts {
+        if let call = part.call {
+          guard let name = call.name else { throw .malformedStream("a functionCall without a name") }
           // Gemini sends each call whole; older versions give it no id.
           let id = call.id ?? "call_\(calls.count + 1)"
           let arguments = call.args.map { WireJSON.compact($0) } ?? "{}"
-          calls.append(ToolCall(id: id, name: call.name, arguments: arguments, signature: part.thoughtSignature))
-          updates.append(.toolCallStarted(id: id, name: call.name))
+          calls.append(ToolCall(id: id, name: name, arguments: arguments, signature: part.thoughtSignature))
+          updates.append(.toolCallStarted(id: id, name: name))
         } else if let piece = part.text, !piece.isEmpty {
           if part.thought == true {
             thoughts += piece

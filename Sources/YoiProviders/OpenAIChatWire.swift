@@ -58,38 +58,58 @@ struct OpenAIChatWire: WireFormat {
     private var usage: Usage?
     private var done = false
 
-    private struct Chunk: Decodable {
-      struct Choice: Decodable {
-        struct Delta: Decodable {
-          struct Call: Decodable {
-            struct Function: Decodable {
-              var name: String?
-              var arguments: String?
-            }
-            var index: Int?
+    private struct Chunk: WireEvent {
+      struct Choice {
+        struct Delta {
+          struct Call {
+            var index: Int64?
             var id: String?
-            var function: Function?
+            var name: String?
+            var arguments: String?
+
+            init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+              index = try json.integer("index")
+              id = try json.string("id")
+              name = try json.fields("function")?.string("name")
+              arguments = try json.fields("function")?.string("arguments")
+            }
           }
           var content: String?
-          var reasoning_content: String?
           var reasoning: String?
-          var tool_calls: [Call]?
+          var toolCalls: [Call]
+
+          init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+            content = try json.string("content")
+            // DeepSeek and vLLM say reasoning_content; OpenRouter and Ollama say reasoning.
+            reasoning = try json.string("reasoning_content")
+            if reasoning == nil { reasoning = try json.string("reasoning") }
+            toolCalls = try json.objects("tool_calls", Call.init)
+          }
         }
         var delta: Delta?
-        var finish_reason: String?
+        var finishReason: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          delta = try json.object("delta", Delta.init)
+          finishReason = try json.string("finish_reason")
+        }
       }
-      struct UsageJSON: Decodable {
-        struct Details: Decodable { var cached_tokens: Int64? }
-        struct OutputDetails: Decodable { var reasoning_tokens: Int64? }
-        var prompt_tokens: Int64?
-        var completion_tokens: Int64?
-        var prompt_tokens_details: Details?
-        var completion_tokens_details: OutputDetails?
+      var choices: [Choice]
+      var usage: Usage? = nil
+      /// The `error` object some compatible servers send mid-stream.
+      var error: ReportedError? = nil
+      struct ReportedError { var message: String? }
+
+      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+        choices = try json.objects("choices", Choice.init)
+        if let usage = try json.fields("usage") {
+          self.usage = Usage(
+            inputTokens: try usage.integer("prompt_tokens") ?? 0, outputTokens: try usage.integer("completion_tokens") ?? 0,
+            cachedInputTokens: try usage.fields("prompt_tokens_details")?.integer("cached_tokens"),
+            reasoningTokens: try usage.fields("completion_tokens_details")?.integer("reasoning_tokens"))
+        }
+        if let error = try json.fields("error") { self.error = ReportedError(message: try error.string("message")) }
       }
-      struct ErrorJSON: Decodable { var message: String? }
-      var choices: [Choice]?
-      var usage: UsageJSON?
-      var error: ErrorJSON?
     }
 
     mutating func consume(_ event: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
@@ -101,14 +121,10 @@ struct OpenAIChatWire: WireFormat {
       if let error = chunk.error {
         throw ProviderError(.reported, "the provider reported an error: \(error.message ?? "unknown")")
       }
-      if let reported = chunk.usage {
-        usage = Usage(
-          inputTokens: reported.prompt_tokens ?? 0, outputTokens: reported.completion_tokens ?? 0,
-          cachedInputTokens: reported.prompt_tokens_details?.cached_tokens, reasoningTokens: reported.completion_tokens_details?.reasoning_tokens)
-      }
-      guard let choice = chunk.choices?.first else { return [] }
+      if let reported = chunk.usage { usage = reported }
+      guard let choice = chunk.choices.first else { return [] }
       var updates: [StreamUpdate] = []
-      if let thinking = choice.delta?.reasoning_content ?? choice.delta?.reasoning, !thinking.isEmpty {
+      if let thinking = choice.delta?.reasoning, !thinking.isEmpty {
         reasoning += thinking
         updates.append(.reasoningDelta(thinking))
       }
@@ -116,21 +132,21 @@ struct OpenAIChatWire: WireFormat {
         text += content
         updates.append(.textDelta(content))
       }
-      for piece in choice.delta?.tool_calls ?? [] {
-        let index = piece.index ?? 0
+      for piece in choice.delta?.toolCalls ?? [] {
+        let index = Int(piece.index ?? 0)
         if var call = calls[index] {
-          call.arguments += piece.function?.arguments ?? ""
-          if let name = piece.function?.name, call.name.isEmpty { call.name = name }
+          call.arguments += piece.arguments ?? ""
+          if let name = piece.name, call.name.isEmpty { call.name = name }
           calls[index] = call
         } else {
-          guard let id = piece.id, let name = piece.function?.name else {
+          guard let id = piece.id, let name = piece.name else {
             throw .malformedStream("tool call \(index) starts without an id and a function name")
           }
-          calls[index] = ToolCall(id: id, name: name, arguments: piece.function?.arguments ?? "")
+          calls[index] = ToolCall(id: id, name: name, arguments: piece.arguments ?? "")
           updates.append(.toolCallStarted(id: id, name: name))
         }
       }
-      if let reason = choice.finish_reason { finishReason = reason }
+      if let reason = choice.finishReason { finishReason = reason }
       return updates
     }
 

@@ -70,100 +70,114 @@ struct OpenAIResponsesWire: WireFormat {
     private var status: String?
     private var completed = false
 
-    private struct Event: Decodable {
-      struct ItemJSON: Decodable {
-        struct Summary: Decodable { var text: String? }
-        var type: String
+    private struct Event: WireEvent {
+      struct ItemJSON {
+        var type: String?
         var id: String?
-        var call_id: String?
+        var callID: String?
         var name: String?
         var arguments: String?
-        var encrypted_content: String?
-        var summary: [Summary]?
+        var encryptedContent: String?
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          type = try json.string("type")
+          id = try json.string("id")
+          callID = try json.string("call_id")
+          name = try json.string("name")
+          arguments = try json.string("arguments")
+          encryptedContent = try json.string("encrypted_content")
+        }
       }
-      struct Response: Decodable {
-        struct UsageJSON: Decodable {
-          struct InputDetails: Decodable { var cached_tokens: Int64? }
-          struct OutputDetails: Decodable { var reasoning_tokens: Int64? }
-          var input_tokens: Int64?
-          var output_tokens: Int64?
-          var input_tokens_details: InputDetails?
-          var output_tokens_details: OutputDetails?
-        }
-        struct ErrorJSON: Decodable {
-          var code: String?
-          var message: String?
-        }
-        struct Incomplete: Decodable { var reason: String? }
+      struct Response {
         var status: String?
-        var usage: UsageJSON?
-        var error: ErrorJSON?
-        var incomplete_details: Incomplete?
+        var incompleteReason: String?
+        var usage: Usage? = nil
+        var error: (code: String?, message: String?)? = nil
+
+        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+          status = try json.string("status")
+          incompleteReason = try json.fields("incomplete_details")?.string("reason")
+          if let usage = try json.fields("usage") {
+            self.usage = Usage(
+              inputTokens: try usage.integer("input_tokens") ?? 0, outputTokens: try usage.integer("output_tokens") ?? 0,
+              cachedInputTokens: try usage.fields("input_tokens_details")?.integer("cached_tokens"),
+              reasoningTokens: try usage.fields("output_tokens_details")?.integer("reasoning_tokens"))
+          }
+          if let error = try json.fields("error") { self.error = (code: try error.string("code"), message: try error.string("message")) }
+        }
       }
-      var type: String
-      var output_index: Int?
+      var type: String?
+      var outputIndex: Int?
       var item: ItemJSON?
       var delta: String?
       var arguments: String?
       var response: Response?
       var message: String?
       var code: String?
+
+      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
+        type = try json.string("type")
+        outputIndex = try json.integer("output_index").map { Int(clamping: $0) }
+        item = try json.object("item", ItemJSON.init)
+        delta = try json.string("delta")
+        arguments = try json.string("arguments")
+        response = try json.object("response", Response.init)
+        message = try json.string("message")
+        code = try json.string("code")
+      }
     }
 
     mutating func consume(_ sse: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
       let event = try decode(Event.self, sse)
-      switch event.type {
+      guard let type = event.type else { throw .malformedStream("an event without a `type`") }
+      switch type {
       case "response.output_item.added":
-        guard let index = event.output_index, let item = event.item else { throw .malformedStream("output_item.added without output_index or item") }
+        guard let index = event.outputIndex, let item = event.item else { throw .malformedStream("output_item.added without output_index or item") }
         switch item.type {
         case "message": items[index] = .message("")
         case "function_call":
-          guard let id = item.call_id, let name = item.name else { throw .malformedStream("a function_call item without call_id or name") }
+          guard let id = item.callID, let name = item.name else { throw .malformedStream("a function_call item without call_id or name") }
           items[index] = .call(ToolCall(id: id, name: name, arguments: item.arguments ?? ""))
           return [.toolCallStarted(id: id, name: name)]
-        case "reasoning": items[index] = .reasoning(ReasoningBlock(itemID: item.id, encryptedContent: item.encrypted_content))
+        case "reasoning": items[index] = .reasoning(ReasoningBlock(itemID: item.id, encryptedContent: item.encryptedContent))
         default: break
         }
       case "response.output_text.delta":
         let piece = event.delta ?? ""
-        if let index = event.output_index, case .message(let text)? = items[index] {
+        if let index = event.outputIndex, case .message(let text)? = items[index] {
           items[index] = .message(text + piece)
-        } else if let index = event.output_index {
+        } else if let index = event.outputIndex {
           items[index] = .message(piece)
         }
         return [.textDelta(piece)]
       case "response.function_call_arguments.delta":
-        guard let index = event.output_index, case .call(var call)? = items[index] else {
+        guard let index = event.outputIndex, case .call(var call)? = items[index] else {
           throw .malformedStream("function call arguments for an output item that is not a started function call")
         }
         call.arguments += event.delta ?? ""
         items[index] = .call(call)
       case "response.function_call_arguments.done":
-        if let index = event.output_index, case .call(var call)? = items[index], let arguments = event.arguments {
+        if let index = event.outputIndex, case .call(var call)? = items[index], let arguments = event.arguments {
           call.arguments = arguments
           items[index] = .call(call)
         }
       case "response.reasoning_summary_text.delta":
         let piece = event.delta ?? ""
-        if let index = event.output_index, case .reasoning(var block)? = items[index] {
+        if let index = event.outputIndex, case .reasoning(var block)? = items[index] {
           block.text += piece
           items[index] = .reasoning(block)
         }
         return [.reasoningDelta(piece)]
       case "response.output_item.done":
-        if let index = event.output_index, let item = event.item, item.type == "reasoning", case .reasoning(var block)? = items[index] {
+        if let index = event.outputIndex, let item = event.item, item.type == "reasoning", case .reasoning(var block)? = items[index] {
           block.itemID = item.id ?? block.itemID
-          block.encryptedContent = item.encrypted_content ?? block.encryptedContent
+          block.encryptedContent = item.encryptedContent ?? block.encryptedContent
           items[index] = .reasoning(block)
         }
       case "response.completed", "response.incomplete":
         completed = true
-        status = event.response?.incomplete_details?.reason ?? event.response?.status
-        if let reported = event.response?.usage {
-          usage = Usage(
-            inputTokens: reported.input_tokens ?? 0, outputTokens: reported.output_tokens ?? 0,
-            cachedInputTokens: reported.input_tokens_details?.cached_tokens, reasoningTokens: reported.output_tokens_details?.reasoning_tokens)
-        }
+        status = event.response?.incompleteReason ?? event.response?.status
+        if let reported = event.response?.usage { usage = reported }
       case "response.failed":
         let error = event.response?.error
         throw ProviderError(

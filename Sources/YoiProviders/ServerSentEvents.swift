@@ -21,26 +21,52 @@ public struct ServerSentEventParser: Sendable {
 
   /// Feeds `bytes`; returns the events they completed, in order.
   public mutating func feed(_ bytes: some Sequence<UInt8>) throws(ProviderError) -> [ServerSentEvent] {
-    var events: [ServerSentEvent] = []
-    for byte in bytes {
-      if afterCarriageReturn {
-        afterCarriageReturn = false
-        if byte == 0x0A { continue }  // the \n of a \r\n pair
-      }
-      switch byte {
-      case 0x0D:
-        afterCarriageReturn = true
-        if let event = endLine() { events.append(event) }
-      case 0x0A:
-        if let event = endLine() { events.append(event) }
-      default:
-        guard line.count < Self.maximumLineBytes else {
-          throw ProviderError.malformedStream("a server-sent-events line longer than \(Self.maximumLineBytes) bytes")
-        }
-        line.append(byte)
-      }
+    let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
+      Result { () throws(ProviderError) in try feed(buffer: buffer) }
     }
+    if let contiguous { return try contiguous.get() }
+    return try Array(bytes).withUnsafeBufferPointer { buffer in
+      Result { () throws(ProviderError) in try feed(buffer: buffer) }
+    }.get()
+  }
+
+  /// Lines are found by scanning for CR and LF and appended to `line` in whole runs (a byte
+  /// at a time was a visible share of reading a stream).
+  private mutating func feed(buffer: UnsafeBufferPointer<UInt8>) throws(ProviderError) -> [ServerSentEvent] {
+    var events: [ServerSentEvent] = []
+    var index = 0
+    if afterCarriageReturn, !buffer.isEmpty {
+      afterCarriageReturn = false
+      if buffer[0] == 0x0A { index = 1 }  // the \n of a \r\n pair cut between two reads
+    }
+    var start = index
+    while index < buffer.count {
+      let byte = buffer[index]
+      guard byte == 0x0D || byte == 0x0A else {
+        index += 1
+        continue
+      }
+      try append(UnsafeBufferPointer(rebasing: buffer[start..<index]))
+      if let event = endLine() { events.append(event) }
+      index += 1
+      if byte == 0x0D {
+        if index == buffer.count {
+          afterCarriageReturn = true
+        } else if buffer[index] == 0x0A {
+          index += 1
+        }
+      }
+      start = index
+    }
+    try append(UnsafeBufferPointer(rebasing: buffer[start..<index]))
     return events
+  }
+
+  private mutating func append(_ piece: UnsafeBufferPointer<UInt8>) throws(ProviderError) {
+    guard line.count + piece.count <= Self.maximumLineBytes else {
+      throw ProviderError.malformedStream("a server-sent-events line longer than \(Self.maximumLineBytes) bytes")
+    }
+    line.append(contentsOf: piece)
   }
 
   /// Whether bytes of an unfinished event are held (a stream ending here was cut).
@@ -54,25 +80,20 @@ public struct ServerSentEventParser: Sendable {
         event = ""
         data.removeAll()
       }
-      return data.isEmpty ? nil : ServerSentEvent(event: event, data: data.joined(separator: "\n"))
+      if data.isEmpty { return nil }
+      return ServerSentEvent(event: event, data: data.count == 1 ? data[0] : data.joined(separator: "\n"))
     }
     if line[0] == UInt8(ascii: ":") { return nil }  // a comment: keep-alive
-    let text = String(decoding: line, as: UTF8.self)
-    let field: Substring
-    var value: Substring
-    if let colon = text.firstIndex(of: ":") {
-      field = text[..<colon]
-      value = text[text.index(after: colon)...]
-      if value.first == " " { value = value.dropFirst() }
-    } else {
-      field = text[...]
-      value = ""
+    let colon = line.firstIndex(of: UInt8(ascii: ":")) ?? line.endIndex
+    var valueStart = Swift.min(colon + 1, line.endIndex)
+    if valueStart < line.endIndex, line[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
+    let field = line[..<colon]
+    if field.elementsEqual("data".utf8) {
+      data.append(String(decoding: line[valueStart...], as: UTF8.self))
+    } else if field.elementsEqual("event".utf8) {
+      event = String(decoding: line[valueStart...], as: UTF8.self)
     }
-    switch field {
-    case "event": event = String(value)
-    case "data": data.append(String(value))
-    default: break  // id, retry and unknown fields do not matter to a one-shot stream
-    }
+    // id, retry and unknown fields do not matter to a one-shot stream
     return nil
   }
 }

@@ -17,23 +17,23 @@ protocol StreamDecoder {
   func finish() throws(ProviderError) -> ModelResponse
 }
 
-extension StreamDecoder {
-  /// Decodes an event's JSON into a wire model; bad JSON is a malformed stream.
-  func decode<T: Decodable>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
-    do {
-      return try wireDecoder.decode(T.self, from: Data(event.data.utf8))
-    } catch {
-      let name = event.event.isEmpty ? "a data event" : "a `\(event.event)` event"
-      throw ProviderError.malformedStream("\(name) is not the JSON its API documents (\(Self.describe(error)))")
-    }
-  }
+/// A stream event's JSON mapped by hand to a typed model (see `JSONFields` for why not
+/// `Decodable`).
+protocol WireEvent {
+  init(_ json: JSONFields) throws(JSONFields.Mismatch)
+}
 
-  static func describe(_ error: any Error) -> String {
-    switch error {
-    case DecodingError.keyNotFound(let key, _): "missing `\(key.stringValue)`"
-    case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      "unexpected type at `\(context.codingPath.map(\.stringValue).joined(separator: "."))`"
-    default: "not JSON"
+extension StreamDecoder {
+  /// Reads an event's JSON into a wire model; bad JSON is a malformed stream.
+  func decode<T: WireEvent>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
+    let name = event.event.isEmpty ? "a data event" : "a `\(event.event)` event"
+    guard let fields = JSONFields.parse(event.data) else {
+      throw ProviderError.malformedStream("\(name) is not a JSON object")
+    }
+    do {
+      return try T(fields)
+    } catch {
+      throw ProviderError.malformedStream("\(name) is not the JSON its API documents (\(error))")
     }
   }
 }
@@ -48,9 +48,6 @@ enum WireFormats {
     }
   }
 }
-
-/// One decoder for every stream event (making one per event was a visible share of a turn).
-let wireDecoder = JSONDecoder()
 
 /// Shared request-building helpers.
 enum WireJSON {

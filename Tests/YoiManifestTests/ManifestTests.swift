@@ -21,6 +21,16 @@ struct CanonicalJSONTests {
     #expect(CanonicalJSON.compact(value) == #"{"Z":null,"a":[2.0,0.5,1e16,-0.0],"b":1,"t":true,"é":"line\n\"q\"\u0001"}"#)
   }
 
+  @Test("objects sort their keys by bytes and the last duplicate wins, small (insertion sort) and large", arguments: [5, 40])
+  func objectKeys(count: Int) throws {
+    let keys = (0..<count).map { "k\(($0 * 7) % count)" }
+    let object = JSONObject(keys.enumerated().map { (key: $0.element, value: .integer(Int64($0.offset))) } + [(key: "k1", value: "last")])
+    #expect(object.members.map(\.key) == keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+    #expect(object["k1"] == "last")
+    #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#) }
+    #expect(try JSONParser.parse(#"{"s":"a\nb\"c\u00e9\ud83d\ude00 tail"}"#) == ["s": "a\nb\"cé😀 tail"])
+  }
+
   @Test func prettyFormKeepsOrder() {
     #expect(CanonicalJSON.pretty(["b": [], "a": ["x": 1]]) == "{\n  \"a\": {\n    \"x\": 1\n  },\n  \"b\": []\n}\n")
   }

@@ -80,6 +80,25 @@ struct WireFormatTests {
     #expect(results[1].isError)
   }
 
+  @Test(
+    "an event member of the wrong type is a malformed stream naming the member, for every scheme",
+    arguments: [
+      (ModelScheme.anthropic, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":\"0\"}\n\n", "`index` is not an integer"),
+      (.openaiChat, "data: {\"choices\":[{\"delta\":{\"content\":7}}]}\n\n", "`content` is not a string"),
+      (.openaiResponses, "data: {\"type\":\"response.output_text.delta\",\"delta\":[]}\n\n", "`delta` is not a string"),
+      (.gemini, "data: {\"candidates\":{}}\n\n", "`candidates` is not an array"),
+      (.gemini, "data: [1]\n\n", "is not a JSON object"),
+    ])
+  func wrongTypes(scheme: ModelScheme, stream: String, detail: String) {
+    do {
+      _ = try StreamReading.read(scheme: scheme, bytes: Array(stream.utf8))
+      Issue.record("a malformed stream was read")
+    } catch {
+      #expect(error.kind == .malformedStream)
+      #expect(error.message.contains(detail), "\(error.message)")
+    }
+  }
+
   @Test("the shipped prompt references are the ones spawn accepts")
   func promptReferences() throws {
     for reference in Prompts.references { #expect(try !Prompts.text(for: reference).isEmpty) }
