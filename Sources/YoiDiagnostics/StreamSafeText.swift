@@ -10,7 +10,7 @@ public enum StreamSafeText {
   /// Whether `text` has no run of more than 30 combining marks (answered from the bytes
   /// alone for ASCII text).
   public static func isStreamSafe(_ text: String) -> Bool {
-    if isASCII(text) { return true }
+    if UTF8Bytes.isASCII(text) { return true }
     var run = 0
     for scalar in text.unicodeScalars {
       if scalar.value >= 0x300, scalar.properties.canonicalCombiningClass.rawValue != 0 {
@@ -21,26 +21,6 @@ public enum StreamSafeText {
       }
     }
     return true
-  }
-
-  /// Whether every byte is ASCII, eight bytes at a time (strings here can be megabytes).
-  static func isASCII(_ text: String) -> Bool {
-    var text = text
-    return text.withUTF8 { bytes in
-      var index = 0
-      let count = bytes.count
-      guard let base = bytes.baseAddress else { return true }
-      let raw = UnsafeRawPointer(base)
-      while index + 8 <= count {
-        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-        index += 8
-      }
-      while index < count {
-        if bytes[index] >= 0x80 { return false }
-        index += 1
-      }
-      return true
-    }
   }
 
   /// The sentence a diagnostic uses for a string that is not stream-safe.

@@ -1,3 +1,5 @@
+import YoiDiagnostics
+
 /// A value returned from Lua, converted deterministically: map keys sorted by their UTF-8
 /// bytes, integers and floats kept apart. Functions, threads, userdata, cycles and NaN/inf
 /// never become a `LuaValue`; converting them is an error naming the key path.
@@ -43,7 +45,7 @@ public struct LuaTable: Sendable, Hashable, RandomAccessCollection {
 
   /// A table from fields in any order; they are sorted by key bytes.
   public init(_ fields: [Field] = []) {
-    self.fields = fields.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    self.fields = fields.sorted { UTF8Bytes.precedes($0.key, $1.key) }
   }
 
   /// A table from key/value pairs in any order.

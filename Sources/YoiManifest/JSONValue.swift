@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import YoiDiagnostics
 
 /// A JSON document, with object keys kept sorted by their UTF-8 bytes so that writing it is
 /// canonical by construction.
@@ -60,30 +56,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection {
   }
 
   /// Byte order of the keys' UTF-8: the canonical order.
-  @inline(__always) static func precedes(_ a: String, _ b: String) -> Bool {
-    compare(a, b) < 0
-  }
-
-  /// Three-way comparison of the keys' UTF-8 bytes.
-  static func compare(_ a: String, _ b: String) -> Int {
-    var a = a, b = b
-    return a.withUTF8 { x in
-      b.withUTF8 { y in
-        let common = Swift.min(x.count, y.count)
-        if common > 0, let xp = x.baseAddress, let yp = y.baseAddress {
-          let c = memcmp(xp, yp, common)
-          if c != 0 { return Int(c) }
-        }
-        return x.count - y.count
-      }
-    }
-  }
+  @inline(__always) static func precedes(_ a: String, _ b: String) -> Bool { UTF8Bytes.precedes(a, b) }
 
   private func position(of key: String) -> (index: Int, found: Bool) {
     var low = 0, high = members.count
     while low < high {
       let mid = (low + high) / 2
-      let order = Self.compare(members[mid].key, key)
+      let order = UTF8Bytes.compare(members[mid].key, key)
       if order == 0 { return (mid, true) }
       if order < 0 { low = mid + 1 } else { high = mid }
     }

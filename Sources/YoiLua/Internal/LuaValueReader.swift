@@ -86,6 +86,9 @@ struct LuaValueReader {
       return nil
     }
     let buffer = UnsafeRawBufferPointer(start: bytes, count: length)
+    // ASCII (nearly every string in a profile) is valid UTF-8 and stream-safe: decoded without
+    // the generic validation, which was a visible share of a resolve.
+    if UTF8Bytes.isASCII(buffer) { return String(decoding: buffer.assumingMemoryBound(to: UInt8.self), as: UTF8.self) }
     guard let text = String(validating: buffer, as: UTF8.self) else {
       problem("the string is not valid UTF-8")
       return nil
