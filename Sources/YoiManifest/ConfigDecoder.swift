@@ -73,7 +73,7 @@ public struct ConfigDecoder {
       switch value {
       case .object(let object) where object.isEmpty: return .array([])
       case .array(let items):
-        return .array(items.enumerated().compactMap { decode($1, as: element, path: "\(path)[\($0 + 1)]", key: key) })
+        return .array(items.enumerated().compactMap { decode($1, as: element, path: KeyPath.index(path, Int64($0 + 1)), key: key) })
       default: return mismatch(path, "a list", value)
       }
     case .dictionary(let element):
@@ -81,7 +81,7 @@ public struct ConfigDecoder {
       return .object(
         JSONObject(
           object.compactMap { member in
-            decode(member.value, as: element, path: Self.join(path, member.key), key: member.key).map { (member.key, $0) }
+            decode(member.value, as: element, path: KeyPath.join(path, member.key), key: member.key).map { (member.key, $0) }
           }))
     case .object(let schema):
       guard case .object(let object) = value else { return mismatch(path, "a table", value) }
@@ -139,7 +139,7 @@ public struct ConfigDecoder {
   mutating func decodeObject(_ object: JSONObject, _ schema: ConfigObject, path: String) -> JSONObject {
     var members: [(key: String, value: JSONValue)] = []
     for member in object {
-      let memberPath = Self.join(path, member.key)
+      let memberPath = KeyPath.join(path, member.key)
       if let refusal = refuse(path, member.key) {
         problems.append(refusal)
         continue
@@ -176,7 +176,7 @@ public struct ConfigDecoder {
     }
     guard case .string(let kind)? = object["kind"], ConfigSchema.authKinds.contains(kind) else {
       let given: String = if case .string(let text)? = object["kind"] { "\"\(text)\"" } else { "nothing" }
-      return fail(path + ".kind", "expected one of \(Self.list(ConfigSchema.authKinds)), got \(given)")
+      return fail(KeyPath.join(path, "kind"), "expected one of \(Self.list(ConfigSchema.authKinds)), got \(given)")
     }
     let fields: [ConfigField] =
       switch kind {
@@ -186,7 +186,7 @@ public struct ConfigDecoder {
       }
     let decoded = decodeObject(object, ConfigObject(fields), path: path)
     for field in fields where decoded[field.name] == nil && object[field.name] == nil {
-      problems.append(ConfigProblem(path: Self.join(path, field.name), message: "`\(kind)` auth needs `\(field.name)`"))
+      problems.append(ConfigProblem(path: KeyPath.join(path, field.name), message: "`\(kind)` auth needs `\(field.name)`"))
     }
     return .object(decoded)
   }
@@ -198,7 +198,7 @@ public struct ConfigDecoder {
     case nil: kind = "tokens"
     case .string(let text) where text == "tokens" || text == "ratio": kind = text
     default:
-      return fail(path + ".kind", "expected \"tokens\" or \"ratio\"", help: ["use yoi.compact.tokens { ... } or yoi.compact.ratio { ... }"])
+      return fail(KeyPath.join(path, "kind"), "expected \"tokens\" or \"ratio\"", help: ["use yoi.compact.tokens { ... } or yoi.compact.ratio { ... }"])
     }
     object["kind"] = nil
     var fields: [ConfigField]
@@ -209,14 +209,18 @@ public struct ConfigDecoder {
         object[alias] = nil
       }
       fields = ConfigSchema.compactionRatioFields.map { ConfigField($0, .number(Double.leastNonzeroMagnitude...1)) }
+      // A fraction out of range says what the fraction is of (the schema's range would print
+      // the smallest Double); bad values are dropped here, so decodeObject sees only good ones.
+      for name in ConfigSchema.compactionRatioFields {
+        guard let given = object[name], let number = Self.double(given), !(number > 0 && number <= 1) else { continue }
+        _ = fail(KeyPath.join(path, name), "expected a fraction in (0, 1] of the model's context window, got \(Self.format(number))")
+        object[name] = nil
+      }
     } else {
       fields = ConfigSchema.compactionTokenDefaults.map { ConfigField($0.0, .count) }
       fields.append(ConfigField("model", .modelRef))
     }
     var decoded = decodeObject(object, ConfigObject(fields), path: path)
-    for problem in problems.indices where problems[problem].path.hasPrefix(path + ".") && problems[problem].message.hasPrefix("expected a number from") {
-      problems[problem].message = "expected a fraction in (0, 1] of the model's context window" + problems[problem].message.drop { $0 != "," }
-    }
     decoded["kind"] = .string(kind)
     return .object(decoded)
   }
@@ -232,7 +236,8 @@ public struct ConfigDecoder {
     let decoded = decodeObject(object, schema, path: path)
     if object["intent"] == nil {
       problems.append(
-        ConfigProblem(path: path + ".intent", message: "a scope needs an intent", help: ["use yoi.scope.workspace_read() or yoi.scope.workspace_write()"]))
+        ConfigProblem(
+          path: KeyPath.join(path, "intent"), message: "a scope needs an intent", help: ["use yoi.scope.workspace_read() or yoi.scope.workspace_write()"]))
     }
     return .object(decoded)
   }
@@ -286,10 +291,5 @@ public struct ConfigDecoder {
 
   static func list(_ choices: [String]) -> String {
     choices.map { "\"\($0)\"" }.joined(separator: ", ")
-  }
-
-  /// `worker` + `max_turns` → `worker.max_turns`.
-  public static func join(_ path: String, _ key: String) -> String {
-    path.isEmpty ? key : "\(path).\(key)"
   }
 }

@@ -1,3 +1,5 @@
+import YoiDiagnostics
+
 /// The documented merge of two `PodManifestConfig` trees (`--manifest` over the builtin
 /// defaults): tables merge key by key, recursively; everything else in the overlay replaces
 /// the base value whole. Lists replace (no concatenation), and so do tables that are one
@@ -11,7 +13,7 @@ public enum ConfigMerge {
   public static func merge(_ overlay: JSONObject, over base: JSONObject, path: String = "") -> JSONObject {
     var result = base
     for member in overlay {
-      let memberPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+      let memberPath = KeyPath.join(path, member.key)
       if case .object(let overlayTable) = member.value, case .object(let baseTable)? = base[member.key],
         !wholeValues.contains(memberPath)
       {

@@ -1,3 +1,5 @@
+import YoiDiagnostics
+
 /// A field-level diff of two manifests: every leaf path whose value differs. Lists compare
 /// as whole values (a changed list shows both lists).
 public struct ManifestDiff: Sendable {
@@ -39,7 +41,7 @@ public struct ManifestDiff: Sendable {
   static func flatten(_ value: JSONValue, path: String = "", into out: inout [String: JSONValue]) {
     if case .object(let object) = value, !object.isEmpty {
       for member in object {
-        flatten(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)", into: &out)
+        flatten(member.value, path: KeyPath.join(path, member.key), into: &out)
       }
     } else {
       out[path] = value

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import YoiManifest
 
 /// The table of every field a profile may set, generated from `ConfigSchema` (docs/api.md
@@ -7,7 +8,7 @@ public enum FieldReference {
     var rows = ["| field | type | what it is |", "|---|---|---|"]
     func walk(_ object: ConfigObject, prefix: String) {
       for field in object.fields {
-        let path = prefix.isEmpty ? field.name : "\(prefix).\(field.name)"
+        let path = KeyPath.join(prefix, field.name)
         rows.append("| `\(path)` | \(describe(field.type)) | \(field.summary) |")
         if case .object(let inner) = field.type { walk(inner, prefix: path) }
         if case .list(.object(let inner)) = field.type { walk(inner, prefix: path + "[]") }

@@ -43,7 +43,7 @@ public enum ModelCatalogFile {
           continue
         }
         for entry in entries {
-          let entryPath = "\(member.key).\(entry.key)"
+          let entryPath = KeyPath.join(member.key, entry.key)
           var decoder = ConfigDecoder()
           let decoded = decoder.decode(entry.value, as: .object(member.key == "models" ? modelSchema : providerSchema), path: entryPath, key: entry.key)
           diagnostics += decoder.problems.map { document.diagnostic($0.text, at: $0.path, code: "E-MODELS", help: $0.help) }

@@ -17,7 +17,7 @@ struct ProfileDecoder {
   }
 
   static func refusal(parent: String, key: String) -> ConfigProblem? {
-    let path = ConfigDecoder.join(parent, key)
+    let path = KeyPath.join(parent, key)
     switch (parent, key) {
     case ("", "pod"):
       return ConfigProblem(
@@ -47,12 +47,15 @@ struct ProfileDecoder {
     // Any line holding a plaintext secret is masked in every diagnostic that shows it.
     let secretLines = Set(zip(problems, entries).compactMap { $0.isSecret ? $1?.line : nil })
     let located = zip(problems, entries).map { problem, entry in
+      // `pod.name` comes from the command line, not the file (a profile cannot set `pod`).
+      let isCommandLineInput = KeyPath.keys(problem.path) == ["pod", "name"]
+      let entry = isCommandLineInput ? nil : entry
       var line = entry.flatMap { index.line($0.line) }
       if let number = entry?.line, secretLines.contains(number), let text = line { line = SecretRedaction.redactLiterals(text) }
       return Diagnostic(
         code: problem.isSecret ? "E-PROFILE-SECRET" : "E-PROFILE-FIELD",
         message: problem.text,
-        location: SourceLocation(file: source.displayPath, line: entry?.line, column: entry?.column),
+        location: isCommandLineInput ? nil : SourceLocation(file: source.displayPath, line: entry?.line, column: entry?.column),
         sourceLine: line,
         highlightLength: entry?.length ?? 1,
         help: problem.help)

@@ -139,7 +139,7 @@ public struct ProfileMigration {
     case .object(let object):
       var kept = JSONObject()
       for member in object {
-        let memberPath = path.isEmpty ? member.key : "\(path).\(member.key)"
+        let memberPath = KeyPath.join(path, member.key)
         if case .string(let text) = member.value, SecretHeuristics.isPlaintextSecret(key: member.key, value: text) {
           notes.append(
             "\(memberPath) held a plaintext secret, which was not copied: store it with `yoi secret set ID` and reference it with yoi.secret(\"ID\")")
@@ -154,7 +154,8 @@ public struct ProfileMigration {
       }
       return .object(kept)
     case .array(let items):
-      return .array(items.enumerated().map { withoutPlaintextSecrets($0.element, path: "\(path)[\($0.offset + 1)]", provider: provider, notes: &notes) })
+      return .array(
+        items.enumerated().map { withoutPlaintextSecrets($0.element, path: KeyPath.index(path, Int64($0.offset + 1)), provider: provider, notes: &notes) })
     case .string(let text) where SecretHeuristics.secretPrefixes.contains(where: { text.hasPrefix($0) }):
       notes.append("\(path) held a plaintext secret, which was not copied")
       return .null

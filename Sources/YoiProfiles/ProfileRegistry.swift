@@ -244,7 +244,7 @@ struct RegistryFile {
         diagnostics.append(document.diagnostic("default must be a string naming a profile", at: "default", code: "E-REGISTRY"))
       case ("profile", .object(let table)):
         for entry in table {
-          let entryPath = "profile.\(entry.key)"
+          let entryPath = KeyPath.join("profile", entry.key)
           var path: String?
           var description: String?
           switch entry.value {
@@ -255,12 +255,13 @@ struct RegistryFile {
               case ("path", .string(let text)): path = text
               case ("description", .string(let text)): description = text
               case ("path", _), ("description", _):
-                diagnostics.append(document.diagnostic("\(entryPath).\(field.key) must be a string", at: "\(entryPath).\(field.key)", code: "E-REGISTRY"))
+                diagnostics.append(
+                  document.diagnostic("\(KeyPath.join(entryPath, field.key)) must be a string", at: KeyPath.join(entryPath, field.key), code: "E-REGISTRY"))
               default:
                 var help = Suggestion.didYouMean(field.key, in: ["path", "description"]).map { [$0] } ?? []
                 help.append("an entry has `path` and an optional `description`")
                 diagnostics.append(
-                  document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: "\(entryPath).\(field.key)", code: "E-REGISTRY", help: help))
+                  document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: KeyPath.join(entryPath, field.key), code: "E-REGISTRY", help: help))
               }
             }
             if path == nil, fields["path"] == nil {

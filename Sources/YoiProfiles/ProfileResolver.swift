@@ -189,13 +189,7 @@ public struct ProfileResolver: Sendable {
     switch PodManifestBuilder(catalog: catalog).build(config, inputs: manifestInputs) {
     case .success(let manifest): return manifest
     case .failure(let failure):
-      var diagnostics = decoder.diagnostics(for: failure.problems)
-      // A Pod name comes from the command line, not the file: no location.
-      for index in diagnostics.indices where diagnostics[index].message.hasPrefix("pod.name") {
-        diagnostics[index].location = nil
-        diagnostics[index].sourceLine = nil
-      }
-      throw ProfileError(diagnostics)
+      throw ProfileError(decoder.diagnostics(for: failure.problems))
     }
   }
 

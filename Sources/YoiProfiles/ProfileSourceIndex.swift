@@ -26,7 +26,7 @@ struct ProfileSourceIndex {
   /// The best place for `path` (`worker.max_turns`, `skills.directories[2]`): the last exact
   /// rooted match, else the longest matching suffix, else the nearest parent.
   func location(of path: String) -> Entry? {
-    var keys = Self.keys(path)
+    var keys = KeyPath.keys(path)
     while !keys.isEmpty {
       if let exact = entries.last(where: { $0.rooted && $0.path == keys }) { return exact }
       for length in stride(from: keys.count, through: 1, by: -1) {
@@ -43,10 +43,6 @@ struct ProfileSourceIndex {
   /// The text of a 1-based line.
   func line(_ number: Int) -> String? {
     lines.indices.contains(number - 1) ? String(lines[number - 1]) : nil
-  }
-
-  static func keys(_ path: String) -> [String] {
-    path.split(separator: ".").map { part in String(part.prefix { $0 != "[" }) }.filter { !$0.isEmpty }
   }
 
   // MARK: Tokens
@@ -168,12 +164,20 @@ struct ProfileSourceIndex {
         if token.kind == .name, index == 0 || tokens[index - 1].text != "." {
           var path: [String] = []
           var j = index + 1
-          while j + 1 < tokens.count, tokens[j].text == ".", tokens[j + 1].kind == .name {
-            path.append(String(tokens[j + 1].text))
-            j += 2
+          // `.name` and `["key"]` steps.
+          while j + 1 < tokens.count {
+            if tokens[j].text == ".", tokens[j + 1].kind == .name {
+              path.append(String(tokens[j + 1].text))
+              j += 2
+            } else if tokens[j].text == "[", tokens[j + 1].kind == .string, j + 2 < tokens.count, tokens[j + 2].text == "]" {
+              path.append(String(tokens[j + 1].text))
+              j += 3
+            } else {
+              break
+            }
           }
           if j < tokens.count, tokens[j].text == "=", !path.isEmpty {
-            let last = tokens[j - 1]
+            let last = tokens[j - 1].text == "]" ? tokens[j - 2] : tokens[j - 1]
             entries.append(Entry(path: path, rooted: true, line: last.line, column: last.column, length: last.text.utf8.count))
             statementPath = path
             index = j + 1

@@ -30,7 +30,7 @@ struct TOMLDocument {
 
   /// The line where `path` (dotted, e.g. `profile.coder.path`) is written, or its nearest parent.
   func line(of path: String) -> Int? {
-    var keys = path.split(separator: ".").map(String.init)
+    var keys = KeyPath.keys(path)
     while !keys.isEmpty {
       if let line = keyLines[keys.joined(separator: ".")] { return line }
       keys.removeLast()

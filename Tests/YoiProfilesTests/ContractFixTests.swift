@@ -91,6 +91,11 @@ struct DiagnosticFixTests {
     #expect(!error.rendered.contains("traceback"))
   }
 
+  @Test func aRatioOutOfRangeSaysWhatItIsAFractionOf() throws {
+    let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { threshold = 1.5 } return p"))
+    #expect(error.messages == ["compaction.threshold: expected a fraction in (0, 1] of the model's context window, got 1.5"])
+  }
+
   @Test func denyWriteErrorsNameTheirOwnIndexAndTheWorkspace() throws {
     let error = try #require(
       support.error("local p = yoi.profile.import('builtin:default') p.scope = yoi.scope.workspace_write { deny_write = { 'ok', '/abs', '../up' } } return p"))
@@ -100,6 +105,27 @@ struct DiagnosticFixTests {
         "scope.deny_write[3]: deny_write entries are inside the workspace; `..` is not allowed",
       ])
     #expect(!error.rendered.contains("relative to the profile"))
+  }
+
+  @Test("one key-path renderer: the Lua reader and the config decoder write a quoted key alike, and its line is found")
+  func keyPathsRenderAlike() throws {
+    // The config decoder (an unknown field), then the Lua reader (a value it cannot convert).
+    let decoded = try #require(support.error("local p = yoi.profile.import('builtin:default')\np.worker[\"max turns\"] = 3\nreturn p"))
+    #expect(decoded.messages == ["worker[\"max turns\"]: unknown field `max turns`"])
+    #expect(decoded.diagnostics.first?.location?.line == 2)
+    let read = try #require(support.error("return { feature = { [\"max turns\"] = { enabled = print } } }"))
+    #expect(read.messages.first?.hasPrefix("feature[\"max turns\"].enabled: a function cannot be converted") == true)
+  }
+
+  @Test(
+    "key paths render and parse back",
+    arguments: [
+      ("worker", "max_turns", "worker.max_turns"), ("models", "openai/gpt-5.1", #"models["openai/gpt-5.1"]"#),
+      ("", "é", #"["\xC3\xA9"]"#), ("a", #"q"\"#, #"a["q\"\\"]"#), ("profile", "my-coder", "profile.my-coder"),
+    ])
+  func keyPathRoundTrip(parent: String, key: String, rendered: String) {
+    #expect(KeyPath.join(parent, key) == rendered)
+    #expect(KeyPath.keys(KeyPath.index(rendered, 2) + ".x") == (parent.isEmpty ? [] : [parent]) + [key, "x"])
   }
 
   @Test func errorsComeInSourceOrder() throws {

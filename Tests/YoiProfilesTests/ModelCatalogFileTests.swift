@@ -55,7 +55,7 @@ struct ModelCatalogFileTests {
     } catch {
       let found = error.diagnostics.map { "\($0.location?.line ?? 0): \($0.message)" }
       #expect(found.contains("1: unknown key `model`"))
-      #expect(found.contains("5: models.c/d.context_window: expected a positive integer, got a string"))
+      #expect(found.contains("5: models[\"c/d\"].context_window: expected a positive integer, got a string"))
       #expect(error.diagnostics.first?.help.contains("did you mean `models`?") == true)
     }
   }

@@ -172,7 +172,7 @@ struct LuaValueReader {
     for field in nonASCII {
       if let other = seen[field.key] {
         problem(
-          "keys \(Self.quoteBytes(other)) and \(Self.quoteBytes(field.key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
+          "keys \(KeyPath.quoted(other)) and \(KeyPath.quoted(field.key)) differ in bytes but are the same text (Unicode normalisation); use one spelling")
         continue
       }
       seen[field.key] = field.key
@@ -198,32 +198,9 @@ struct LuaValueReader {
   private var renderedPath: String {
     path.reduce(root) { text, component in
       switch component {
-      case .key(let key): Self.join(text, key)
-      case .index(let index): "\(text)[\(index)]"
+      case .key(let key): KeyPath.join(text, key)
+      case .index(let index): KeyPath.index(text, index)
       }
     }
-  }
-
-  /// `worker` + `max_turns` → `worker.max_turns`; keys that are not identifiers are quoted.
-  static func join(_ path: String, _ key: String) -> String {
-    let isIdentifier =
-      key.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } ?? false
-      && key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
-    if isIdentifier { return path.isEmpty ? key : "\(path).\(key)" }
-    return "\(path)[\(quoteBytes(key))]"
-  }
-
-  /// A key as a Lua string literal with non-ASCII bytes escaped, so look-alikes are told apart.
-  static func quoteBytes(_ text: String) -> String {
-    var out = "\""
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): out += "\\\""
-      case UInt8(ascii: "\\"): out += "\\\\"
-      case 0x20..<0x7F: out.append(Character(Unicode.Scalar(byte)))
-      default: out += "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-      }
-    }
-    return out + "\""
   }
 }
