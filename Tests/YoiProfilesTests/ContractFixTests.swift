@@ -91,6 +91,17 @@ struct DiagnosticFixTests {
     #expect(!error.rendered.contains("traceback"))
   }
 
+  @Test func aBadPodNameIsNotPlacedInTheProfile() throws {
+    do {
+      _ = try resolve("builtin:coder", podName: "bad name")
+      Issue.record("a bad Pod name resolved")
+    } catch {
+      let diagnostic = try #require(error.diagnostics.first { $0.message.hasPrefix("pod.name") })
+      #expect(diagnostic.location == nil)
+      #expect(diagnostic.sourceLine == nil)
+    }
+  }
+
   @Test func aRatioOutOfRangeSaysWhatItIsAFractionOf() throws {
     let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { threshold = 1.5 } return p"))
     #expect(error.messages == ["compaction.threshold: expected a fraction in (0, 1] of the model's context window, got 1.5"])
