@@ -26,7 +26,7 @@ public enum CanonicalJSON {
     switch value {
     case .null: out += "null".utf8
     case .bool(let flag): out += (flag ? "true" : "false").utf8
-    case .integer(let number): out += String(number).utf8
+    case .integer(let number): writeInteger(number, into: &out)
     case .number(let number): out += format(number).utf8
     case .string(let text): writeString(text, into: &out)
     case .array(let items):
@@ -78,6 +78,23 @@ public enum CanonicalJSON {
   }
 
   private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// Decimal digits written straight into the output (a String per integer was a visible
+  /// share of writing a manifest).
+  private static func writeInteger(_ number: Int64, into out: inout [UInt8]) {
+    if number < 0 { out.append(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 19 digits of Int64.min
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      var index = buffer.count
+      repeat {
+        index -= 1
+        buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      out.append(contentsOf: buffer[index...])
+    }
+  }
 
   private static func writeString(_ text: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))

@@ -27,7 +27,10 @@ public enum SecretHeuristics {
 
   /// Whether `value` under `key` looks like a plaintext secret.
   public static func isPlaintextSecret(key: String, value: String) -> Bool {
-    secretKeys.contains(key.lowercased()) || secretPrefixes.contains { value.hasPrefix($0) }
+    // Asked for every string of a profile: bytes, and a lowercased copy only of a key that
+    // may have capitals (non-ASCII too: the Kelvin sign lowercases to "k").
+    let lowered = key.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 >= 0x80 } ? key.lowercased() : key
+    return secretKeys.contains(lowered) || secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
   }
 
   /// Whether `id` is a valid secret id: 1–128 of `[A-Za-z0-9._/-]`, no empty, `.`, `..` parts.

@@ -7,6 +7,7 @@ public enum PathLexer {
 
   /// An absolute path without `.`/`..` components, duplicate or trailing slashes.
   public static func normalize(_ path: String) -> String {
+    if isNormal(path) { return path }  // the common case, checked on bytes
     var parts: [Substring] = []
     for part in path.split(separator: "/") {
       switch part {
@@ -16,6 +17,26 @@ public enum PathLexer {
       }
     }
     return "/" + parts.joined(separator: "/")
+  }
+
+  /// Absolute, with no empty, `.` or `..` components and no trailing slash (or exactly `/`).
+  private static func isNormal(_ path: String) -> Bool {
+    var path = path
+    return path.withUTF8 { bytes in
+      guard bytes.first == UInt8(ascii: "/") else { return false }
+      if bytes.count == 1 { return true }
+      var componentStart = 1
+      for index in 1...bytes.count {
+        guard index == bytes.count || bytes[index] == UInt8(ascii: "/") else { continue }
+        switch index - componentStart {
+        case 0: return false  // empty: `//` or a trailing slash
+        case 1 where bytes[componentStart] == UInt8(ascii: "."): return false
+        case 2 where bytes[componentStart] == UInt8(ascii: ".") && bytes[componentStart + 1] == UInt8(ascii: "."): return false
+        default: componentStart = index + 1
+        }
+      }
+      return true
+    }
   }
 
   /// Whether `path` is `directory` or below it.

@@ -17,7 +17,7 @@ public enum BuiltinProfiles {
     switch name {
     case "default": Entry(source: defaultSource, argument: nil, file: "default.lua")
     case "coder-fast", "reviewer-fast": Entry(source: fastVariantSource, argument: name, file: "fast.lua")
-    default: roleFeatures[name].map { _ in Entry(source: roleSource(name), argument: nil, file: "\(name).lua") }
+    default: roleSources[name].map { Entry(source: $0, argument: nil, file: "\(name).lua") }
     }
   }
 
@@ -94,6 +94,9 @@ public enum BuiltinProfiles {
   static let readOnlyRoles: Set<String> = ["intake", "orchestrator", "reviewer"]
 
   /// A role profile's source, as a user would write it: import, then assign.
+  /// Each role's source, generated once (it is read on every resolve of a role).
+  private static let roleSources: [String: String] = Dictionary(uniqueKeysWithValues: roleFeatures.keys.map { ($0, roleSource($0)) })
+
   static func roleSource(_ name: String) -> String {
     guard let role = roleFeatures[name] else { return "" }
     let f = role.flags.map { $0 ? "true" : "false" }

@@ -17,7 +17,8 @@ struct ProfileDecoder {
   }
 
   static func refusal(parent: String, key: String) -> ConfigProblem? {
-    let path = KeyPath.join(parent, key)
+    // Asked for every key of a profile: the path is only rendered for a refusal.
+    var path: String { KeyPath.join(parent, key) }
     switch (parent, key) {
     case ("", "pod"):
       return ConfigProblem(

@@ -31,6 +31,10 @@ struct CanonicalJSONTests {
     #expect(try JSONParser.parse(#"{"s":"a\nb\"c\u00e9\ud83d\ude00 tail"}"#) == ["s": "a\nb\"cé😀 tail"])
   }
 
+  @Test func integersAtTheLimits() {
+    #expect(CanonicalJSON.compact([.integer(0), .integer(-7), .integer(.max), .integer(.min)]) == "[0,-7,9223372036854775807,-9223372036854775808]")
+  }
+
   @Test func prettyFormKeepsOrder() {
     #expect(CanonicalJSON.pretty(["b": [], "a": ["x": 1]]) == "{\n  \"a\": {\n    \"x\": 1\n  },\n  \"b\": []\n}\n")
   }
@@ -50,5 +54,18 @@ struct ScopeRuleTests {
     #expect(writeW.covers(flat))
     #expect(!readSub.covers(readW))
     #expect(!ScopeRule(target: "/w", permission: .read).covers(ScopeRule(target: "/wx", permission: .read)))
+  }
+}
+
+@Suite("Path lexer")
+struct PathLexerTests {
+  @Test(
+    "normalize: already-normal paths come back as they are, others are cleaned",
+    arguments: [
+      ("/", "/"), ("/a/b", "/a/b"), ("/a//b/", "/a/b"), ("/a/./b", "/a/b"), ("/a/../b", "/b"), ("/..", "/"), ("/a/.", "/a"), ("/.a/..b/c.", "/.a/..b/c."),
+      ("a/b", "/a/b"),
+    ])
+  func normalize(path: String, expected: String) {
+    #expect(PathLexer.normalize(path) == expected)
   }
 }

@@ -165,10 +165,10 @@ struct LuaValueReader {
   private mutating func makeTable(_ entries: [(String, LuaValue)]) -> LuaTable {
     let fields = entries.map { LuaTable.Field(key: $0.0, value: $0.1) }
     // Only keys with non-ASCII bytes can collide this way; skip the hashing for the rest.
-    let nonASCII = fields.filter { !$0.key.utf8.allSatisfy { $0 < 0x80 } }
-    guard nonASCII.count > 0 else { return LuaTable(fields) }
+    guard !fields.allSatisfy({ UTF8Bytes.isASCII($0.key) }) else { return LuaTable(fields) }
+    let nonASCII = fields.filter { !UTF8Bytes.isASCII($0.key) }
     var seen: [String: String] = [:]
-    var kept = fields.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }
+    var kept = fields.filter { UTF8Bytes.isASCII($0.key) }
     for field in nonASCII {
       if let other = seen[field.key] {
         problem(
