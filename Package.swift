@@ -30,7 +30,7 @@ let package = Package(
     .target(name: "YoiDiagnostics"),
     // Reaches Lua only through YoiCLua: no Swift file can call a raising lua_* function.
     .target(name: "YoiLua", dependencies: ["YoiCLua", "YoiDiagnostics"]),
-    .target(name: "YoiManifest", dependencies: ["YoiDiagnostics", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(name: "YoiManifest", dependencies: ["YoiDiagnostics"]),
     .target(
       name: "YoiProfiles",
       dependencies: ["YoiLua", "YoiManifest", "YoiDiagnostics"]),
