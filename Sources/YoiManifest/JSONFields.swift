@@ -28,36 +28,28 @@ public struct JSONFields: Sendable {
   }
 
   public func string(_ key: String) throws(Mismatch) -> String? {
-    switch object[key] {
-    case nil, .null?: return nil
-    case .string(let text)?: return text
-    default: throw Mismatch(key: key, expected: "a string")
-    }
+    try member(key, "a string") { if case .string(let text) = $0 { text } else { nil } }
   }
 
   public func integer(_ key: String) throws(Mismatch) -> Int64? {
-    switch object[key] {
-    case nil, .null?: return nil
-    case .integer(let number)?: return number
-    default: throw Mismatch(key: key, expected: "an integer")
-    }
+    try member(key, "an integer") { if case .integer(let number) = $0 { number } else { nil } }
   }
 
   public func bool(_ key: String) throws(Mismatch) -> Bool? {
-    switch object[key] {
-    case nil, .null?: return nil
-    case .bool(let flag)?: return flag
-    default: throw Mismatch(key: key, expected: "a boolean")
-    }
+    try member(key, "a boolean") { if case .bool(let flag) = $0 { flag } else { nil } }
   }
 
   /// A nested object's fields.
   public func fields(_ key: String) throws(Mismatch) -> JSONFields? {
-    switch object[key] {
-    case nil, .null?: return nil
-    case .object(let inner)?: return JSONFields(inner)
-    default: throw Mismatch(key: key, expected: "an object")
-    }
+    try member(key, "an object") { if case .object(let inner) = $0 { JSONFields(inner) } else { nil } }
+  }
+
+  /// The member under `key` as `extract` reads it: nil when absent or `null`, a mismatch when
+  /// `extract` does not take it.
+  private func member<T>(_ key: String, _ expected: String, _ extract: (JSONValue) -> T?) throws(Mismatch) -> T? {
+    guard let value = object[key], value != .null else { return nil }
+    guard let typed = extract(value) else { throw Mismatch(key: key, expected: expected) }
+    return typed
   }
 
   /// A nested object, read by `read`.

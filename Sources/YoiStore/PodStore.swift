@@ -47,16 +47,22 @@ public final class PodStore: Sendable {
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
     let path = path
-    // Concurrent first opens raced the migrations ("table pod already exists"): migrate
-    // under a lock.
-    database = try FileLock.withExclusiveLock(path + ".lock") { () throws(StoreError) -> DatabaseQueue in
-      do {
-        let pool = try DatabaseQueue(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
-        return pool
-      } catch {
-        throw Self.storeError(error, path: path)
+    do {
+      let queue = try DatabaseQueue(path: path, configuration: configuration)
+      // Every command opens the store: `user_version` counts the migrations that ran, so a
+      // current store is one pragma, without the lock or the migrator's own reads.
+      let migrator = Self.migrator
+      if try queue.read({ try Int.fetchOne($0, sql: "PRAGMA user_version") }) != migrator.migrations.count {
+        // Concurrent first opens raced the migrations ("table pod already exists"): migrate
+        // under a lock.
+        try FileLock.withExclusiveLock(path + ".lock") { () throws -> Void in
+          try migrator.migrate(queue)
+          try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA user_version = \(migrator.migrations.count)") }
+        }
       }
+      database = queue
+    } catch {
+      throw Self.storeError(error, path: path)
     }
   }
 

@@ -71,6 +71,20 @@ struct PodStoreTests {
       "INSERT INTO pod (name, workspace, role, source_digest, created_at, updated_at) VALUES ('ok', '/w', 'normal', '\(digest)', 'x', 'x')")
   }
 
+  @Test("a store from before the transcript migration is brought up to date; a current one opens without migrating")
+  func olderStoresAreMigrated() throws {
+    let directory = Self.temporaryDirectory()
+    let store = try PodStore(dataDirectory: directory)
+    _ = try store.spawn(.init(name: "old", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("old")), versions: versions)
+    // What an earlier yoi left: no transcript table, no v3 record, no user_version.
+    try store.executeForTesting("DROP TABLE transcript_event")
+    try store.executeForTesting("DELETE FROM grdb_migrations WHERE identifier = 'v3-transcript'")
+    try store.executeForTesting("PRAGMA user_version = 0")
+    let reopened = try PodStore(dataDirectory: directory)
+    #expect(try reopened.appendEvent(to: "old", kind: "user", body: #"{"text":"hi"}"#) == 1)
+    #expect(try PodStore(dataDirectory: directory).transcript(of: "old").map(\.seq) == [1])
+  }
+
   @Test func tamperedSnapshotsAreErrors() throws {
     let store = try PodStore(dataDirectory: Self.temporaryDirectory())
     _ = try store.spawn(.init(name: "t", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("t")), versions: versions)
