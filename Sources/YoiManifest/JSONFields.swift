@@ -31,8 +31,15 @@ public struct JSONFields: Sendable {
     try member(key, "a string") { if case .string(let text) = $0 { text } else { nil } }
   }
 
+  /// An integer; an integral float (`12.0`, as some servers write counts) is one too.
   public func integer(_ key: String) throws(Mismatch) -> Int64? {
-    try member(key, "an integer") { if case .integer(let number) = $0 { number } else { nil } }
+    try member(key, "an integer") { value in
+      switch value {
+      case .integer(let number): number
+      case .number(let number) where number.rounded() == number && abs(number) < 9.0e15: Int64(number)
+      default: nil
+      }
+    }
   }
 
   public func bool(_ key: String) throws(Mismatch) -> Bool? {

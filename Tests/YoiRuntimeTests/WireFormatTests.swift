@@ -80,6 +80,15 @@ struct WireFormatTests {
     #expect(results[1].isError)
   }
 
+  @Test("integral floats are integers (some compatible servers write counts as 12.0)")
+  func integralFloats() throws {
+    let stream =
+      "data: {\"choices\":[{\"index\":0.0,\"delta\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12.0,\"completion_tokens\":3}}\n\ndata: [DONE]\n\n"
+    let response = try StreamReading.read(scheme: .openaiChat, bytes: Array(stream.utf8))
+    #expect(response.message.text == "hi")
+    #expect(response.usage?.inputTokens == 12)
+  }
+
   @Test(
     "an event member of the wrong type is a malformed stream naming the member, for every scheme",
     arguments: [
