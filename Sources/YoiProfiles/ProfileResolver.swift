@@ -40,8 +40,11 @@ public struct ResolvedProfile: Sendable {
   public var source: ProfileSource
   /// The registry entry, when the selector named one.
   public var entry: RegistryEntry?
+  /// The local modules the profile loaded.
+  var modules: [ModuleLocator.Module]
   /// sha256 over the profile file and every local module it loaded: what trust pins.
-  public var contentDigest: String
+  /// Computed when asked (only trust asks), not on every resolve.
+  public var contentDigest: String { ProfileResolver.contentDigest(profile: source.text, modules: modules) }
 }
 
 /// What a project profile asks for, shown before the user trusts it.
@@ -164,8 +167,9 @@ public struct ProfileResolver: Sendable {
     let resolved = try resolveUntrusted(source, inputs: inputs, entry: entry)
     guard let entry, entry.source == .project, let path = entry.path else { return (resolved, nil) }
     let recorded = trust?.trustedDigest(for: path)
-    if recorded == resolved.contentDigest { return (resolved, nil) }
-    return (resolved, TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: resolved.contentDigest))
+    let digest = resolved.contentDigest
+    if recorded == digest { return (resolved, nil) }
+    return (resolved, TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: digest))
   }
 
   private func resolveUntrusted(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> ResolvedProfile {
@@ -173,8 +177,7 @@ public struct ProfileResolver: Sendable {
     let decoder = ProfileDecoder(source: source)
     let config = try decoder.decode(evaluation.value)
     let manifest = try build(config, source: source, decoder: decoder, inputs: inputs, entry: entry)
-    let digest = Self.contentDigest(profile: source.text, modules: evaluation.modules)
-    return ResolvedProfile(manifest: manifest, source: source, entry: entry, contentDigest: digest)
+    return ResolvedProfile(manifest: manifest, source: source, entry: entry, modules: evaluation.modules)
   }
 
   private func build(
@@ -198,8 +201,9 @@ public struct ProfileResolver: Sendable {
       throw .single("\(entry.qualifiedName) needs trust, but no data directory is configured", code: "E-TRUST")
     }
     let recorded = trust.trustedDigest(for: path)
-    if recorded == resolved.contentDigest { return }
-    let request = TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: resolved.contentDigest)
+    let digest = resolved.contentDigest
+    if recorded == digest { return }
+    let request = TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: digest)
     let granted: Bool =
       switch trustPolicy {
       case .grant: true
@@ -207,7 +211,7 @@ public struct ProfileResolver: Sendable {
       case .ask(let confirm): confirm(request)
       }
     if granted {
-      try trust.trust(path: path, digest: resolved.contentDigest)
+      try trust.trust(path: path, digest: digest)
       return
     }
     let why = recorded == nil ? "has not been trusted yet" : "changed since you trusted it"
