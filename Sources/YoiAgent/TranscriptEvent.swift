@@ -69,7 +69,7 @@ public enum TranscriptEvent: Sendable, Hashable {
   public init(_ row: TranscriptRow) throws(AgentError) {
     // yoi's own JSON reader and a direct mapping: Foundation's JSONDecoder made `pod log` of
     // 10,000 events take twice as long.
-    guard case .object(let body)? = try? JSONParser.parse(row.body) else {
+    guard let body = JSONFields.parse(row.body) else {
       throw AgentError("transcript event \(row.seq) (\(row.kind)) is damaged and cannot be read", code: "E-TRANSCRIPT")
     }
     let read = StoredEventReader(body)

@@ -77,7 +77,8 @@ public enum CanonicalJSON {
     return text
   }
 
-  private static let hexDigits = Array("0123456789abcdef".utf8)
+  /// Lowercase hex digits by value (also the SHA-256 hex form's).
+  static let hexDigits = Array("0123456789abcdef".utf8)
 
   /// Decimal digits written straight into the output (a String per integer was a visible
   /// share of writing a manifest).

@@ -98,7 +98,6 @@ public struct JSONFields: Sendable {
 
   /// Any JSON value (a function call's `args`, kept as written).
   public func value(_ key: String) -> JSONValue? {
-    if case .null? = object[key] { return nil }
-    return object[key]
+    object[key].flatMap { $0 == .null ? nil : $0 }
   }
 }

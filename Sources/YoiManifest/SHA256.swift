@@ -8,13 +8,11 @@ public enum SHA256 {
     var hex: [UInt8] = []
     hex.reserveCapacity(64)
     for byte in digest(bytes) {
-      hex.append(hexDigits[Int(byte >> 4)])
-      hex.append(hexDigits[Int(byte & 0x0F)])
+      hex.append(CanonicalJSON.hexDigits[Int(byte >> 4)])
+      hex.append(CanonicalJSON.hexDigits[Int(byte & 0x0F)])
     }
     return String(decoding: hex, as: UTF8.self)
   }
-
-  private static let hexDigits = Array("0123456789abcdef".utf8)
 
   /// The 32-byte digest of `bytes`.
   public static func digest<Bytes: Collection>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {

@@ -55,8 +55,7 @@ enum WireJSON {
   /// model wrote that is not a JSON object is sent as an empty object (the tool already told
   /// the model its arguments were unparsable).
   static func argumentsObject(_ text: String) -> JSONValue {
-    if case .object(let object)? = try? JSONParser.parse(text.isEmpty ? "{}" : text) { return .object(object) }
-    return .object(JSONObject())
+    .object(JSONFields.parse(text.isEmpty ? "{}" : text)?.object ?? JSONObject())
   }
 
   static func compact(_ value: JSONValue) -> String { CanonicalJSON.compact(value) }
