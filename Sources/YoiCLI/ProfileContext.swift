@@ -4,6 +4,7 @@ import YoiDiagnostics
 import YoiManifest
 import YoiProfiles
 import YoiPods
+import YoiStore
 
 /// The runtime inputs and environment every resolving command shares.
 struct RuntimeOptions: ParsableArguments {
@@ -85,10 +86,11 @@ enum Prompt {
 
 /// The Pod services, wired to this process's directories and terminal.
 enum Services {
-  static func pods() throws -> PodService {
+  /// - Parameter store: the store this process already has open: one connection per process.
+  static func pods(store: PodStore? = nil) throws -> PodService {
     let directories = YoiDirectories.from()
     return PodService(
-      store: try Stores.pods(), secrets: Stores.secrets(), trust: ProjectTrust(dataDirectory: directories.data), versions: Stores.versions
+      store: try store ?? Stores.pods(), secrets: Stores.secrets(), trust: ProjectTrust(dataDirectory: directories.data), versions: Stores.versions
     ) { workspace, trustPolicy throws(PodError) in
       do throws(ProfileError) {
         return try ProfileContext.resolver(directories: directories, workspace: workspace, trustPolicy: trustPolicy)

@@ -77,7 +77,7 @@ enum Runners {
     let secrets = Stores.secrets()
     return try PodRunner(
       pod: name, store: store, secrets: secrets, approval: approval,
-      children: ChildPods(store: store, secrets: secrets, dataDirectory: dataDirectory) { try Services.pods() })
+      children: ChildPods(store: store, secrets: secrets, dataDirectory: dataDirectory) { try Services.pods(store: store) })
   }
 }
 

@@ -13,8 +13,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   public static let maximumDepth = 3
   public static let maximumRunning = 4
 
-  /// Made on first use: most runs spawn no child, and opening the service costs a second
-  /// store connection at start-up.
+  /// Made on first use: most runs spawn no child, and the service resolves profiles.
   private let makeService: @Sendable () throws -> PodService
   private var madeService: PodService?
   private let store: PodStore
@@ -61,23 +60,42 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
       return (record, granted)
     }
     parentScopeChanged(try store.currentManifest(of: parent).sections.scope)
-    defer {
-      // The lent write comes back however the child ended.
-      if let scope = try? giveBack(child: child.record.name, parent: parent, granted: child.granted) { parentScopeChanged(scope) }
-    }
-    let runLock = try RunLock(dataDirectory: dataDirectory, pod: child.record.name)
-    let runner = try PodRunner(pod: child.record.name, store: store, secrets: secrets, children: self)
+    let outcome: Result<String, any Error>
     do {
-      let outcome = try await runner.run(prompt: task, observer: SilentObserver())
-      await runner.shutdown()
-      withExtendedLifetime(runLock) {}
-      switch outcome {
-      case .finished(let answer): return answer
-      case .cancelled: throw CancellationError()
-      }
+      outcome = .success(try await runToEnd(child.record.name, task: task))
+    } catch {
+      outcome = .failure(error)
+    }
+    // The lent write comes back however the child ended. If the store refuses, the parent
+    // stays narrower than it should be (never wider), and the model is told so.
+    do {
+      parentScopeChanged(try giveBack(child: child.record.name, parent: parent, granted: child.granted))
+    } catch {
+      let problem = (error as? any DiagnosticError)?.diagnostics.map(\.message).joined(separator: "; ") ?? "\(error)"
+      let finished = (try? outcome.get()).map { "\(name) finished (\($0.isEmpty ? "without an answer" : $0)), but " } ?? ""
+      throw PodError.single(
+        "\(finished)the write lent to \(name) could not be given back to \(parent) (\(problem)); \(parent) cannot write there until it is",
+        code: "E-DELEGATION")
+    }
+    return try outcome.get()
+  }
+
+  /// Runs `task` in the child until it answers (holding the child's run lock).
+  private func runToEnd(_ child: String, task: String) async throws -> String {
+    let runLock = try RunLock(dataDirectory: dataDirectory, pod: child)
+    defer { withExtendedLifetime(runLock) {} }
+    let runner = try PodRunner(pod: child, store: store, secrets: secrets, children: self)
+    let outcome: RunOutcome
+    do {
+      outcome = try await runner.run(prompt: task, observer: SilentObserver())
     } catch {
       await runner.shutdown()
       throw error
+    }
+    await runner.shutdown()
+    switch outcome {
+    case .finished(let answer): return answer
+    case .cancelled: throw CancellationError()
     }
   }
 

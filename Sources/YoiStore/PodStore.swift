@@ -31,8 +31,11 @@ public final class PodStore: Sendable {
       throw StoreError("cannot create the data directory \(dataDirectory)", code: "E-STORE")
     }
     // The database holds snapshots and transcripts: only the user may read it (SQLite gives
-    // its -wal and -shm files the same mode).
-    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    // its -wal and -shm files the same mode). Only a file that does not exist yet is opened
+    // here: closing any descriptor of the file drops every POSIX lock this process holds on
+    // it, including a live connection's, and another process then takes itself for the last
+    // connection and checkpoints and deletes the WAL under it (losing its later commits).
+    let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     if descriptor >= 0 { close(descriptor) }
     var configuration = Configuration()
     configuration.busyMode = .timeout(10)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YoiStore
 
 @Suite("yoi pod (end to end)")
 struct PodCommandTests {
@@ -75,6 +76,24 @@ struct PodCommandTests {
     let reresolve = try home.run(["pod", "reresolve", "r", "--yes"])
     #expect(reresolve.status == 1)
     #expect(reresolve.stderr.contains("syntax error"))
+  }
+
+  /// The runtime opens the store twice in one process (the runner's connection and the
+  /// service's for spawn_pod). Opening the second must not drop the first connection's locks:
+  /// another yoi closing the store would then take itself for the last connection, delete the
+  /// WAL, and every later commit of the first connection would be lost.
+  @Test("a second store in one process keeps the first one's later commits when another yoi closes the store")
+  func secondStoreKeepsCommits() throws {
+    let home = try YoiHome()
+    #expect(try home.run(["pod", "spawn", "--name", "t"]).status == 0)
+    let first = try PodStore(dataDirectory: home.data.path)
+    #expect(try first.appendEvent(to: "t", kind: "user", body: #"{"text":"one"}"#) == 1)
+    let second = try PodStore(dataDirectory: home.data.path)
+    #expect(try home.run(["pod", "list"]).status == 0)
+    #expect(try first.appendEvent(to: "t", kind: "user", body: #"{"text":"two"}"#) == 2)
+    let log = try home.run(["pod", "log", "t", "--json"])
+    #expect(log.stdout.contains(#""text":"one""#) && log.stdout.contains(#""text":"two""#), "\(log.stdout)\(log.stderr)")
+    withExtendedLifetime(second) {}
   }
 
   @Test func tamperedSnapshotIsAnError() throws {

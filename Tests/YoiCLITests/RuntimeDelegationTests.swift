@@ -81,7 +81,7 @@ struct RuntimeDelegationTests {
     let list = try home.run(["pod", "list", "--json"]).stdout
     #expect(list.contains(#""parent": "worker""#), "\(list)")
     let childLog = try home.run(["pod", "log", "t1", "--json"]).stdout
-    #expect(childLog.contains("TASK-t1") && childLog.contains(#""name":"write_file""#) && !childLog.contains("TASK-t2"))
+    #expect(childLog.contains("TASK-t1") && childLog.contains(#""name":"write_file""#) && !childLog.contains("TASK-t2"), "\(childLog)\n\(run.stderr)")
     #expect(!childLog.contains(RuntimeFixture.canary))
     #expect(during.text.contains(#""target" : "\#(workspace)/.worktree/t1""#) || during.text.contains("\(workspace)/.worktree/t1"))
     let after = try home.run(["pod", "resume", "worker", "--json"]).stdout

@@ -1,2 +1,2 @@
 -- expect: E-LUA-VALUE
-local t = {} for i = 1, 300000 do t["k" .. i] = i end return t
+local t = {} for i = 1, 20001 do t["k" .. i] = i end return t
