@@ -11,9 +11,12 @@ struct FixedSecrets: SecretSource {
 
 @Suite("Provider clients against the scripted provider")
 struct ProviderClientTests {
-  static func client(_ provider: StubProvider) throws -> ProviderClient {
+  static func client(_ provider: StubProvider, retryWindow: Double = 3600) throws -> ProviderClient {
     var timing = ProviderClient.Timing()
     timing.initialBackoff = 0.01
+    // The window counts from the first attempt, and parallel tests on 2 cores can hold a
+    // test's first answer back for a minute: only the window's own test sets it short.
+    timing.retryWindow = retryWindow
     let section = ModelSection(scheme: provider.scheme, baseURL: provider.baseURL, modelID: "stub-model", auth: .secretReference("stub"))
     return try ProviderClient(model: section, credentials: CredentialResolver(auth: section.auth, secrets: FixedSecrets()), timing: timing)
   }
@@ -39,8 +42,8 @@ struct ProviderClientTests {
     let provider = try StubProvider(
       scheme: .anthropic, turns: Array(repeating: .status(500, message: "boom"), count: 6) + [.status(400, message: "bad request body")])
     let client = try Self.client(provider)
-    await #expect(throws: ProviderError.self) { try await client.send(Self.request) { _ in } }
-    #expect(provider.requests.count == 5)
+    let failure = await #expect(throws: ProviderError.self) { try await client.send(Self.request) { _ in } }
+    #expect(provider.requests.count == 5, "\(failure.map { "\($0)" } ?? "")")
     let second = try StubProvider(scheme: .anthropic, turns: [.status(400, message: "bad request body")])
     let other = try Self.client(second)
     do {
@@ -53,6 +56,19 @@ struct ProviderClientTests {
     #expect(second.requests.count == 1)
     await client.shutdown()
     await other.shutdown()
+  }
+}
+
+extension ProviderClientTests {
+  @Test("no retry once the wait would pass the retry window: a Retry-After beyond it ends the run with that answer")
+  func retryWindow() async throws {
+    let provider = try StubProvider(
+      scheme: .openaiChat, turns: [.status(429, message: "slow down", headers: [("retry-after", "2")]), .reply(text: "late", toolCalls: [])])
+    let client = try Self.client(provider, retryWindow: 1)
+    let failure = await #expect(throws: ProviderError.self) { try await client.send(Self.request) { _ in } }
+    #expect(failure?.message == "the model provider answered HTTP 429: slow down")
+    #expect(provider.requests.count == 1)
+    await client.shutdown()
   }
 }
 
