@@ -59,9 +59,9 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
       running[record.name] = (parent, granted)
       return (record, granted)
     }
-    parentScopeChanged(try store.currentManifest(of: parent).sections.scope)
     let outcome: Result<String, any Error>
     do {
+      parentScopeChanged(try store.currentManifest(of: parent).sections.scope)
       outcome = .success(try await runToEnd(child.record.name, task: task))
     } catch {
       outcome = .failure(error)
