@@ -14,12 +14,22 @@ enum AuthoringPrelude {
   static let source = #"""
     local host = ...
     local load_text, read_module, import_builtin = host.load_text, host.read_module, host.import_builtin
+    local api_failed = host.api_failed
     local type, error, pcall, setmetatable, tostring, rawget = type, error, pcall, setmetatable, tostring, rawget
     local pairs, ipairs, concat, sub = pairs, ipairs, table.concat, string.sub
 
+    -- Raises `message` at `level` (counted as error() counts it from the caller of fail) and
+    -- tells the host which API function failed: a failing tail call such as
+    -- `return yoi.profile.extend(...)` leaves no frame for Lua to locate, so yoi finds the
+    -- call in the source by that function's name. Always a statement, never `return fail()`.
+    local function fail(api, message, level)
+      api_failed(api, message)
+      error(message, level + 1)
+    end
+
     local function expect_table(value, what)
       if type(value) ~= "table" then
-        error(what .. " expects a table, got " .. type(value), 3)
+        fail(what, what .. " expects a table, got " .. type(value), 3)
       end
     end
 
@@ -29,7 +39,7 @@ enum AuthoringPrelude {
           local names = {}
           for name in pairs(allowed) do names[#names + 1] = name end
           table.sort(names)
-          error(what .. ": unknown key '" .. tostring(key) .. "' (allowed: " .. concat(names, ", ") .. ")", 3)
+          fail(what, what .. ": unknown key '" .. tostring(key) .. "' (allowed: " .. concat(names, ", ") .. ")", 3)
         end
       end
     end
@@ -43,19 +53,19 @@ enum AuthoringPrelude {
 
     function profile.import(ref)
       if type(ref) ~= "string" then
-        error("yoi.profile.import expects a profile reference like \"builtin:default\", got " .. type(ref), 2)
+        fail("yoi.profile.import", "yoi.profile.import expects a profile reference like \"builtin:default\", got " .. type(ref), 2)
       end
       return import_builtin(ref)
     end
 
     function profile.extend()
-      error("yoi.profile.extend was removed: use `local p = yoi.profile.import(\"builtin:default\")` "
+      fail("yoi.profile.extend", "yoi.profile.extend was removed: use `local p = yoi.profile.import(\"builtin:default\")` "
         .. "and assign the fields you change (p.worker.reasoning = \"low\"); assignment replaces whole sub-tables", 2)
     end
 
     local models = {}
     function models.catalog(ref)
-      if type(ref) ~= "string" then error("yoi.models.catalog expects a model reference string, got " .. type(ref), 2) end
+      if type(ref) ~= "string" then fail("yoi.models.catalog", "yoi.models.catalog expects a model reference string, got " .. type(ref), 2) end
       return { ref = ref }
     end
 
@@ -103,7 +113,7 @@ enum AuthoringPrelude {
           only_keys(opts, { rules = true }, "yoi.autonomy." .. name)
           if opts.rules ~= nil then
             if type(opts.rules) ~= "table" then
-              error("yoi.autonomy." .. name .. ": rules must be a list of { tool = ..., pattern = ..., action = ... }", 2)
+              fail("yoi.autonomy." .. name, "yoi.autonomy." .. name .. ": rules must be a list of { tool = ..., pattern = ..., action = ... }", 2)
             end
             for _, rule in ipairs(opts.rules) do rules[#rules + 1] = rule end
           end
@@ -117,7 +127,7 @@ enum AuthoringPrelude {
     autonomy.full = preset("full", {}, "allow")
 
     local function secret(ref)
-      if type(ref) ~= "string" then error("yoi.secret expects a secret id string, got " .. type(ref), 2) end
+      if type(ref) ~= "string" then fail("yoi.secret", "yoi.secret expects a secret id string, got " .. type(ref), 2) end
       return { kind = "secret_ref", ref = ref }
     end
 
@@ -132,21 +142,21 @@ enum AuthoringPrelude {
     -- module that failed keeps its real error for every later require.
     local loaded, failed, loading, chain = {}, {}, {}, {}
     local function require(name)
-      if type(name) ~= "string" then error("require expects a module name string, got " .. type(name), 2) end
+      if type(name) ~= "string" then fail("require", "require expects a module name string, got " .. type(name), 2) end
       local module = host_modules[name]
       if module then return module end
       if sub(name, 1, 4) == "yoi." then
-        error("unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope, yoi.autonomy)", 2)
+        fail("require", "unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope, yoi.autonomy)", 2)
       end
       if loaded[name] ~= nil then return loaded[name] end
-      if failed[name] then error("module '" .. name .. "' failed to load earlier: " .. failed[name], 2) end
+      if failed[name] then fail("require", "module '" .. name .. "' failed to load earlier: " .. failed[name], 2) end
       if loading[name] then
         local shown = {}
         local start = 1
         for i, entry in ipairs(chain) do if entry == name then start = i break end end
         for i = start, #chain do shown[#shown + 1] = chain[i] end
         shown[#shown + 1] = name
-        error("require cycle: " .. concat(shown, " -> "), 2)
+        fail("require", "require cycle: " .. concat(shown, " -> "), 2)
       end
       local text, chunk_name = read_module(name)
       local fn, syntax = load_text(text, "@" .. chunk_name, _ENV)

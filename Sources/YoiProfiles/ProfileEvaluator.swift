@@ -30,27 +30,30 @@ struct ProfileEvaluator: Sendable {
     case .success(let compiled): prelude = compiled
     case .failure(let error): throw ProfileError(error.diagnostics)
     }
-    let modules = ModuleLog()
-    let sandbox = LuaSandbox(limits: limits, preludes: [prelude], hostFunctions: hostFunctions(for: source, log: modules))
+    let log = EvaluationLog()
+    let sandbox = LuaSandbox(limits: limits, preludes: [prelude], hostFunctions: hostFunctions(for: source, log: log))
     let argument: String? = if case .builtin(let name) = source.origin { BuiltinProfiles.entry(name)?.argument } else { nil }
     do {
       let value = try sandbox.evaluate(source.chunk, argument: argument).value
-      return Evaluation(value: value, modules: modules.modules)
+      return Evaluation(value: value, modules: log.modules)
     } catch {
-      throw ProfileError(error.diagnostics.map { locateTailCall($0, in: source) })
+      let failure = log.lastFailure
+      throw ProfileError(error.diagnostics.map { locateTailCall($0, failure: failure, in: source) })
     }
   }
 
   /// A tail call (`return yoi.profile.extend(...)`) leaves no frame of the caller, so Lua
   /// cannot say which line called the API function that failed; find the call in the source.
-  private func locateTailCall(_ diagnostic: Diagnostic, in source: ProfileSource) -> Diagnostic {
-    guard diagnostic.location?.line == nil, diagnostic.location?.file == source.displayPath,
-      let function = ["yoi.profile.extend", "yoi.profile.import", "yoi.compact.ratio", "yoi.compact.tokens", "require"]
-        .first(where: { diagnostic.message.hasPrefix($0) || diagnostic.message.hasPrefix("require") && $0 == "require" })
+  /// The API function is the one the evaluation recorded as failing with this very error.
+  private func locateTailCall(_ diagnostic: Diagnostic, failure: EvaluationLog.Failure?, in source: ProfileSource) -> Diagnostic {
+    guard diagnostic.location?.line == nil, diagnostic.location?.file == source.displayPath, let failure, failure.message == diagnostic.message
     else { return diagnostic }
-    let name = String(function.split(separator: ".").last ?? "")
+    let name = String(failure.function.split(separator: ".").last ?? "")
     let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard let index = lines.firstIndex(where: { $0.contains(name + "(") || $0.contains(name + " {") || $0.contains(name + "{") }) else {
+    let calls = { (line: Substring) in line.contains(name + "(") || line.contains(name + " {") || line.contains(name + "{") }
+    // A tail call is a `return` statement: prefer that line to earlier calls of the same name.
+    let isReturn = { (line: Substring) in line.drop { $0 == " " || $0 == "\t" }.hasPrefix("return") }
+    guard let index = lines.firstIndex(where: { calls($0) && isReturn($0) }) ?? lines.firstIndex(where: calls) else {
       return diagnostic
     }
     var located = diagnostic
@@ -62,20 +65,31 @@ struct ProfileEvaluator: Sendable {
     return located
   }
 
-  private func hostFunctions(for source: ProfileSource, log: ModuleLog) -> [LuaHostFunction] {
+  private func hostFunctions(for source: ProfileSource, log: EvaluationLog) -> [LuaHostFunction] {
     let importer = self
     let readModule = LuaHostFunction(name: "read_module") { call throws(LuaHostFunctionError) in
-      guard case .string(let name)? = call.arguments.first else { throw LuaHostFunctionError("require expects a module name") }
-      let module = try ModuleLocator(source: source).locate(name)
-      log.append(module)
-      call.recordSource(.text(module.text, chunkName: module.displayPath))
-      return [.value(.string(module.text)), .value(.string(module.displayPath))]
+      try log.failing("require") { () throws(LuaHostFunctionError) in
+        guard case .string(let name)? = call.arguments.first else { throw LuaHostFunctionError("require expects a module name") }
+        let module = try ModuleLocator(source: source).locate(name)
+        log.append(module)
+        call.recordSource(.text(module.text, chunkName: module.displayPath))
+        return [.value(.string(module.text)), .value(.string(module.displayPath))]
+      }
     }
     let importBuiltin = LuaHostFunction(name: "import_builtin") { call throws(LuaHostFunctionError) in
-      guard case .string(let ref)? = call.arguments.first else { throw LuaHostFunctionError("yoi.profile.import expects a reference") }
-      return [.value(try importer.importBuiltin(ref))]
+      try log.failing("yoi.profile.import") { () throws(LuaHostFunctionError) in
+        guard case .string(let ref)? = call.arguments.first else { throw LuaHostFunctionError("yoi.profile.import expects a reference") }
+        return [.value(try importer.importBuiltin(ref))]
+      }
     }
-    return [readModule, importBuiltin]
+    // The prelude's `fail`: which API function raised which message.
+    let apiFailed = LuaHostFunction(name: "api_failed") { call in
+      if case .string(let function)? = call.arguments.first, case .string(let message)? = call.arguments.dropFirst().first {
+        log.recordFailure(function, message: message)
+      }
+      return []
+    }
+    return [readModule, importBuiltin, apiFailed]
   }
 
   /// Evaluates a builtin in a fresh state with the pristine API; the caller gets a fresh table.
@@ -111,15 +125,37 @@ struct ProfileEvaluator: Sendable {
   }
 }
 
-/// The modules one evaluation loaded, in load order.
-final class ModuleLog: Sendable {
-  private let storage = Mutex<[ModuleLocator.Module]>([])
-
-  func append(_ module: ModuleLocator.Module) {
-    storage.withLock { $0.append(module) }
+/// What one evaluation reports besides its value: the modules it loaded, in load order, and
+/// the API function that raised the latest error (to locate a failing tail call).
+final class EvaluationLog: Sendable {
+  struct Failure: Sendable {
+    /// The API function as a profile calls it, e.g. `yoi.profile.extend` or `require`.
+    var function: String
+    var message: String
   }
 
-  var modules: [ModuleLocator.Module] { storage.withLock { $0 } }
+  private let storage = Mutex<(modules: [ModuleLocator.Module], lastFailure: Failure?)>(([], nil))
+
+  func append(_ module: ModuleLocator.Module) {
+    storage.withLock { $0.modules.append(module) }
+  }
+
+  func recordFailure(_ function: String, message: String) {
+    storage.withLock { $0.lastFailure = Failure(function: function, message: message) }
+  }
+
+  /// Runs a host function's body, recording its error as raised by `function`.
+  func failing<T>(_ function: String, _ body: () throws(LuaHostFunctionError) -> T) throws(LuaHostFunctionError) -> T {
+    do {
+      return try body()
+    } catch {
+      recordFailure(function, message: error.message)
+      throw error
+    }
+  }
+
+  var modules: [ModuleLocator.Module] { storage.withLock { $0.modules } }
+  var lastFailure: Failure? { storage.withLock { $0.lastFailure } }
 }
 
 /// Finds a profile-local module: `lib.common` → `<profile dir>/lib/common.lua`, which must

@@ -26,6 +26,37 @@ struct ProfileAuthoringTests {
     #expect(error.rendered.contains("yoi.profile.import"))
   }
 
+  /// A failing API call in tail position leaves Lua no frame to locate; the API function that
+  /// raised the error says which call it was, for every API function.
+  @Test(
+    "a failing API call in tail position is located at its line",
+    arguments: [
+      ("return yoi.profile.import(\"builtin:nope\")", "import"),
+      ("return yoi.compact.ratio(\"half\")", "ratio"),
+      ("return yoi.secret(42)", "secret"),
+      ("return yoi.scope.workspace_write { deny = { \".git\" } }", "workspace_write"),
+      ("return yoi.autonomy.ask { rules = 1 }", "ask"),
+      ("return require(\"missing\")", "require"),
+    ])
+  func tailCallFailuresAreLocated(call: String, name: String) throws {
+    let directory = try temporaryDirectory()
+    try "local yoi = require(\"yoi\")\n\n\(call)\n".write(toFile: directory + "/p.lua", atomically: true, encoding: .utf8)
+    let error = try #require(failure(directory + "/p.lua"))
+    let location = try #require(error.diagnostics.first?.location, "\(error.rendered)")
+    #expect(location.line == 3, "\(error.rendered)")
+    #expect(location.column == call.firstRange(of: name).map { call.distance(from: call.startIndex, to: $0.lowerBound) + 1 })
+  }
+
+  @Test("an API error the profile caught does not locate a later error of its own")
+  func caughtAPIFailuresAreForgotten() throws {
+    let directory = try temporaryDirectory()
+    try "local yoi = require(\"yoi\")\npcall(yoi.secret, 42)\nreturn error(\"mine\", 2)\n".write(
+      toFile: directory + "/p.lua", atomically: true, encoding: .utf8)
+    let error = try #require(failure(directory + "/p.lua"))
+    #expect(error.messages.first == "mine")
+    #expect(error.diagnostics.first?.location?.line != 2, "\(error.rendered)")
+  }
+
   @Test func ratioPresetFromTheCatalog() throws {
     let m = try resolve("ratio.lua")
     #expect(m.int("compaction.threshold") == 136_000)
