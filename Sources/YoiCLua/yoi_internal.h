@@ -11,6 +11,10 @@
 #define YOI_PRINT_MAX 16384
 #define YOI_HOOK_INTERVAL 1000    /* instructions between hook calls (and deadline checks) */
 #define YOI_ALLOCATION_CLOCK_BYTES (16u << 20)
+/* The collector starts once a state holds this much: a profile allocates well under it and is
+   closed right after, so collecting before would be wasted work (~3% of a resolve). Past the
+   memory cap Lua collects anyway before it refuses an allocation. */
+#define YOI_GC_START_BYTES (4u << 20)
 
 struct yoi_sandbox {
   lua_State *L;
@@ -24,6 +28,7 @@ struct yoi_sandbox {
   uint64_t instructions_used;
   uint64_t charges_since_clock;   /* steps charged by C loops since the last clock read */
   int tripped;                    /* yoi_limit_kind; sticky once set */
+  int collecting;                 /* whether the collector was started (YOI_GC_START_BYTES) */
 
   yoi_host_dispatch dispatch;
   void *dispatch_context;

@@ -66,6 +66,10 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
     sb->hook_source[sizeof(ar->short_src)] = '\0';
     sb->hook_line = ar->currentline;
   }
+  if (!sb->collecting && sb->memory_used >= YOI_GC_START_BYTES) {
+    sb->collecting = 1;
+    lua_gc(L, LUA_GCRESTART);
+  }
   sb->charges_since_clock = YOI_HOOK_INTERVAL; /* the hook always reads the clock */
   yoi_charge(L, YOI_HOOK_INTERVAL);
 }
@@ -501,6 +505,7 @@ yoi_sandbox *yoi_sandbox_new(const yoi_limits *limits, yoi_host_dispatch dispatc
   sb->L = L;
   *(yoi_sandbox **)lua_getextraspace(L) = sb;
   lua_atpanic(L, panic_handler);
+  lua_gc(L, LUA_GCSTOP); /* until YOI_GC_START_BYTES: see count_hook */
   lua_pushcfunction(L, setup_protected); /* no allocation: light C function */
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) {
     yoi_sandbox_free(sb);

@@ -141,6 +141,16 @@ struct LimitTests {
     #expect(error.diagnostics.first?.location?.line == 2)
   }
 
+  /// The collector is off while a state is small (profiles never need it) and starts past
+  /// 4 MiB: a script churning ~90 MB of garbage tables stays far below the 64 MiB cap.
+  @Test func garbageIsCollectedOnceAStateGrows() throws {
+    let sandbox = LuaSandbox()
+    let evaluation = try sandbox.evaluate(
+      .text("local n = 0 for i = 1, 500000 do local t = { i, i, i, i, i, i, i, i } n = n + #t end return n", chunkName: "churn.lua"))
+    #expect(evaluation.value == .integer(4_000_000))
+    #expect(evaluation.memoryPeak < 24 << 20, "peak \(evaluation.memoryPeak) bytes")
+  }
+
   @Test func sortAndConcatAreCharged() {
     expectLimit("local t = {} for i = 1, 2e5 do t[i] = i end for i = 1, 1e6 do table.sort(t) end")
     expectLimit(#"local t = {} for i = 1, 1e5 do t[i] = "x" end for i = 1, 1e6 do table.concat(t) end"#)
