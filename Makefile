@@ -2,7 +2,7 @@
 SWIFT ?= swift
 YOI := .build/debug/yoi
 
-.PHONY: setup build demo test format release bench fuzz clean
+.PHONY: setup build demo test format release bench profile-resolve fuzz clean
 
 setup:
 	@bash scripts/install-deps.sh
@@ -35,6 +35,12 @@ release: setup
 
 bench: release
 	bash scripts/bench.sh
+
+# Where an in-process resolve spends its time: perf over a loop of resolves (Benchmarks/ResolveLoop).
+profile-resolve:
+	cd Benchmarks && $(SWIFT) build -c release --product ResolveLoop
+	perf record -F 2000 --call-graph dwarf,16384 -o /tmp/yoi-resolve.perf Benchmarks/.build/release/ResolveLoop 8000
+	perf report -i /tmp/yoi-resolve.perf --children --sort symbol --stdio -g none | swift demangle --simplified | head -60
 
 # libFuzzer targets (Fuzz/), each for FUZZ_SECONDS (default 60).
 fuzz: setup

@@ -15,6 +15,9 @@ let package = Package(
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
   ],
   targets: [
+    // A loop of resolves for `make profile-resolve` (perf needs plain stacks).
+    .executableTarget(
+      name: "ResolveLoop", dependencies: [.product(name: "YoiKit", package: rootPackage)], path: "Benchmarks/ResolveLoop"),
     .executableTarget(
       name: "YoiBenchmarks",
       dependencies: [
