@@ -150,8 +150,9 @@ public struct ConfigDecoder {
           continue
         }
         var help: [String] = []
-        if let suggestion = Suggestion.didYouMean(member.key, in: schema.names) { help.append(suggestion) }
-        help.append("allowed here: \(schema.names.joined(separator: ", "))")
+        if let suggestion = Suggestion.didYouMean(member.key, in: schema.names + schema.aliases) { help.append(suggestion) }
+        let aliases = schema.aliases.isEmpty ? "" : " (also \(schema.aliases.joined(separator: ", ")))"
+        help.append("allowed here: \(schema.names.joined(separator: ", "))\(aliases)")
         problems.append(ConfigProblem(path: memberPath, message: "unknown field `\(member.key)`", help: help))
         continue
       }
@@ -202,9 +203,10 @@ public struct ConfigDecoder {
     }
     object["kind"] = nil
     var fields: [ConfigField]
+    // Aliases, as yoi.compact.ratio accepts them.
+    let ratioAliases = [("request", "request_threshold"), ("worker", "worker_context_max_tokens")]
     if kind == "ratio" {
-      // Aliases, as yoi.compact.ratio accepts them.
-      for (alias, name) in [("request", "request_threshold"), ("worker", "worker_context_max_tokens")] where object[alias] != nil {
+      for (alias, name) in ratioAliases where object[alias] != nil {
         if object[name] == nil { object[name] = object[alias] }
         object[alias] = nil
       }
@@ -220,7 +222,7 @@ public struct ConfigDecoder {
       fields = ConfigSchema.compactionTokenDefaults.map { ConfigField($0.0, .count) }
       fields.append(ConfigField("model", .modelRef))
     }
-    var decoded = decodeObject(object, ConfigObject(fields), path: path)
+    var decoded = decodeObject(object, ConfigObject(fields, aliases: kind == "ratio" ? ratioAliases.map(\.0) : []), path: path)
     decoded["kind"] = .string(kind)
     return .object(decoded)
   }

@@ -49,9 +49,13 @@ public struct ConfigField: Sendable {
 /// The fields of an object type.
 public struct ConfigObject: Sendable {
   public var fields: [ConfigField]
+  /// Other names the authoring API accepts for fields here (renamed before decoding, e.g.
+  /// `request` for `request_threshold`): offered in "did you mean" and named in the help.
+  public var aliases: [String]
 
-  public init(_ fields: [ConfigField]) {
+  public init(_ fields: [ConfigField], aliases: [String] = []) {
     self.fields = fields
+    self.aliases = aliases
   }
 
   /// The field called `name`.

@@ -28,20 +28,20 @@ struct LimitTests {
   }
 
   @Test func infiniteLoop() throws {
-    expectLimit("while true do end", .instructions)
+    expectLimit("while true do end", .instructions, limits: Self.longDeadline)
     let error = try #require(failure("local x = 0\nwhile true do x = x + 1 end"))
     #expect(error.diagnostics.first?.location?.line == 2)
     #expect(error.rendered.contains("--> test.lua:2"))
   }
 
   @Test func loopInsidePcallRetried() {
-    expectLimit("while true do pcall(function() while true do end end) end", .instructions)
+    expectLimit("while true do pcall(function() while true do end end) end", .instructions, limits: Self.longDeadline)
   }
 
   @Test func caughtLimitStillFails() {
     // The script swallows the trip and returns normally; the evaluation fails anyway.
-    expectLimit("pcall(function() while true do end end) return 1", .instructions)
-    expectLimit("local ok = pcall(function() while true do end end) return ok", .instructions)
+    expectLimit("pcall(function() while true do end end) return 1", .instructions, limits: Self.longDeadline)
+    expectLimit("local ok = pcall(function() while true do end end) return ok", .instructions, limits: Self.longDeadline)
   }
 
   @Test func xpcallHandlerCannotOutliveATrip() {
@@ -57,7 +57,11 @@ struct LimitTests {
   }
 
   /// A small cap, so the memory limit is reached long before the instruction budget.
-  static let smallMemory = LuaLimits(memoryBytes: 8 << 20, instructionBudget: 20_000_000, deadlineSeconds: 1)
+  /// The memory cap is what these tests reach; the wall-clock deadline is long so that a
+  /// machine busy with parallel tests cannot reach it first.
+  static let smallMemory = LuaLimits(memoryBytes: 8 << 20, instructionBudget: 20_000_000, deadlineSeconds: 10)
+  /// The default budget and cap with the same long deadline, for tests that expect the budget.
+  static let longDeadline = LuaLimits(memoryBytes: LuaLimits.default.memoryBytes, instructionBudget: LuaLimits.default.instructionBudget, deadlineSeconds: 10)
 
   @Test func stringRepBomb() {
     expectLimit(#"return ("x"):rep(1e9)"#, .memory)
@@ -73,7 +77,7 @@ struct LimitTests {
   }
 
   @Test func tableMoveOverAHugeRange() {
-    expectLimit("table.move({}, 1, 1e15, 1)", .instructions)
+    expectLimit("table.move({}, 1, 1e15, 1)", .instructions, limits: Self.longDeadline)
   }
 
   @Test func deepRecursion() throws {

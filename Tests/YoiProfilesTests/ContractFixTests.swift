@@ -91,6 +91,14 @@ struct DiagnosticFixTests {
     #expect(!error.rendered.contains("traceback"))
   }
 
+  @Test("a typo of a ratio alias (request, worker) suggests the alias, and the help names the aliases")
+  func aTypoOfARatioAliasSuggestsIt() throws {
+    let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { reqest = 0.7 } return p"))
+    #expect(error.messages.first == "compaction.reqest: unknown field `reqest`")
+    #expect(error.rendered.contains("did you mean `request`?"), "\(error.rendered)")
+    #expect(error.rendered.contains("allowed here: threshold, request_threshold, worker_context_max_tokens (also request, worker)"))
+  }
+
   @Test func aBadPodNameIsNotPlacedInTheProfile() throws {
     do {
       _ = try resolve("builtin:coder", podName: "bad name")
