@@ -68,19 +68,27 @@ struct ReadmeCommandTests {
       Issue.record("docs/running.md has no local.lua block")
       return
     }
-    let provider = try StubProvider(
-      scheme: .openaiChat,
-      turns: [
-        .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "notes.txt"}"#)]),
-        .reply(text: "", toolCalls: [(name: "edit_file", arguments: #"{"path": "notes.txt", "old_string": "third", "new_string": "third\nreviewed"}"#)]),
-        .reply(text: "I added a line saying it was reviewed."),
-        .reply(text: "I added `reviewed` to notes.txt."),
-        .reply(text: "", toolCalls: [(name: "list_dir", arguments: #"{"path": "."}"#)]),
-        .reply(text: "local.lua and notes.txt."),
-      ], port: 11434)
+    let turns: [StubProvider.Turn] = [
+      .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "notes.txt"}"#)]),
+      .reply(text: "", toolCalls: [(name: "edit_file", arguments: #"{"path": "notes.txt", "old_string": "third", "new_string": "third\nreviewed"}"#)]),
+      .reply(text: "I added a line saying it was reviewed."),
+      .reply(text: "I added `reviewed` to notes.txt."),
+      .reply(text: "", toolCalls: [(name: "list_dir", arguments: #"{"path": "."}"#)]),
+      .reply(text: "local.lua and notes.txt."),
+    ]
+    // Ollama's port, as the page says; a machine already running Ollama (or another suite
+    // in parallel) has it taken, and then the profile is pointed at a free port instead.
+    let provider: StubProvider
+    var profile = String(page[start.upperBound..<end.lowerBound])
+    do {
+      provider = try StubProvider(scheme: .openaiChat, turns: turns, port: 11434)
+    } catch let error as POSIXError where error.code == .EADDRINUSE {
+      provider = try StubProvider(scheme: .openaiChat, turns: turns)
+      profile = profile.replacingOccurrences(of: "127.0.0.1:11434", with: "127.0.0.1:\(provider.port)")
+    }
     defer { provider.stop() }
     let home = try YoiHome()
-    try home.write("repo/local.lua", String(page[start.upperBound..<end.lowerBound]))
+    try home.write("repo/local.lua", profile)
     try home.write("repo/notes.txt", "first\nsecond\nthird\n")
     let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
     for command in try Self.guideCommands("running.md") {
