@@ -106,7 +106,7 @@ public struct ConfigDecoder {
       guard SecretHeuristics.isValidSecretID(text) else {
         return fail(path, "not a valid secret id (1–128 characters of A-Z a-z 0-9 . _ / -, no empty, `.` or `..` parts)")
       }
-      if SecretHeuristics.secretPrefixes.contains(where: { text.hasPrefix($0) }) {
+      if SecretHeuristics.hasSecretPrefix(text) {
         problems.append(
           ConfigProblem(
             path: path, message: "this looks like a plaintext secret, not a secret id", help: ["store it with `yoi secret set <id>` and put the id here"],

@@ -30,7 +30,12 @@ public enum SecretHeuristics {
     // Asked for every string of a profile: bytes, and a lowercased copy only of a key that
     // may have capitals (non-ASCII too: the Kelvin sign lowercases to "k").
     let lowered = key.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 >= 0x80 } ? key.lowercased() : key
-    return secretKeys.contains(lowered) || secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
+    return secretKeys.contains(lowered) || hasSecretPrefix(value)
+  }
+
+  /// Whether `value` starts like a well-known credential (`sk-`, `ghp_`, ...), compared on bytes.
+  public static func hasSecretPrefix(_ value: String) -> Bool {
+    secretPrefixes.contains { value.utf8.starts(with: $0.utf8) }
   }
 
   /// Whether `id` is a valid secret id: 1–128 of `[A-Za-z0-9._/-]`, no empty, `.`, `..` parts.

@@ -93,10 +93,10 @@ public enum BuiltinProfiles {
   /// children it delegates to: the intent narrows `scope`, not `delegation_scope`).
   static let readOnlyRoles: Set<String> = ["intake", "orchestrator", "reviewer"]
 
-  /// A role profile's source, as a user would write it: import, then assign.
   /// Each role's source, generated once (it is read on every resolve of a role).
   private static let roleSources: [String: String] = Dictionary(uniqueKeysWithValues: roleFeatures.keys.map { ($0, roleSource($0)) })
 
+  /// A role profile's source, as a user would write it: import, then assign.
   static func roleSource(_ name: String) -> String {
     guard let role = roleFeatures[name] else { return "" }
     let f = role.flags.map { $0 ? "true" : "false" }

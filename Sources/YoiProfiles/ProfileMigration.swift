@@ -156,7 +156,7 @@ public struct ProfileMigration {
     case .array(let items):
       return .array(
         items.enumerated().map { withoutPlaintextSecrets($0.element, path: KeyPath.index(path, Int64($0.offset + 1)), provider: provider, notes: &notes) })
-    case .string(let text) where SecretHeuristics.secretPrefixes.contains(where: { text.hasPrefix($0) }):
+    case .string(let text) where SecretHeuristics.hasSecretPrefix(text):
       notes.append("\(path) held a plaintext secret, which was not copied")
       return .null
     default:

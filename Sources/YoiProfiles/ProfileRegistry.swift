@@ -255,8 +255,8 @@ struct RegistryFile {
               case ("path", .string(let text)): path = text
               case ("description", .string(let text)): description = text
               case ("path", _), ("description", _):
-                diagnostics.append(
-                  document.diagnostic("\(KeyPath.join(entryPath, field.key)) must be a string", at: KeyPath.join(entryPath, field.key), code: "E-REGISTRY"))
+                let fieldPath = KeyPath.join(entryPath, field.key)
+                diagnostics.append(document.diagnostic("\(fieldPath) must be a string", at: fieldPath, code: "E-REGISTRY"))
               default:
                 var help = Suggestion.didYouMean(field.key, in: ["path", "description"]).map { [$0] } ?? []
                 help.append("an entry has `path` and an optional `description`")
