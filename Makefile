@@ -9,6 +9,7 @@ setup:
 
 build: setup
 	$(SWIFT) build --product yoi
+	$(SWIFT) build --product yoi-sandbox
 	$(SWIFT) build --product yoi-stub-provider
 
 # Sets everything up and runs yoi's main job on the builtin default: resolve it, store a Pod
@@ -32,6 +33,7 @@ format:
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 release: setup
 	$(SWIFT) build $(RELEASE_FLAGS) --product yoi
+	$(SWIFT) build -c release --product yoi-sandbox
 
 bench: release
 	bash scripts/bench.sh

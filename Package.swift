@@ -6,6 +6,9 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "yoi", targets: ["yoi"]),
+    // The shell's sandbox helper, installed beside yoi (small and static: it starts in well
+    // under a millisecond where yoi itself takes several).
+    .executable(name: "yoi-sandbox", targets: ["yoi-sandbox"]),
     // For the benchmark package in Benchmarks/ (kept separate so tests never build it).
     .library(
       name: "YoiKit",
@@ -56,10 +59,11 @@ let package = Package(
     // Landlock for the shell tool: the C calls, and the policy built from a Pod's scope.
     .target(name: "YoiCSandbox"),
     .target(name: "YoiSandbox", dependencies: ["YoiCSandbox"]),
+    .executableTarget(name: "yoi-sandbox", dependencies: ["YoiCSandbox"], linkerSettings: [.unsafeFlags(["-static-executable"])]),
     .target(
       name: "YoiTools",
       dependencies: [
-        "YoiManifest", "YoiProviders", "YoiSandbox", "YoiCSandbox",
+        "YoiManifest", "YoiProviders", "YoiSandbox",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -72,7 +76,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "yoi", dependencies: ["YoiCLI", "YoiSandbox"]),
+    .executableTarget(name: "yoi", dependencies: ["YoiCLI"]),
     // A scripted provider on loopback: the tests' model, and the demo's when no real one is configured.
     .target(name: "YoiStubProvider", dependencies: ["YoiManifest"]),
     .executableTarget(name: "yoi-stub-provider", dependencies: ["YoiStubProvider", "YoiManifest"]),
@@ -83,7 +87,7 @@ let package = Package(
     .testTarget(
       name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
       exclude: ["Fixtures", "Snapshots", "Hostile"]),
-    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "YoiStubProvider", "YoiManifest"], exclude: ["Fixtures"]),
+    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "yoi-sandbox", "YoiStubProvider", "YoiManifest"], exclude: ["Fixtures"]),
     .testTarget(name: "YoiRuntimeTests", dependencies: ["YoiProviders", "YoiTools", "YoiAgent", "YoiManifest", "YoiStubProvider"]),
   ],
   swiftLanguageModes: [.v6]

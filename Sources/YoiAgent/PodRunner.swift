@@ -30,7 +30,8 @@ public struct PodRunner: Sendable {
 
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
-    children launcher: (any ChildPodLauncher)? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+    children launcher: (any ChildPodLauncher)? = nil, protectedDirectories: [String] = [],
+    environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws {
     let record = try store.pod(named: name)
     let manifest = try store.currentManifest(of: name)
@@ -38,14 +39,26 @@ public struct PodRunner: Sendable {
     self.sections = sections
     workspace = record.workspace
     let instruction = try Prompts.text(for: sections.worker.instruction)
-    let scope = ScopeChecker(rules: sections.scope, workspace: record.workspace)
-    // The shell runs only under Landlock; without it the tool is not offered (said once).
+    // yoi's own data and config (the Pod store, the sealed secrets, trust records) and the
+    // Codex sign-in are out of every tool's reach, whatever the workspace (§12.5).
+    let codexHome = environment["CODEX_HOME"] ?? environment["HOME"].map { $0 + "/.codex" }
+    let scope = ScopeChecker(rules: sections.scope, workspace: record.workspace, unreachable: protectedDirectories + [codexHome].compactMap { $0 })
+    // The shell runs only under Landlock (with namespaces where the system allows them);
+    // without it the tool is not offered, and a weaker layout is said once.
     var shell: ToolBox.ShellSettings?
     var notes: [String] = []
-    if ShellSandbox.abi != nil, let helper = Self.executablePath {
-      shell = ToolBox.ShellSettings(helper: helper, allowNetwork: sections.feature.web)
-    } else {
+    if ShellSandbox.abi == nil {
       notes.append("the shell tool is not offered: this kernel has no Landlock, and yoi never runs a command unconfined")
+    } else if let helper = Self.sandboxHelper {
+      let mode = ShellSandbox.mode(helper: helper, forceLandlock: environment["YOI_SANDBOX"] == "landlock")
+      if case .landlockOnly(let reason) = mode {
+        notes.append(
+          "the shell runs under Landlock alone (\(reason)): it cannot create entries directly in a directory holding a denied path (often the workspace root), and background processes, unix sockets and UDP are confined less than with namespaces; see docs/running.md"
+        )
+      }
+      shell = ToolBox.ShellSettings(helper: helper, mode: mode, allowNetwork: sections.feature.web)
+    } else {
+      notes.append("the shell tool is not offered: the sandbox helper \(ShellSandbox.helperName) is not installed beside yoi")
     }
     let web = sections.feature.web ? sections.web.map { WebSettings(section: $0, secrets: secrets) } : nil
     let children =
@@ -85,11 +98,14 @@ public struct PodRunner: Sendable {
     self.notes = notes
   }
 
-  /// This process's binary: it holds the sandbox helper entry point the shell tool execs.
-  static var executablePath: String? {
+  /// The sandbox helper installed beside this process's binary.
+  static var sandboxHelper: String? {
     var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
     let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    return count > 0 ? String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    guard count > 0 else { return nil }
+    let executable = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let helper = PathLexer.dirname(executable) + "/" + ShellSandbox.helperName
+    return access(helper, X_OK) == 0 ? helper : nil
   }
 
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {

@@ -75,9 +75,13 @@ struct PodRunCommand: ParsableCommand {
 enum Runners {
   static func make(pod name: String, store: PodStore, dataDirectory: String, approval: any ApprovalHandler = HeadlessApproval()) throws -> PodRunner {
     let secrets = Stores.secrets()
+    let directories = YoiDirectories.from()
+    let protected = [directories.data, directories.config]
     return try PodRunner(
       pod: name, store: store, secrets: secrets, approval: approval,
-      children: ChildPods(store: store, secrets: secrets, dataDirectory: dataDirectory) { try Services.pods(store: store) })
+      children: ChildPods(store: store, secrets: secrets, dataDirectory: dataDirectory, protectedDirectories: protected) {
+        try Services.pods(store: store)
+      }, protectedDirectories: protected)
   }
 }
 

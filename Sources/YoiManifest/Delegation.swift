@@ -92,3 +92,73 @@ extension PodManifest {
     return replacing(json)
   }
 }
+
+extension PodManifest {
+  /// The manifest a child the model asked for may run with (DESIGN.md §12.7): the same model
+  /// endpoint and credential reference as this parent (else a problem naming the difference),
+  /// only features the parent has, and web settings no wider than the parent's (never
+  /// `allow_private_addresses`, search only with the parent's key and endpoint).
+  public func narrowingChild(_ child: PodManifest) -> (manifest: PodManifest, problems: [String]) {
+    let parentModel = sections.model
+    let childModel = child.sections.model
+    var problems: [String] = []
+    if childModel.scheme != parentModel.scheme || childModel.baseURL != parentModel.baseURL {
+      problems.append(
+        "its model endpoint (\(childModel.scheme?.rawValue ?? "?") at \(childModel.baseURL ?? "?")) is not the parent's (\(parentModel.scheme?.rawValue ?? "?") at \(parentModel.baseURL ?? "?"))"
+      )
+    } else if childModel.auth != parentModel.auth {
+      problems.append("its model credential (\(childModel.auth.reference)) is not the parent's (\(parentModel.auth.reference))")
+    }
+    var json = child.json
+    let parentFeature = sections.feature
+    var feature = json["feature"].object
+    for (name, enabledInParent) in [
+      ("task", parentFeature.task), ("memory", parentFeature.memory), ("web", parentFeature.web), ("pods", parentFeature.pods),
+      ("ticket_orchestration", parentFeature.ticketOrchestration), ("ticket", parentFeature.ticket),
+    ] where !enabledInParent {
+      if var entry = feature[name]?.object, entry["enabled"].bool == true {
+        entry["enabled"] = false
+        feature[name] = .object(entry)
+      }
+    }
+    if var ticket = feature["ticket"]?.object, parentFeature.ticketAccess != "lifecycle", ticket["access"].string == "lifecycle" {
+      ticket["access"] = .string(parentFeature.ticketAccess ?? "read_only")
+      feature["ticket"] = .object(ticket)
+    }
+    json["feature"] = .object(feature)
+    if var web = json["web"]?.object {
+      let parentWeb = sections.web
+      let parentMayReachPrivate = parentWeb.map { $0.allowPrivateAddresses || $0.fetch.allowPrivateAddresses } ?? false
+      if !(parentWeb?.allowPrivateAddresses ?? false) { web["allow_private_addresses"] = false }
+      if var fetch = web["fetch"]?.object {
+        if !parentMayReachPrivate { fetch["allow_private_addresses"] = false }
+        if !(parentWeb?.fetch.enabled ?? false) { fetch["enabled"] = false }
+        web["fetch"] = .object(fetch)
+      }
+      if var search = web["search"]?.object {
+        let childSearch = child.sections.web?.search
+        if parentWeb?.search.enabled != true || childSearch?.apiKeySecret != parentWeb?.search.apiKeySecret
+          || childSearch?.baseURL != parentWeb?.search.baseURL
+        {
+          search["enabled"] = false
+        }
+        web["search"] = .object(search)
+      }
+      if !(parentWeb?.enabled ?? false) { web["enabled"] = false }
+      json["web"] = .object(web)
+    }
+    return (child.replacing(json), problems)
+  }
+}
+
+extension ModelAuth {
+  /// How the credential is named, for people (never a value).
+  public var reference: String {
+    switch self {
+    case .none: "none"
+    case .apiKeyFile(let file): "key file \(file)"
+    case .codexOAuth: "Codex sign-in"
+    case .secretReference(let id): "secret \(id)"
+    }
+  }
+}

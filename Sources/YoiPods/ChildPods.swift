@@ -25,8 +25,15 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   /// The parent's scope before it lent anything to a child of this process.
   private var originalScopes: [String: ScopeRules] = [:]
 
-  public init(store: PodStore, secrets: SecretStore, dataDirectory: String, service: @escaping @Sendable () throws -> PodService) {
+  /// yoi's data and config directories: out of every tool's reach, the children's too.
+  private let protectedDirectories: [String]
+
+  public init(
+    store: PodStore, secrets: SecretStore, dataDirectory: String, protectedDirectories: [String] = [],
+    service: @escaping @Sendable () throws -> PodService
+  ) {
     self.makeService = service
+    self.protectedDirectories = protectedDirectories
     self.store = store
     self.secrets = secrets
     self.dataDirectory = dataDirectory
@@ -47,12 +54,12 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
       }
       if originalScopes[parent] == nil { originalScopes[parent] = try store.currentManifest(of: parent).sections.scope }
       let service = try self.service()
+      let selector = try profile ?? Self.registryEntry(of: store.pod(named: parent)) ?? "inherit"
       let record =
-        profile == "inherit"
+        selector == "inherit"
         ? try service.spawnInheriting(parent: parent, name: name, scope: scope)
         : try service.spawn(
-          PodService.SpawnRequest(
-            profile: profile ?? Self.identity(of: try store.pod(named: parent)), name: name, parent: parent, scope: scope, trustPolicy: .require)
+          PodService.SpawnRequest(profile: selector, name: name, parent: parent, scope: scope, trustPolicy: .require, requestedByModel: true)
         )
         .record
       let granted = try store.currentManifest(of: record.name).sections.scope.allow
@@ -84,7 +91,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   private func runToEnd(_ child: String, task: String) async throws -> String {
     let runLock = try RunLock(dataDirectory: dataDirectory, pod: child)
     defer { withExtendedLifetime(runLock) {} }
-    let runner = try PodRunner(pod: child, store: store, secrets: secrets, children: self)
+    let runner = try PodRunner(pod: child, store: store, secrets: secrets, children: self, protectedDirectories: protectedDirectories)
     let outcome: RunOutcome
     do {
       outcome = try await runner.run(prompt: task, observer: SilentObserver())
@@ -118,9 +125,11 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     return depth
   }
 
-  /// The selector a child gets by default: its parent's profile.
-  static func identity(of record: PodRecord) -> String? {
-    record.origin.qualifiedName ?? record.origin.selector ?? record.origin.sourcePath
+  /// The selector a child gets by default: its parent's registry entry (trust is checked
+  /// again). A parent spawned from a path has none: that file may have changed since, possibly
+  /// by the model itself, so the child inherits the parent's snapshot instead.
+  static func registryEntry(of record: PodRecord) -> String? {
+    record.origin.qualifiedName
   }
 
   private func giveBack(child: String, parent: String, granted: [ScopeRule]) throws -> ScopeRules {

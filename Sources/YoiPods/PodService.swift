@@ -42,11 +42,16 @@ public struct PodService: Sendable {
     public var scope: [String]
     public var delegate: [String]
     public var trustPolicy: TrustPolicy
+    /// The model asked for this child (`spawn_pod`): only a registry entry the user already
+    /// trusted may be named, and the child gets no endpoint, credential, feature or web
+    /// setting its parent lacks (DESIGN.md §12.7).
+    public var requestedByModel: Bool
 
     public init(
       profile: String? = nil, manifestFile: String? = nil, name: String? = nil, workspace: String? = nil, role: LaunchRole = .normal,
-      parent: String? = nil, scope: [String] = [], delegate: [String] = [], trustPolicy: TrustPolicy = .require
+      parent: String? = nil, scope: [String] = [], delegate: [String] = [], trustPolicy: TrustPolicy = .require, requestedByModel: Bool = false
     ) {
+      self.requestedByModel = requestedByModel
       self.profile = profile
       self.manifestFile = manifestFile
       self.name = name
@@ -86,7 +91,20 @@ public struct PodService: Sendable {
       parentAfter = delegated.parentAfter
     }
     let resolver = try makeResolver(workspace, request.trustPolicy)
-    let source = try resolveSource(profile: request.profile, manifestFile: request.manifestFile, inputs: inputs, resolver: resolver)
+    if request.requestedByModel { try Self.refuseUntrustedSelector(request.profile, manifestFile: request.manifestFile) }
+    var source = try resolveSource(profile: request.profile, manifestFile: request.manifestFile, inputs: inputs, resolver: resolver)
+    if request.requestedByModel, let parentManifest {
+      let narrowed = parentManifest.narrowingChild(source.manifest)
+      guard narrowed.problems.isEmpty else {
+        throw PodError(
+          narrowed.problems.map {
+            .error(
+              "the profile \(request.profile ?? "(default)") cannot be a child of \(request.parent ?? ""): \($0)", code: "E-DELEGATION",
+              help: ["spawn the child with profile \"inherit\" (the parent's own configuration), or a profile using the parent's model"])
+          })
+      }
+      source.manifest = narrowed.manifest
+    }
     let record = try catching { () throws(StoreError) in
       try store.spawn(
         PodStore.Spawn(
@@ -95,6 +113,20 @@ public struct PodService: Sendable {
         versions: versions)
     }
     return Spawned(record: record, digest: source.manifest.digest, warnings: PodStartChecks.warnings(for: source.manifest, secrets: secrets))
+  }
+
+  /// A model may name only `inherit` (handled elsewhere) or a registry entry: a path would
+  /// evaluate a file the model may have written itself, with no trust decision.
+  static func refuseUntrustedSelector(_ profile: String?, manifestFile: String?) throws(PodError) {
+    if manifestFile != nil {
+      throw .single("a child Pod requested by the model cannot come from a manifest file", code: "E-DELEGATION")
+    }
+    guard let profile else { return }
+    if case .path = ProfileSelector.parse(profile) {
+      throw .single(
+        "the profile \(TerminalText.inline(profile)) is a path; a child Pod may name only \"inherit\" or a registry entry the user trusted (builtin:NAME, user:NAME, project:NAME)",
+        code: "E-DELEGATION")
+    }
   }
 
   /// A child configured as its parent (`spawn_pod` with `profile = "inherit"`): the parent's

@@ -1,4 +1,6 @@
 import Foundation
+import YoiManifest
+import YoiSandbox
 
 /// The few file-system operations the tools need, written against the C library so that
 /// symlinks are never followed where they must not be.
@@ -16,10 +18,18 @@ enum FileSystem {
     }
   }
 
-  /// Reads at most `limit` bytes of a regular file, never through a final symlink.
+  /// Why an open failed, for the model: a symlink met on the way means the path changed after
+  /// the scope check (the check was on a path without symlinks).
+  static func reason(_ path: String) -> String {
+    errno == ELOOP ? "\(path) changed while being opened (a symlink in the way?); refused" : "cannot open \(path): \(String(cString: strerror(errno)))"
+  }
+
+  /// Reads at most `limit` bytes of a regular file at canonical `path`, following no symlink in
+  /// any component; FIFOs, sockets and devices are refused (opened non-blocking, so a FIFO
+  /// cannot hang the call).
   static func read(_ path: String, limit: Int) throws(ToolFailure) -> (bytes: [UInt8], size: Int) {
-    let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    guard descriptor >= 0 else { throw ToolFailure("cannot open \(path): \(String(cString: strerror(errno)))") }
+    let descriptor = NoSymlinkOpen.open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY)
+    guard descriptor >= 0 else { throw ToolFailure(reason(path)) }
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw ToolFailure("\(path) is not a regular file") }
@@ -34,19 +44,22 @@ enum FileSystem {
     return (Array(bytes.prefix(filled)), size)
   }
 
-  /// Replaces `path` with `bytes` atomically: a temporary file in the same directory, then a
-  /// rename, which replaces a final symlink instead of writing through it. `directory` must
-  /// be canonical (the caller checked it holds no symlink).
+  /// Replaces `name` in canonical `directory` with `bytes` atomically, through a descriptor of
+  /// the directory opened without following symlinks: a temporary file beside it, then a
+  /// rename, which replaces a final symlink instead of writing through it.
   static func writeAtomically(_ bytes: [UInt8], directory: String, name: String) throws(ToolFailure) {
     let target = directory + "/" + name
+    let parent = NoSymlinkOpen.open(directory, O_RDONLY | O_DIRECTORY)
+    guard parent >= 0 else { throw ToolFailure(reason(directory)) }
+    defer { close(parent) }
     var mode: mode_t = 0o644
     var existing = stat()
-    if lstat(target, &existing) == 0 {
+    if fstatat(parent, name, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
       if existing.st_mode & S_IFMT == S_IFDIR { throw ToolFailure("\(target) is a directory") }
       if existing.st_mode & S_IFMT == S_IFREG { mode = existing.st_mode & 0o7777 }
     }
-    let temporary = directory + "/.\(name).yoi-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+    let temporary = ".\(name).yoi-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let descriptor = openat(parent, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     guard descriptor >= 0 else { throw ToolFailure("cannot write in \(directory): \(String(cString: strerror(errno)))") }
     var written = 0
     while written < bytes.count {
@@ -54,31 +67,46 @@ enum FileSystem {
       if count <= 0 {
         let reason = String(cString: strerror(errno))
         close(descriptor)
-        unlink(temporary)
+        unlinkat(parent, temporary, 0)
         throw ToolFailure("cannot write \(target): \(reason)")
       }
       written += count
     }
     fchmod(descriptor, mode)
     close(descriptor)
-    guard rename(temporary, target) == 0 else {
+    guard renameat(parent, temporary, parent, name) == 0 else {
       let reason = String(cString: strerror(errno))
-      unlink(temporary)
+      unlinkat(parent, temporary, 0)
       throw ToolFailure("cannot write \(target): \(reason)")
     }
   }
 
-  /// Creates `directory` and its missing parents (mode 0755).
+  /// Creates canonical `directory` and its missing parents (mode 0755), each inside a parent
+  /// opened without following symlinks.
   static func createDirectories(_ directory: String) -> Bool {
-    if kind(directory) == .directory { return true }
-    let parent = (directory as NSString).deletingLastPathComponent
+    let existing = NoSymlinkOpen.open(directory, O_RDONLY | O_DIRECTORY)
+    if existing >= 0 {
+      close(existing)
+      return true
+    }
+    guard errno == ENOENT else { return false }
+    let parent = PathLexer.dirname(directory)
     guard parent != directory, createDirectories(parent) else { return false }
-    return mkdir(directory, 0o755) == 0 || errno == EEXIST
+    let descriptor = NoSymlinkOpen.open(parent, O_RDONLY | O_DIRECTORY)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    return mkdirat(descriptor, PathLexer.basename(directory), 0o755) == 0 || errno == EEXIST
   }
 
-  /// Entries of a directory (not `.`/`..`), sorted by name.
+  /// Entries of a directory (not `.`/`..`), sorted by name; nil if `directory` is not one or
+  /// is reached through a symlink.
   static func entries(_ directory: String) -> [String]? {
-    guard let handle = opendir(directory) else { return nil }
+    let descriptor = NoSymlinkOpen.open(directory, O_RDONLY | O_DIRECTORY | O_NONBLOCK)
+    guard descriptor >= 0 else { return nil }
+    guard let handle = fdopendir(descriptor) else {
+      close(descriptor)
+      return nil
+    }
     defer { closedir(handle) }
     var names: [String] = []
     while let entry = readdir(handle) {

@@ -13,10 +13,37 @@ public struct Glob: Sendable {
   public func matches(_ text: String) -> Bool {
     let subject = Array(text.utf8)
     // Alternatives from braces are stored NUL-separated.
-    return pattern.split(separator: 0, omittingEmptySubsequences: false).contains { Self.match(Array($0), 0, subject, 0, segmented) }
+    return pattern.split(separator: 0, omittingEmptySubsequences: false).contains { alternative in
+      var matcher = Matcher(p: Array(alternative), s: subject, segmented: segmented)
+      return matcher.match(0, 0)
+    }
   }
 
-  private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int, _ segmented: Bool) -> Bool {
+  /// Backtracking over `*`, with every (pattern, subject) position that failed remembered:
+  /// each is tried at most once, so `*a*a*a…b` against a long name is polynomial, never
+  /// exponential (a model-chosen pattern must not hang the run).
+  private struct Matcher {
+    let p: [UInt8]
+    let s: [UInt8]
+    let segmented: Bool
+    var failed: Set<Int> = []
+
+    init(p: [UInt8], s: [UInt8], segmented: Bool) {
+      self.p = p
+      self.s = s
+      self.segmented = segmented
+    }
+
+    mutating func match(_ pi: Int, _ si: Int) -> Bool {
+      let key = pi * (s.count + 1) + si
+      if failed.contains(key) { return false }
+      if Glob.match(p, pi, s, si, segmented, &self) { return true }
+      failed.insert(key)
+      return false
+    }
+  }
+
+  private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int, _ segmented: Bool, _ matcher: inout Matcher) -> Bool {
     var pi = pi, si = si
     while pi < p.count {
       switch p[pi] {
@@ -24,11 +51,11 @@ public struct Glob: Sendable {
         let double = pi + 1 < p.count && p[pi + 1] == UInt8(ascii: "*")
         let next = pi + (double ? 2 : 1)
         // `**/` also matches no directory at all.
-        if double && next < p.count && p[next] == UInt8(ascii: "/") && match(p, next + 1, s, si, segmented) { return true }
+        if double && next < p.count && p[next] == UInt8(ascii: "/") && matcher.match(next + 1, si) { return true }
         let crossesSlash = double || !segmented
         var end = si
         while true {
-          if match(p, next, s, end, segmented) { return true }
+          if matcher.match(next, end) { return true }
           guard end < s.count, crossesSlash || s[end] != UInt8(ascii: "/") else { return false }
           end += 1
         }

@@ -14,12 +14,18 @@ public enum Access: Int, Sendable, Comparable {
 /// grants nothing its target does not already have.
 public struct ScopeChecker: Sendable {
   public let workspace: String
+  /// Directories no rule can open (yoi's data and config): denied as if by `deny read`.
+  public let unreachable: [String]
   private let allow: [ScopeRule]
   private let deny: [ScopeRule]
 
-  public init(rules: ScopeRules, workspace: String) {
+  /// `unreachable` directories are subtracted whatever the rules say; in a git repository
+  /// `.git/hooks` and `.git/config` are never writable (code there runs unconfined the next
+  /// time a person uses git), while the rest of `.git` follows the rules (§12.5).
+  public init(rules: ScopeRules, workspace: String, unreachable: [String] = []) {
     let canonicalWorkspace = Self.canonicalize(workspace) ?? workspace
     self.workspace = canonicalWorkspace
+    self.unreachable = unreachable.map { Self.canonicalize($0) ?? $0 }
     // Targets are canonicalised like paths, so a workspace under a symlinked directory matches.
     func canonical(_ rule: ScopeRule) -> ScopeRule {
       var rule = rule
@@ -27,7 +33,24 @@ public struct ScopeChecker: Sendable {
       return rule
     }
     allow = rules.allow.map(canonical)
-    deny = rules.deny.map(canonical)
+    var deny = rules.deny.map(canonical)
+    for directory in self.unreachable {
+      deny.append(ScopeRule(target: directory, permission: .read, recursive: true))
+    }
+    let git = canonicalWorkspace + "/.git"
+    var isDirectory = stat()
+    if lstat(git, &isDirectory) == 0, isDirectory.st_mode & S_IFMT == S_IFDIR {
+      deny.append(ScopeRule(target: git + "/hooks", permission: .write, recursive: true))
+      deny.append(ScopeRule(target: git + "/config", permission: .write, recursive: false))
+    }
+    var unique: [ScopeRule] = []
+    for rule in deny where !unique.contains(rule) { unique.append(rule) }
+    self.deny = unique
+  }
+
+  /// The same workspace and unreachable directories with other rules (a lend or give-back).
+  public func with(_ rules: ScopeRules) -> ScopeChecker {
+    ScopeChecker(rules: rules, workspace: workspace, unreachable: unreachable)
   }
 
   /// The rules, canonicalised (what the shell sandbox is built from).

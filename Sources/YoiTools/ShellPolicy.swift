@@ -1,25 +1,82 @@
 import YoiManifest
 import YoiSandbox
 
-/// The Landlock paths of a `shell` call, from the Pod's scope as it stands (DESIGN.md §12.5):
-/// read under its readable scope, write under its writable scope and the call's private
-/// temporary directory, the system paths read-only, `/dev/null` read-write.
+/// The sandbox layout of a `shell` call, from the Pod's scope as it stands (DESIGN.md §12.5).
 enum ShellPolicy {
   /// System locations programs need, read and execute only.
-  static let systemPaths = [
-    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt", "/dev/zero", "/dev/urandom", "/dev/random", "/proc/self",
-  ]
+  static let systemPaths = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt"]
+  /// Devices read (and `/dev/null` read and written) by ordinary programs.
+  static let readableDevices = ["/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
 
-  /// Landlock can only add rights down a directory tree, never take them away below a rule, so
-  /// a deny rule cannot be expressed as such. Instead the allowed set is built with the denied
-  /// subtrees left out: an allowed directory that contains a denied subtree is not granted
-  /// itself; each of its entries is, recursively, except the denied one (`expand`). The cost:
-  /// inside such a directory, existing files can be read and written but new entries cannot be
-  /// created or removed directly in it (its subdirectories are unaffected). The scope checker's
-  /// rules are already canonical.
-  static func policy(scope: ScopeChecker, temporaryDirectory: String, allowNetwork: Bool) -> ShellSandbox.Policy {
+  /// With namespaces: the view holds the system directories read-only, each allow target
+  /// bound with its effective access (shallowest first, so deeper binds refine it), each
+  /// deny-write subtree inside writable scope bound read-only over it and each deny-read subtree
+  /// hidden; a protected path that does not exist is listed in `reservations` (the caller
+  /// creates it as an empty directory for the call, and removes it afterwards). Landlock then
+  /// grants the allow targets whole — the workspace root stays writable — because the mounts
+  /// already take the denied subtrees away.
+  static func layout(
+    scope: ScopeChecker, temporaryDirectory: String, allowNetwork: Bool, namespaces: Bool
+  ) -> (
+    layout: ShellSandbox.Layout, reservations: [String]
+  ) {
+    guard namespaces else {
+      return (landlockOnly(scope: scope, temporaryDirectory: temporaryDirectory, allowNetwork: allowNetwork), [])
+    }
     let rules = scope.rules
-    var paths: [(String, ShellSandbox.Policy.Access)] = systemPaths.map { ($0, .read) }
+    var mounts: [ShellSandbox.Layout.Mount] = systemPaths.map { .readOnly($0) }
+    var reservations: [String] = []
+    let allows = rules.allow.sorted { depth($0.target) < depth($1.target) }
+    var bound: [(target: String, access: Access)] = []
+    for rule in allows {
+      let access = scope.access(rule.target)
+      guard access > .none else { continue }
+      // Already bound with this access by an ancestor: nothing to add.
+      if let covering = bound.last(where: { $0.target == rule.target || PathLexer.isInside(rule.target, directory: $0.target) }),
+        covering.access == access
+      {
+        continue
+      }
+      bound.append((rule.target, access))
+      mounts.append(access == .write ? .readWrite(rule.target) : .readOnly(rule.target))
+    }
+    let hiddenTargets = rules.deny.filter { $0.permission == .read }.map(\.target)
+    for rule in rules.deny.sorted(by: { depth($0.target) < depth($1.target) }) {
+      // Inside a hidden subtree there is nothing to refine.
+      if hiddenTargets.contains(where: { $0 != rule.target && PathLexer.isInside(rule.target, directory: $0) }) { continue }
+      let inside = bound.last { $0.target == rule.target || PathLexer.isInside(rule.target, directory: $0.target) }
+      guard let inside else { continue }
+      if rule.permission == .write && inside.access != .write { continue }
+      if FileSystem.kind(rule.target) == nil {
+        // Missing: reserved, so the command cannot create it (only where it could write).
+        guard inside.access == .write, FileSystem.kind(PathLexer.dirname(rule.target)) == .directory else { continue }
+        reservations.append(rule.target)
+      }
+      mounts.append(rule.permission == .read ? .hidden(rule.target) : .readOnly(rule.target))
+    }
+    var landlock: [(path: String, access: ShellSandbox.Layout.Access)] = (systemPaths + readableDevices + ["/proc"]).map { ($0, .read) }
+    landlock.append(("/dev/null", .device))
+    for rule in rules.allow {
+      let access = scope.access(rule.target)
+      guard access > .none else { continue }
+      let paths = rule.recursive ? [rule.target] : directFiles(rule.target)
+      landlock += paths.map { ($0, access == .write ? .write : .read) }
+    }
+    landlock.append(("/tmp", .write))
+    let layout = ShellSandbox.Layout(
+      namespaces: true, mounts: mounts, rules: landlock, allowNetwork: allowNetwork, temporaryDirectory: temporaryDirectory)
+    return (layout, reservations)
+  }
+
+  /// Without namespaces Landlock is the only wall, and it can only add rights down a tree,
+  /// never take them away below a rule, so the allowed set is built with the denied subtrees
+  /// left out: an allowed directory that contains a denied subtree is not granted itself; each
+  /// of its entries is, recursively, except the denied one (`expand`). The cost: inside such a
+  /// directory, existing files can be read and written but new entries cannot be created or
+  /// removed directly in it (its subdirectories are unaffected).
+  static func landlockOnly(scope: ScopeChecker, temporaryDirectory: String, allowNetwork: Bool) -> ShellSandbox.Layout {
+    let rules = scope.rules
+    var paths: [(path: String, access: ShellSandbox.Layout.Access)] = (systemPaths + readableDevices + ["/proc/self"]).map { ($0, .read) }
     paths.append(("/dev/null", .device))
     let denyRead = rules.deny.filter { $0.permission == .read }.map(\.target)
     let denyAny = rules.deny.map(\.target)
@@ -30,19 +87,24 @@ enum ShellPolicy {
       }
     }
     paths.append((temporaryDirectory, .write))
-    return ShellSandbox.Policy(paths: paths, allowNetwork: allowNetwork)
+    return ShellSandbox.Layout(namespaces: false, mounts: [], rules: paths, allowNetwork: allowNetwork, temporaryDirectory: temporaryDirectory)
+  }
+
+  static func depth(_ path: String) -> Int { path.utf8.count(where: { $0 == UInt8(ascii: "/") }) }
+
+  /// A non-recursive rule grants the regular files directly in its target.
+  static func directFiles(_ target: String) -> [String] {
+    (FileSystem.entries(target) ?? []).compactMap { name in
+      let child = target + "/" + name
+      return FileSystem.kind(child) == .file ? child : nil
+    }
   }
 
   /// `target` if no excluded path is at or below it; else its entries, recursively, minus the
-  /// excluded ones. A non-recursive rule grants the regular files directly in its target.
+  /// excluded ones.
   static func expand(_ target: String, recursive: Bool, excluding excluded: [String]) -> [String] {
     if excluded.contains(where: { $0 == target || PathLexer.isInside(target, directory: $0) }) { return [] }
-    guard recursive else {
-      return (FileSystem.entries(target) ?? []).compactMap { name in
-        let child = target + "/" + name
-        return FileSystem.kind(child) == .file ? child : nil
-      }
-    }
+    guard recursive else { return directFiles(target) }
     let below = excluded.filter { PathLexer.isInside($0, directory: target) }
     if below.isEmpty { return [target] }
     var result: [String] = []

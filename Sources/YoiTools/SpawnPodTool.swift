@@ -105,6 +105,6 @@ public final class ScopeHolder: @unchecked Sendable {
   var current: ScopeChecker { lock.withLock { checker } }
 
   func update(_ rules: ScopeRules) {
-    lock.withLock { checker = ScopeChecker(rules: rules, workspace: checker.workspace) }
+    lock.withLock { checker = checker.with(rules) }
   }
 }

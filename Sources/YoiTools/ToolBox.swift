@@ -1,6 +1,7 @@
 import Foundation
 import YoiManifest
 import YoiProviders
+import YoiSandbox
 
 /// What a tool call produced: the text the model reads (already capped) and a one-line note
 /// for people watching the run.
@@ -24,14 +25,17 @@ public struct ToolBox: Sendable {
   /// The definitions offered to the model, in a stable order.
   public let definitions: [ToolDefinition]
 
-  /// How the `shell` tool runs: the binary holding the sandbox helper, and whether TCP is
-  /// allowed (`feature.web`). It is confined to the Pod's scope as it stands at each call.
+  /// How the `shell` tool runs: the `yoi-sandbox` helper, the sandbox mode this machine gives,
+  /// and whether the network is reachable (`feature.web`). It is confined to the Pod's scope as
+  /// it stands at each call.
   public struct ShellSettings: Sendable {
     public var helper: String
+    public var mode: ShellSandbox.Mode
     public var allowNetwork: Bool
 
-    public init(helper: String, allowNetwork: Bool) {
+    public init(helper: String, mode: ShellSandbox.Mode, allowNetwork: Bool) {
       self.helper = helper
+      self.mode = mode
       self.allowNetwork = allowNetwork
     }
   }
@@ -64,7 +68,7 @@ public struct ToolBox: Sendable {
     if let shell {
       available.append(
         ShellTool(
-          helper: shell.helper, allowNetwork: shell.allowNetwork,
+          helper: shell.helper, mode: shell.mode, allowNetwork: shell.allowNetwork,
           outputLimit: Int(clamping: limits.maxBytes(for: ShellTool.name)) * 2))
     }
     // Web tools only with feature.web and the tool's own switch; one client for both.

@@ -17,6 +17,8 @@ struct RuntimeDelegationTests {
       of: "auth = yoi.secret(\"stub/key\") }", with: "auth = yoi.secret(\"stub/key\"), capability = { parallel_tool_calls = true } }")
     try fixture.home.write("profiles/agent.lua", profile)
     try fixture.home.write("profiles/coder.lua", RuntimeFixture.profile(scheme: .openaiChat, baseURL: fixture.provider.baseURL, extra: ""))
+    // The model may name only registry entries the user trusted, never a path (§12.7).
+    try fixture.home.write("config/profiles.toml", "[profile]\ncoder = \"../profiles/coder.lua\"\nagent = \"../profiles/agent.lua\"\n")
     let spawned = try fixture.home.run([
       "pod", "spawn", "--profile", fixture.home.root.appendingPathComponent("profiles/agent.lua").path, "--workspace", fixture.workspace.path, "--name",
       fixture.pod, "--yes",
@@ -46,7 +48,7 @@ struct RuntimeDelegationTests {
   @Test("two coder children in their own worktrees: they write there, their answers come back, the tree and transcripts are theirs")
   func twoChildren() throws {
     let fixture = try Self.fixture()
-    let coder = fixture.home.root.appendingPathComponent("profiles/coder.lua").path
+    let coder = "user:coder"
     let workspace = fixture.workspace.path
     let home = fixture.home
     let during = DuringRun()
@@ -93,7 +95,7 @@ struct RuntimeDelegationTests {
   @Test("outside the delegation scope, a child profile with feature.pods, and more than 4 at once are tool errors")
   func refusals() throws {
     let fixture = try Self.fixture()
-    let coder = fixture.home.root.appendingPathComponent("profiles/coder.lua").path
+    let coder = "user:coder"
     fixture.provider.chooser = { request in
       let body = request.body
       if body.contains("TASK-slow") { return .slow(text: "working ", pieces: 12) }
@@ -101,7 +103,9 @@ struct RuntimeDelegationTests {
         if body.contains(#""role":"tool""#) { return .reply(text: "Reported.") }
         return .reply(
           text: "",
-          toolCalls: [Self.spawnCall("out", "src", task: "TASK-x", profile: coder), Self.spawnCall("podsy", ".worktree/p", task: "TASK-x", profile: nil)]
+          toolCalls: [
+            Self.spawnCall("out", "src", task: "TASK-x", profile: coder), Self.spawnCall("podsy", ".worktree/p", task: "TASK-x", profile: "user:agent"),
+          ]
             + (1...5).map { Self.spawnCall("s\($0)", ".worktree/s\($0)", task: "TASK-slow", profile: coder) })
       }
       return nil
@@ -132,7 +136,7 @@ struct RuntimeDelegationTests {
     fixture.provider.chooser = { request in
       guard request.body.contains("Go deeper") else { return nil }
       if request.body.contains(#""role":"tool""#) { return .reply(text: "Could not.") }
-      return .reply(text: "", toolCalls: [Self.spawnCall("c4", ".worktree/a/x/x", task: "TASK-deep", profile: agent)])
+      return .reply(text: "", toolCalls: [Self.spawnCall("c4", ".worktree/a/x/x", task: "TASK-deep", profile: "user:agent")])
     }
     let run = try fixture.home.run(["pod", "run", "c3", "Go deeper"])
     #expect(run.status == 0, "\(run.stderr)")
@@ -143,7 +147,7 @@ struct RuntimeDelegationTests {
   @Test("SIGINT on the parent cancels its running child")
   func cancelCascades() throws {
     let fixture = try Self.fixture()
-    let coder = fixture.home.root.appendingPathComponent("profiles/coder.lua").path
+    let coder = "user:coder"
     fixture.provider.chooser = { request in
       if request.body.contains("TASK-long") { return .slow(text: "child ", pieces: 200) }
       if request.body.contains("Delegate a long task") {

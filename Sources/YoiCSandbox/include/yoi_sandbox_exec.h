@@ -24,7 +24,17 @@ int yoi_landlock_restrict(char *const *paths, const int *accesses, size_t count,
 /// on one pipe whose read end is returned. Returns 0, or an errno value.
 int yoi_spawn_in_group(const char *path, char *const argv[], char *const envp[], const char *directory, int *read_fd, pid_t *pid);
 
-/// Execs `/bin/sh -c command` (with a process-count limit); returns errno only on failure.
-int yoi_exec_shell(const char *command);
+/// A pidfd for `pid` (readable once it exits), or -1 on a kernel without pidfds.
+int yoi_pidfd_open(pid_t pid);
+
+/// An eventfd (close-on-exec) that wakes a poll once `yoi_event_signal` is called on it.
+int yoi_event_open(void);
+void yoi_event_signal(int fd);
+void yoi_event_clear(int fd);
+
+/// Opens an absolute `path` with `flags` (O_CLOEXEC added) without following any symlink in any
+/// component (openat2 with RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS). Returns a descriptor,
+/// or -1 with errno set (ELOOP when a component is a symlink).
+int yoi_open_no_symlinks(const char *path, int flags, unsigned int mode);
 
 #endif
