@@ -3,6 +3,7 @@ import YoiDiagnostics
 import YoiManifest
 import YoiProfiles
 import YoiStore
+import YoiTools
 
 /// The Pod services the commands call: spawning (with delegation), re-resolving and the
 /// trust decisions they involve. Commands parse arguments, call one of these and render.
@@ -186,6 +187,16 @@ public struct PodService: Sendable {
       texts.compactMap { text in
         guard let rule = Delegation.parseRule(text, workspace: workspace) else {
           problems.append(.error("\(flag) \(text): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: "E-DELEGATION"))
+          return nil
+        }
+        // Checked on the path the scope checker would use: a target that is or passes through
+        // a symlink would grant whatever the link points at (§12.7).
+        let canonical = ScopeChecker.canonicalTarget(rule.target, workspace: workspace)
+        if canonical == nil || (!PathLexer.isInside(rule.target, directory: workspace) && canonical != rule.target) {
+          problems.append(
+            .error(
+              "\(flag) \(text): \(TerminalText.inline(rule.target)) is or passes through a symlink (or climbs with `..` through a missing directory); delegate the real directory",
+              code: "E-DELEGATION"))
           return nil
         }
         if let problem = Delegation.problem(delegating: rule, from: parentDelegation) {

@@ -26,14 +26,28 @@ public struct ScopeChecker: Sendable {
     let canonicalWorkspace = Self.canonicalize(workspace) ?? workspace
     self.workspace = canonicalWorkspace
     self.unreachable = unreachable.map { Self.canonicalize($0) ?? $0 }
-    // Targets are canonicalised like paths, so a workspace under a symlinked directory matches.
-    func canonical(_ rule: ScopeRule) -> ScopeRule {
-      var rule = rule
-      rule.target = Self.canonicalize(rule.target) ?? rule.target
-      return rule
+    // Targets are canonicalised like paths, so a workspace under a symlinked directory
+    // matches; inside the workspace a target that passes through a symlink (made, say, by the
+    // model's shell after the rule was written) grants nothing, while a deny still covers both
+    // spellings.
+    var allow: [ScopeRule] = []
+    var deny: [ScopeRule] = []
+    for rule in rules.allow {
+      guard let target = Self.canonicalTarget(rule.target, workspace: workspace) else { continue }
+      allow.append(ScopeRule(target: target, permission: rule.permission, recursive: rule.recursive))
     }
-    allow = rules.allow.map(canonical)
-    var deny = rules.deny.map(canonical)
+    for rule in rules.deny {
+      let lexical = PathLexer.normalize(rule.target)
+      let inside = PathLexer.isInside(lexical, directory: PathLexer.normalize(workspace))
+      let targets = [
+        inside ? canonicalWorkspace + String(lexical.dropFirst(PathLexer.normalize(workspace).count)) : nil,
+        Self.canonicalize(lexical) ?? lexical,
+      ]
+      for target in targets.compactMap({ $0 }) {
+        deny.append(ScopeRule(target: target, permission: rule.permission, recursive: rule.recursive))
+      }
+    }
+    self.allow = allow
     for directory in self.unreachable {
       deny.append(ScopeRule(target: directory, permission: .read, recursive: true))
     }
@@ -46,6 +60,18 @@ public struct ScopeChecker: Sendable {
     var unique: [ScopeRule] = []
     for rule in deny where !unique.contains(rule) { unique.append(rule) }
     self.deny = unique
+  }
+
+  /// A rule's target as rules are matched: inside the workspace, the canonical workspace with
+  /// the target's lexical rest, or nil when the target is or passes through a symlink (or climbs
+  /// with `..` through a missing directory); outside it, the target with symlinks resolved.
+  public static func canonicalTarget(_ target: String, workspace: String) -> String? {
+    let lexical = PathLexer.normalize(target)
+    let lexicalWorkspace = PathLexer.normalize(workspace)
+    guard let resolved = canonicalize(lexical) else { return nil }
+    guard PathLexer.isInside(lexical, directory: lexicalWorkspace), let canonicalWorkspace = canonicalize(lexicalWorkspace) else { return resolved }
+    let expected = canonicalWorkspace + String(lexical.dropFirst(lexicalWorkspace.count))
+    return resolved == expected ? expected : nil
   }
 
   /// The same workspace and unreachable directories with other rules (a lend or give-back).

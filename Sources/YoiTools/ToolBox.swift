@@ -108,8 +108,11 @@ public struct ToolBox: Sendable {
     } catch {
       return failure(call, error.message)
     }
-    let relative = tool.subjectIsPath ? context.displayPath(subject) : subject
-    let decision = permissions.decide(tool: call.name, subjects: tool.subjectIsPath ? [relative, context.absolutePath(subject)] : [subject])
+    // A path is matched in the canonical form the scope uses (§12.6): `./docs/x`,
+    // `sub/../docs/x`, `//docs/x` and a symlink into `docs` are all `docs/x`.
+    let canonical = tool.subjectIsPath ? context.canonicalPath(subject) : subject
+    let relative = tool.subjectIsPath ? context.displayPath(canonical) : subject
+    let decision = permissions.decide(tool: call.name, subjects: tool.subjectIsPath ? [relative, canonical] : [subject])
     switch decision.action {
     case .deny:
       return failure(call, "refused by \(decision.reason): \(call.name) on \(subject) is not permitted for this Pod")
@@ -163,8 +166,10 @@ struct ToolContext {
     return PathLexer.isInside(path, directory: scope.workspace) ? String(path.dropFirst(scope.workspace.count + 1)) : path
   }
 
-  func absolutePath(_ path: String) -> String {
-    path.hasPrefix("/") ? path : PathLexer.normalize(scope.workspace + "/" + path)
+  /// `path` as the scope checker sees it (symlinks resolved, `.` and `..` gone), or lexically
+  /// normalised when it climbs through directories that do not exist.
+  func canonicalPath(_ path: String) -> String {
+    scope.resolve(path)?.path ?? PathLexer.normalize(path.hasPrefix("/") ? path : scope.workspace + "/" + path)
   }
 
   /// `path` resolved and checked for at least `needed` access.

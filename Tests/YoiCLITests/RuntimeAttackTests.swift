@@ -281,3 +281,174 @@ extension RuntimeAttackTests {
     #expect(!FileManager.default.fileExists(atPath: "/etc/yoi-test-escape"))
   }
 }
+
+extension RuntimeAttackTests {
+  /// Finding 3: the parent's shell links `sub/l` to a directory outside and delegates it; the
+  /// delegation is checked on the canonical path and refused, and nothing outside is read.
+  @Test func delegationThroughASymlinkIsRefused() throws {
+    let fixture = try RuntimeDelegationTests.fixture()
+    let outside = fixture.home.root.appendingPathComponent("outside")
+    try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+    try "\(SecurityRegressionTests.canary)\n".write(to: outside.appendingPathComponent("canary.txt"), atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(at: fixture.workspace.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    @Sendable func spawn(_ name: String, _ target: String, _ permission: String) -> (name: String, arguments: String) {
+      let object = JSONObject([
+        (key: "name", value: .string(name)), (key: "task", value: .string("TASK-\(name): read sub/l/canary.txt")),
+        (key: "scope", value: [["target": .string(target), "permission": .string(permission)]]), (key: "profile", value: "inherit"),
+      ])
+      return (name: "spawn_pod", arguments: CanonicalJSON.compact(.object(object)))
+    }
+    fixture.provider.chooser = { request in
+      let body = request.body
+      if body.contains("TASK-") {
+        if body.contains(#""role":"tool""#) { return .reply(text: "child done") }
+        return .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "sub/l/canary.txt"}"#)])
+      }
+      guard body.contains("Link and delegate") else { return nil }
+      let tools = body.components(separatedBy: #""role":"tool""#).count - 1
+      switch tools {
+      case 0: return .reply(text: "", toolCalls: [RuntimeShellTests.shell("ln -s \(outside.path) sub/l && mkdir -p .worktree 2>/dev/null; echo linked")])
+      case 1:
+        return .reply(
+          text: "", toolCalls: [spawn("r1", "sub/l", "read"), spawn("r2", "\(fixture.workspace.path)/sub/l", "read"), spawn("r3", "sub/l/", "read")])
+      default: return .reply(text: "Reported.")
+      }
+    }
+    let run = try fixture.run("Link and delegate")
+    #expect(run.status == 0, "\(run.stderr)")
+    let results = RuntimeDelegationTests.toolResults(try #require(fixture.provider.requests.last { $0.body.contains("Link and delegate") }).body)
+    try #require(results.count == 4, "\(results)")
+    #expect(results[0].contains("linked"), "\(results[0])")
+    for result in results[1...] {
+      #expect(result.contains("passes through a symlink"), "\(result)")
+      #expect(!result.contains(SecurityRegressionTests.canary))
+    }
+    for (_, data) in try fixture.dataFiles() { #expect(!String(decoding: data, as: UTF8.self).contains(SecurityRegressionTests.canary)) }
+  }
+
+  /// Finding 4: a loop swapping `sub/d` with a symlink to outside (renameat2 RENAME_EXCHANGE)
+  /// while the model reads, greps and edits through it: nothing outside is read or written.
+  @Test func fileToolsDoNotRaceASwappedDirectory() throws {
+    var calls: [(name: String, arguments: String)] = []
+    for index in 0..<120 {
+      calls.append((name: "read_file", arguments: #"{"path": "sub/d/f.txt"}"#))
+      if index % 4 == 0 { calls.append((name: "grep", arguments: #"{"pattern": "CANARY|inside", "path": "sub"}"#)) }
+      if index % 4 == 1 {
+        calls.append((name: "edit_file", arguments: #"{"path": "sub/d/f.txt", "old_string": "line", "new_string": "LINE", "replace_all": true}"#))
+        calls.append((name: "write_file", arguments: #"{"path": "sub/d/f.txt", "content": "inside line\n"}"#))
+      }
+    }
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "", toolCalls: calls), .reply(text: "finished")])
+    let workspace = fixture.workspace.path
+    let outside = fixture.home.root.appendingPathComponent("outside").path
+    try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+    let outsideText = "\(SecurityRegressionTests.canary) line\n"
+    try outsideText.write(toFile: outside + "/f.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: workspace + "/sub/d", withIntermediateDirectories: true)
+    try "inside line\n".write(toFile: workspace + "/sub/d/f.txt", atomically: true, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: workspace + "/sub/swap", withDestinationPath: outside)
+    let swapper = Swapper(first: workspace + "/sub/d", second: workspace + "/sub/swap")
+    swapper.start()
+    let run = try fixture.run("race")
+    swapper.stop()
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(swapper.swaps > 100, "the swapper did not run (\(swapper.swaps))")
+    let log = try fixture.log()
+    #expect(!log.contains(SecurityRegressionTests.canary), "a tool read outside the workspace")
+    #expect(try String(contentsOfFile: outside + "/f.txt", encoding: .utf8) == outsideText, "a tool wrote outside the workspace")
+    #expect(FileManager.default.subpaths(atPath: outside)?.sorted() == ["f.txt"])
+  }
+
+  /// Finding 9 (file tools): a FIFO is refused at once, and a pathological glob finishes.
+  @Test func fifosAndPathologicalGlobsDoNotHang() throws {
+    let name = String(repeating: "a", count: 200)
+    let glob = String(repeating: "*a", count: 25) + "b"
+    let calls = [
+      (name: "read_file", arguments: #"{"path": "sub/pipe"}"#),
+      (name: "grep", arguments: #"{"pattern": "x", "path": "sub"}"#),
+      (name: "glob", arguments: #"{"pattern": "\#(glob)", "path": "sub"}"#),
+    ]
+    let started = Date()
+    let (results, _) = try RuntimeScopeTests.toolResults(calls) { fixture in
+      let sub = fixture.workspace.appendingPathComponent("sub").path
+      try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+      #expect(mkfifo(sub + "/pipe", 0o644) == 0)
+      try "x".write(toFile: sub + "/" + name, atomically: true, encoding: .utf8)
+    }
+    #expect(Date().timeIntervalSince(started) < 20)
+    try #require(results.count == 3)
+    #expect(results[0].contains("is not a regular file"), "\(results[0])")
+    #expect(results[1].contains("\(name):1: x"), "\(results[1])")
+    #expect(results[2].contains("no files match"), "\(results[2])")
+  }
+
+  /// Finding 7: a `docs/**` deny holds however the path is spelled.
+  @Test func permissionsMatchTheCanonicalPath() throws {
+    let workspace = "WORKSPACE"
+    let spellings = ["./docs/b.md", "sub/../docs/d.md", "\(workspace)/./docs/h.md", "\(workspace)//docs/i.md", "link/j.md", "docs//k.md", "docs/./l.md"]
+    var calls = spellings.map { (name: "read_file", arguments: #"{"path": "\#($0)"}"#) }
+    calls.append((name: "edit_file", arguments: #"{"path": "./docs/keep.md", "old_string": "keep", "new_string": "gone"}"#))
+    calls.append((name: "write_file", arguments: #"{"path": "link/new.md", "content": "x"}"#))
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat, turns: [],
+      profile: #"permissions = { default_action = "allow", rule = { { tool = "*", pattern = "docs/**", action = "deny" } } },"#)
+    let path = fixture.workspace.path
+    let resolved = calls.map { (name: $0.name, arguments: $0.arguments.replacingOccurrences(of: workspace, with: path)) }
+    fixture.provider.chooser = { request in
+      request.body.contains(#""role":"tool""#) ? .reply(text: "done") : .reply(text: "", toolCalls: resolved)
+    }
+    for file in ["b", "d", "h", "i", "j", "k", "l", "keep"] { try fixture.home.write("repo/docs/\(file).md", "keep \(SecurityRegressionTests.canary)\n") }
+    try FileManager.default.createDirectory(atPath: path + "/sub", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: path + "/link", withDestinationPath: path + "/docs")
+    let run = try fixture.run("read the docs")
+    #expect(run.status == 0, "\(run.stderr)")
+    let results = RuntimeDelegationTests.toolResults(try #require(fixture.provider.requests.last).body)
+    try #require(results.count == calls.count, "\(results)")
+    for (call, result) in zip(calls, results) {
+      #expect(result.contains("refused by permissions.rule[1]"), "\(call.arguments): \(result)")
+      #expect(!result.contains(SecurityRegressionTests.canary))
+    }
+    #expect(try fixture.home.read("repo/docs/keep.md").contains("keep"))
+    #expect(!FileManager.default.fileExists(atPath: path + "/docs/new.md"))
+  }
+}
+
+/// Swaps two directory entries atomically (renameat2 RENAME_EXCHANGE, through Python's ctypes:
+/// Glibc's Swift overlay exports neither it nor syscall) in a loop, as the attacker's
+/// background shell did.
+final class Swapper: @unchecked Sendable {
+  private let process = Process()
+  private let countFile: String
+
+  init(first: String, second: String) {
+    countFile = second + ".count"
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = [
+      "-c",
+      """
+      import ctypes, os, sys
+      libc = ctypes.CDLL(None, use_errno=True)
+      first, second, count = sys.argv[1].encode(), sys.argv[2].encode(), 0
+      while not os.path.exists(sys.argv[3] + ".stop"):
+          for _ in range(100):
+              if libc.renameat2(-100, first, -100, second, 2) == 0:
+                  count += 1
+      if os.path.islink(sys.argv[1]):
+          libc.renameat2(-100, first, -100, second, 2)
+      open(sys.argv[3], "w").write(str(count))
+      """,
+      first, second, countFile,
+    ]
+  }
+
+  var swaps: Int { Int((try? String(contentsOfFile: countFile, encoding: .utf8)) ?? "") ?? 0 }
+
+  func start() { try? process.run() }
+
+  /// Asks the loop to stop (a file, not a signal: the test process's children may inherit a
+  /// blocked SIGTERM) and waits for it.
+  func stop() {
+    FileManager.default.createFile(atPath: countFile + ".stop", contents: Data())
+    process.waitUntilExit()
+  }
+}

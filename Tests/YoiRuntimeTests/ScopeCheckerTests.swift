@@ -79,3 +79,28 @@ struct GlobTests {
     #expect(ToolOutputCap.cap("short", maxBytes: 100) == "short")
   }
 }
+
+extension ScopeCheckerTests {
+  @Test("a rule whose target passes through a symlink inside the workspace grants nothing; a deny covers both spellings")
+  func symlinkedTargets() {
+    let scope = checker([ScopeRule(target: root + "/w/out", permission: .read), ScopeRule(target: root + "/w/src", permission: .write)])
+    #expect(scope.resolve("out/x")?.access == Access.none)
+    #expect(scope.resolve(root + "/other/x")?.access == Access.none)
+    #expect(ScopeChecker.canonicalTarget(root + "/w/out/x", workspace: root + "/w") == nil)
+    #expect(ScopeChecker.canonicalTarget(root + "/w/src/../src", workspace: root + "/w") == root + "/w/src")
+    // `..` is taken lexically before anything is resolved: no symlink is followed to get there.
+    #expect(ScopeChecker.canonicalTarget(root + "/w/out/../src", workspace: root + "/w") == root + "/w/src")
+  }
+
+  @Test("the data directory is unreachable and .git/hooks and .git/config are read-only, whatever the rules")
+  func protectedPaths() {
+    let scope = ScopeChecker(
+      rules: ScopeRules(allow: [ScopeRule(target: root, permission: .write)]), workspace: root + "/w", unreachable: [root + "/other"])
+    #expect(scope.resolve(root + "/other/secret.key")?.access == Access.none)
+    #expect(scope.resolve(".git/config")?.access == .read)
+    #expect(scope.resolve(".git/hooks/pre-commit")?.access == .read)
+    #expect(scope.resolve(".git/index")?.access == .write)
+    // A lend or give-back keeps them.
+    #expect(scope.with(ScopeRules(allow: [ScopeRule(target: root, permission: .write)])).resolve(root + "/other/x")?.access == Access.none)
+  }
+}
