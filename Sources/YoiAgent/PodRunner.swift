@@ -67,8 +67,12 @@ public struct PodRunner: Sendable {
     let tools = ToolBox(
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
       children: children)
+    // The stream caps (§12.2), adjustable for slow local models and for tests.
+    var timing = ProviderClient.Timing()
+    if let seconds = environment["YOI_STREAM_IDLE_SECONDS"].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
+    if let bytes = environment["YOI_STREAM_MAX_BYTES"].flatMap(Int.init), bytes > 0 { timing.maximumStreamBytes = bytes }
     provider = try ProviderClient(
-      model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment))
+      model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment), timing: timing)
     let worker = sections.worker
     let options = GenerationOptions(
       modelID: sections.model.modelID ?? "", maxTokens: worker.maxTokens, temperature: worker.temperature, topP: worker.topP, topK: worker.topK,

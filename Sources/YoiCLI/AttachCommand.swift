@@ -225,11 +225,44 @@ final class TerminalApproval: ApprovalHandler, @unchecked Sendable {
   init(router: KeyRouter) { self.router = router }
   var canAsk: Bool { true }
 
+  /// What an `ask` shows (§12.6): the whole call, escaped (so no control or bidi character can
+  /// disguise it), wrapped to the terminal, never cut — a long command is the very place a
+  /// payload hides after a run of spaces, so runs of spaces are shown with their length.
+  static func prompt(tool: String, subject: String, reason: String, width: Int) -> String {
+    var shown = ""
+    var spaces = 0
+    for character in TerminalText.inline(subject, keepingTabs: false) {
+      if character == " " {
+        spaces += 1
+        continue
+      }
+      if spaces > 3 { shown += " [\(spaces) spaces] " } else { shown += String(repeating: " ", count: spaces) }
+      spaces = 0
+      shown.append(character)
+    }
+    if spaces > 3 { shown += " [\(spaces) spaces]" } else { shown += String(repeating: " ", count: spaces) }
+    let oneLine = "? \(tool) \(shown)  (\(reason))  allow? [y]es [n]o [a]lways: "
+    if shown.count == subject.count && oneLine.count <= width { return oneLine }
+    let column = max(20, width - 4)
+    var lines: [String] = []
+    var line = ""
+    for character in shown {
+      if line.count == column {
+        lines.append(line)
+        line = ""
+      }
+      line.append(character)
+    }
+    lines.append(line)
+    let body = lines.map { "    " + $0 }.joined(separator: "\n")
+    return "? \(tool) (\(reason)), \(subject.unicodeScalars.count) characters in full:\n\(body)\n  allow? [y]es [n]o [a]lways: "
+  }
+
   func approve(tool: String, subject: String, reason: String) async -> Bool {
     let key = tool + "\u{0}" + subject
     if lock.withLock({ always.contains(key) }) { return true }
     let screen = SessionScreen()
-    screen.write("\n? \(tool) \(TerminalText.inline(String(subject.prefix(200))))  (\(reason))  allow? [y]es [n]o [a]lways: ")
+    screen.write("\n" + Self.prompt(tool: tool, subject: subject, reason: reason, width: RawTerminal.columns))
     let answer = await router.awaitAnswer()
     switch answer {
     case .character("y"), .character("Y"):

@@ -4,8 +4,9 @@
 /// whatever repository was cloned. Written raw, an escape sequence in one can move the cursor
 /// and rewrite what the user reads (a forged trust prompt), set the clipboard (OSC 52) or
 /// retitle the window. Every human-readable output goes through here once: the diagnostic
-/// renderer and the CLI's terminal writer. C0 controls, DEL and C1 controls are shown
-/// escaped (`\e`, `\r`, `\x9b`); machine output (`--json`) is written exactly instead.
+/// renderer and the CLI's terminal writer. C0 controls, DEL, C1 controls and bidi controls are
+/// shown escaped (`\e`, `\r`, `\x9b`, `\u{202e}`); machine output (`--json`) is written
+/// exactly instead.
 public enum TerminalText {
   /// `text` with every control character escaped except newlines and tabs, which a multi-line
   /// output means (a line of its own is shown as one, never as a cursor movement).
@@ -32,15 +33,25 @@ public enum TerminalText {
   /// Whether `text` holds nothing to escape (the common case, answered from the bytes).
   public static func isPlain(_ text: String, keepingNewlines: Bool = true, keepingTabs: Bool = true) -> Bool {
     var previous: UInt8 = 0
+    var beforePrevious: UInt8 = 0
     for byte in text.utf8 {
       if byte < 0x20 {
         if !(keepingNewlines && byte == 0x0A || keepingTabs && byte == 0x09) { return false }
       } else if byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) {
         return false
+      } else if beforePrevious == 0xE2 && (previous == 0x80 && (0xAA...0xAE).contains(byte) || previous == 0x81 && (0xA6...0xA9).contains(byte)) {
+        return false  // a bidi control (U+202A–202E, U+2066–2069)
       }
+      beforePrevious = previous
       previous = byte
     }
     return true
+  }
+
+  /// Whether `scalar` reorders what follows it on screen (U+202A–202E, U+2066–2069): `abc`
+  /// followed by U+202E shows later text reversed, so a command can read as something else.
+  public static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+    (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
   }
 
   private static func escape(_ text: String, keepingNewlines: Bool, keepingTabs: Bool) -> String {
@@ -57,6 +68,8 @@ public enum TerminalText {
       case 0x0D: out += "\\r"
       case 0x00..<0x20, 0x7F, 0x80...0x9F:
         out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+      case 0x202A...0x202E, 0x2066...0x2069:
+        out += "\\u{" + String(scalar.value, radix: 16) + "}"
       default:
         out.unicodeScalars.append(scalar)
       }

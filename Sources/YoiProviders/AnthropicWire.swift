@@ -76,14 +76,18 @@ struct AnthropicWire: WireFormat {
   func makeDecoder() -> any StreamDecoder { Decoder() }
 
   struct Decoder: StreamDecoder {
+    /// A content block's kind and fixed fields; its growing text is in `content`.
     private enum Block {
-      case text(String)
-      case toolUse(id: String, name: String, json: String)
-      case thinking(String, signature: String)
+      case text
+      case toolUse(id: String, name: String)
+      case thinking(signature: String)
       case redacted(String)
     }
 
     private var blocks: [Int: Block] = [:]
+    /// Each block's text, tool-call JSON or thinking so far, appended in place: rebuilding the
+    /// string for every delta made 10 MB of 7-byte deltas quadratic.
+    private var content: [Int: String] = [:]
     private var order: [Int] = []
     private var usage = Usage()
     private var stopReason: String?
@@ -180,30 +184,34 @@ struct AnthropicWire: WireFormat {
         order.append(index)
         switch block.type {
         case "text":
-          blocks[index] = .text(block.text ?? "")
+          blocks[index] = .text
+          content[index] = block.text ?? ""
           if let text = block.text, !text.isEmpty { return [.textDelta(text)] }
         case "tool_use":
           guard let id = block.id, let name = block.name else { throw .malformedStream("a tool_use block without id or name") }
-          blocks[index] = .toolUse(id: id, name: name, json: "")
+          blocks[index] = .toolUse(id: id, name: name)
+          content[index] = ""
           return [.toolCallStarted(id: id, name: name)]
-        case "thinking": blocks[index] = .thinking(block.thinking ?? "", signature: block.signature ?? "")
+        case "thinking":
+          blocks[index] = .thinking(signature: block.signature ?? "")
+          content[index] = block.thinking ?? ""
         case "redacted_thinking": blocks[index] = .redacted(block.data ?? "")
         default: order.removeLast()  // a block type this client does not know: ignored
         }
       case "content_block_delta":
         guard let index = event.index, let delta = event.delta else { throw .malformedStream("content_block_delta without index or delta") }
         switch (blocks[index], delta.type) {
-        case (.text(let text)?, "text_delta"):
+        case (.text?, "text_delta"):
           let piece = delta.text ?? ""
-          blocks[index] = .text(text + piece)
+          content[index, default: ""] += piece
           return [.textDelta(piece)]
-        case (.toolUse(let id, let name, let json)?, "input_json_delta"):
-          blocks[index] = .toolUse(id: id, name: name, json: json + (delta.partialJSON ?? ""))
-        case (.thinking(let text, let signature)?, "thinking_delta"):
-          blocks[index] = .thinking(text + (delta.thinking ?? ""), signature: signature)
+        case (.toolUse?, "input_json_delta"):
+          content[index, default: ""] += delta.partialJSON ?? ""
+        case (.thinking?, "thinking_delta"):
+          content[index, default: ""] += delta.thinking ?? ""
           return [.reasoningDelta(delta.thinking ?? "")]
-        case (.thinking(let text, let signature)?, "signature_delta"):
-          blocks[index] = .thinking(text, signature: signature + (delta.signature ?? ""))
+        case (.thinking(let signature)?, "signature_delta"):
+          blocks[index] = .thinking(signature: signature + (delta.signature ?? ""))
         case (nil, _): throw .malformedStream("a delta for content block \(index), which was never started")
         default: break  // a delta type this client does not know: ignored
         }
@@ -227,10 +235,11 @@ struct AnthropicWire: WireFormat {
       guard stopped else { throw .truncated }
       var message = AssistantMessage()
       for index in order {
+        let text = content[index] ?? ""
         switch blocks[index] {
-        case .text(let text)?: message.text += text
-        case .toolUse(let id, let name, let json)?: message.toolCalls.append(ToolCall(id: id, name: name, arguments: json.isEmpty ? "{}" : json))
-        case .thinking(let text, let signature)?: message.reasoning.append(ReasoningBlock(text: text, signature: signature.isEmpty ? nil : signature))
+        case .text?: message.text += text
+        case .toolUse(let id, let name)?: message.toolCalls.append(ToolCall(id: id, name: name, arguments: text.isEmpty ? "{}" : text))
+        case .thinking(let signature)?: message.reasoning.append(ReasoningBlock(text: text, signature: signature.isEmpty ? nil : signature))
         case .redacted(let data)?: message.reasoning.append(ReasoningBlock(redactedData: data))
         case nil: break
         }

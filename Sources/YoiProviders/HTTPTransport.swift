@@ -16,6 +16,12 @@ public final class ProviderClient: Sendable {
     public var retryWindow: Double = 60
     /// The first backoff; doubles per attempt, with jitter.
     public var initialBackoff: Double = 0.25
+    /// A stream that brings no content (keep-alives and pings do not count) for this many
+    /// seconds is an error, even while bytes arrive.
+    public var contentIdleTimeout: Double = 120
+    /// The most bytes one response's stream may carry (framing included) before it is an
+    /// error: a server that streams forever cannot fill memory or keep the run going.
+    public var maximumStreamBytes: Int = 64 << 20
 
     public init() {}
   }
@@ -114,13 +120,27 @@ public final class ProviderClient: Sendable {
     }
     var parser = ServerSentEventParser()
     var decoder = wire.makeDecoder()
+    var received = 0
+    var lastContent = Date()
     do {
       for try await buffer in response.body {
+        received += buffer.readableBytes
+        guard received <= timing.maximumStreamBytes else {
+          throw ProviderError(
+            .malformedStream, "the model's stream passed \(timing.maximumStreamBytes) bytes in one response; yoi stopped reading it",
+            help: ["lower worker.max_tokens, or check the server at model.base_url"])
+        }
         for event in try parser.feed(buffer.readableBytesView) {
           for update in try decoder.consume(event) {
             progress.streamed = true
+            lastContent = Date()
             onUpdate(update)
           }
+        }
+        if Date().timeIntervalSince(lastContent) > timing.contentIdleTimeout {
+          throw ProviderError(
+            .timeout, "the model's stream brought no content for \(Int(timing.contentIdleTimeout)) s (only keep-alives); yoi stopped waiting",
+            isRetryable: false)
         }
       }
     } catch let error as ProviderError {

@@ -134,10 +134,10 @@ struct OpenAIChatWire: WireFormat {
       }
       for piece in choice.delta?.toolCalls ?? [] {
         let index = Int(piece.index ?? 0)
-        if var call = calls[index] {
-          call.arguments += piece.arguments ?? ""
-          if let name = piece.name, call.name.isEmpty { call.name = name }
-          calls[index] = call
+        if calls[index] != nil {
+          // Appended in place (a copy taken out and put back made long arguments quadratic).
+          calls[index]!.arguments += piece.arguments ?? ""
+          if let name = piece.name, calls[index]!.name.isEmpty { calls[index]!.name = name }
         } else {
           guard let id = piece.id, let name = piece.name else {
             throw .malformedStream("tool call \(index) starts without an id and a function name")

@@ -60,12 +60,14 @@ struct OpenAIResponsesWire: WireFormat {
 
   struct Decoder: StreamDecoder {
     private enum Item {
-      case message(String)
+      case message
       case call(ToolCall)
       case reasoning(ReasoningBlock)
     }
-    /// Output items by `output_index`.
+    /// Output items by `output_index`; a message's text and a call's arguments grow in
+    /// `content` instead, appended in place (rebuilding them per delta was quadratic).
     private var items: [Int: Item] = [:]
+    private var content: [Int: String] = [:]
     private var usage: Usage?
     private var status: String?
     private var completed = false
@@ -134,32 +136,30 @@ struct OpenAIResponsesWire: WireFormat {
       case "response.output_item.added":
         guard let index = event.outputIndex, let item = event.item else { throw .malformedStream("output_item.added without output_index or item") }
         switch item.type {
-        case "message": items[index] = .message("")
+        case "message": items[index] = .message
         case "function_call":
           guard let id = item.callID, let name = item.name else { throw .malformedStream("a function_call item without call_id or name") }
-          items[index] = .call(ToolCall(id: id, name: name, arguments: item.arguments ?? ""))
+          items[index] = .call(ToolCall(id: id, name: name, arguments: ""))
+          content[index] = item.arguments ?? ""
           return [.toolCallStarted(id: id, name: name)]
         case "reasoning": items[index] = .reasoning(ReasoningBlock(itemID: item.id, encryptedContent: item.encryptedContent))
         default: break
         }
       case "response.output_text.delta":
         let piece = event.delta ?? ""
-        if let index = event.outputIndex, case .message(let text)? = items[index] {
-          items[index] = .message(text + piece)
-        } else if let index = event.outputIndex {
-          items[index] = .message(piece)
+        if let index = event.outputIndex {
+          if case .message? = items[index] {} else { items[index] = .message }
+          content[index, default: ""] += piece
         }
         return [.textDelta(piece)]
       case "response.function_call_arguments.delta":
-        guard let index = event.outputIndex, case .call(var call)? = items[index] else {
+        guard let index = event.outputIndex, case .call? = items[index] else {
           throw .malformedStream("function call arguments for an output item that is not a started function call")
         }
-        call.arguments += event.delta ?? ""
-        items[index] = .call(call)
+        content[index, default: ""] += event.delta ?? ""
       case "response.function_call_arguments.done":
-        if let index = event.outputIndex, case .call(var call)? = items[index], let arguments = event.arguments {
-          call.arguments = arguments
-          items[index] = .call(call)
+        if let index = event.outputIndex, case .call? = items[index], let arguments = event.arguments {
+          content[index] = arguments
         }
       case "response.reasoning_summary_text.delta":
         let piece = event.delta ?? ""
@@ -196,8 +196,9 @@ struct OpenAIResponsesWire: WireFormat {
       var message = AssistantMessage()
       for index in items.keys.sorted() {
         switch items[index] {
-        case .message(let text)?: message.text += text
+        case .message?: message.text += content[index] ?? ""
         case .call(var call)?:
+          call.arguments = content[index] ?? ""
           if call.arguments.isEmpty { call.arguments = "{}" }
           message.toolCalls.append(call)
         case .reasoning(let block)?: message.reasoning.append(block)

@@ -20,6 +20,12 @@ public final class StubProvider: @unchecked Sendable {
     case slow(text: String, pieces: Int)
     /// Streams `text` with `interval` microseconds between frames (a steady delta rate).
     case paced(text: String, interval: UInt32)
+    /// Opens the stream and then sends only SSE keep-alive comments, one per `interval`
+    /// microseconds, until the client goes away (a server that never answers).
+    case keepAliveOnly(interval: UInt32)
+    /// Streams the first frames of an answer, then `text` as content deltas forever, until the
+    /// client goes away (a server that never stops).
+    case endless(text: String)
   }
 
   public typealias Request = LoopbackRequest
@@ -92,6 +98,19 @@ public final class StubProvider: @unchecked Sendable {
         guard send(client, Array((frame + "\n\n").utf8)) else { return }
         usleep(50_000)
       }
+    case .keepAliveOnly(let interval):
+      writeHead(client)
+      while send(client, Array(": keep-alive\n\n".utf8)) { usleep(interval) }
+    case .endless(let text):
+      writeHead(client)
+      // The frames of a long answer, minus the ones that end it, repeated.
+      let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: String(repeating: text, count: 64), toolCalls: [])
+        .components(separatedBy: "\n\n").filter { !$0.isEmpty }
+      let opening = frames.prefix(2).map { $0 + "\n\n" }.joined()
+      let middle = frames.dropFirst(2).dropLast(3).map { $0 + "\n\n" }.joined()
+      guard send(client, Array(opening.utf8)) else { return }
+      let bytes = Array(middle.utf8)
+      while send(client, bytes) {}
     case .paced(let text, let interval):
       writeHead(client)
       let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: [])

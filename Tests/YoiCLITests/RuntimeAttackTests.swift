@@ -1,7 +1,10 @@
 import Foundation
 import Testing
+import YoiDiagnostics
 import YoiManifest
 import YoiStubProvider
+
+@testable import YoiCLI
 
 /// The attack review of issue 20, each attack scripted as a hostile model's tool calls through
 /// the built binary. Every test here failed on the binary before its fix.
@@ -450,5 +453,74 @@ final class Swapper: @unchecked Sendable {
   func stop() {
     FileManager.default.createFile(atPath: countFile + ".stop", contents: Data())
     process.waitUntilExit()
+  }
+}
+
+extension RuntimeAttackTests {
+  /// Finding 8: an `ask` shows the whole call: a payload after 200 spaces is shown (with the
+  /// run of spaces counted), wrapped and never cut; bidi and other controls are escaped.
+  @Test func anAskShowsTheWholeCommand() {
+    let command = "git status" + String(repeating: " ", count: 200) + "; echo pwned > /tmp/x \u{202E}txt.exe"
+    let prompt = TerminalApproval.prompt(tool: "shell", subject: command, reason: "permissions.rule[1]", width: 60)
+    let lines = prompt.split(separator: "\n").map(String.init)
+    let body = lines.dropFirst().dropLast().map { String($0.dropFirst(4)) }.joined()
+    #expect(body == "git status [200 spaces] ; echo pwned > /tmp/x \\u{202e}txt.exe", "\(prompt)")
+    #expect(!prompt.unicodeScalars.contains { TerminalText.isBidiControl($0) })
+    #expect(prompt.split(separator: "\n").allSatisfy { $0.count <= 60 }, "\(prompt)")
+    #expect(prompt.contains("characters in full"))
+    let short = TerminalApproval.prompt(tool: "write_file", subject: "a.txt", reason: "default", width: 80)
+    #expect(short == "? write_file a.txt  (default)  allow? [y]es [n]o [a]lways: ")
+  }
+}
+
+extension RuntimeAttackTests {
+  /// Finding 9 (streams): a server that sends only keep-alives, or streams content forever, is
+  /// an error with a clear message (both caps adjustable); SIGINT ends a run stuck on either
+  /// within a second.
+  @Test func streamsThatNeverEndAreCapped() throws {
+    let idle = try RuntimeFixture(scheme: .anthropic, turns: [.keepAliveOnly(interval: 100_000)])
+    var started = Date()
+    let silent = try idle.home.run(["pod", "run", idle.pod, "hello"], environment: ["YOI_STREAM_IDLE_SECONDS": "1"])
+    #expect(Date().timeIntervalSince(started) < 10)
+    #expect(silent.status != 0)
+    #expect(silent.stderr.contains("brought no content for 1 s (only keep-alives)"), "\(silent.stderr)")
+
+    let endless = try RuntimeFixture(scheme: .openaiChat, turns: [.endless(text: "more ")])
+    started = Date()
+    let flood = try endless.home.run(["pod", "run", endless.pod, "hello"], environment: ["YOI_STREAM_MAX_BYTES": "2000000"])
+    #expect(Date().timeIntervalSince(started) < 20)
+    #expect(flood.status != 0)
+    #expect(flood.stderr.contains("stream passed 2000000 bytes in one response"), "\(flood.stderr)")
+
+    let stuck = try RuntimeFixture(scheme: .gemini, turns: [.keepAliveOnly(interval: 100_000)])
+    let (process, _, _) = try RuntimeProcessTests.start(stuck, prompt: "hello")
+    RuntimeProcessTests.waitForRequest(stuck.provider, count: 1)
+    usleep(300_000)
+    started = Date()
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(started) < 1.5)
+    #expect(process.terminationStatus == 130)
+  }
+
+  /// Finding 9 (tools): SIGINT while a shell command runs ends the tool and the run within a
+  /// second, and the command's processes with them.
+  @Test func sigintEndsARunningTool() throws {
+    let token = "88.\(UInt32.random(in: 100_000...999_999))"
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat, turns: [.reply(text: "", toolCalls: [RuntimeShellTests.shell("setsid sleep \(token) & sleep \(token)")])])
+    let (process, _, _) = try RuntimeProcessTests.start(fixture, prompt: "wait")
+    var waited = 0
+    while RuntimeShellTests.processes(holding: token).isEmpty && waited < 100 {
+      usleep(50_000)
+      waited += 1
+    }
+    let started = Date()
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(started) < 1.5)
+    #expect(process.terminationStatus == 130)
+    usleep(200_000)
+    #expect(RuntimeShellTests.processes(holding: token).isEmpty)
   }
 }

@@ -115,3 +115,51 @@ struct WireFormatTests {
     #expect(try Prompts.text(for: "Be terse.") == "Be terse.")
   }
 }
+
+extension WireFormatTests {
+  /// Finding 9: tool-call arguments in 7-byte deltas assemble whole, appended in place (the
+  /// earlier decoders copied the whole string per delta: 1 MB took 12.8 s). The time for 10 MB
+  /// is measured in release by the benchmark (docs/benchmarks/runtime.md); this run is sized
+  /// for a debug build (YOI_TEST_DELTAS sets another count).
+  @Test("tool arguments in 7-byte deltas accumulate whole, each scheme that streams arguments")
+  func longArgumentsAccumulate() throws {
+    let piece = "aaaaaaa"
+    let count = Int(ProcessInfo.processInfo.environment["YOI_TEST_DELTAS"] ?? "") ?? 20_000
+    let expected = String(repeating: piece, count: count)
+    func events(_ scheme: ModelScheme) -> (start: [String], delta: String, end: [String]) {
+      switch scheme {
+      case .anthropic:
+        return (
+          [
+            #"{"type":"message_start","message":{"usage":{"input_tokens":1,"output_tokens":0}}}"#,
+            #"{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"c","name":"n"}}"#,
+          ], #"{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"aaaaaaa"}}"#,
+          [#"{"type":"message_delta","delta":{"stop_reason":"tool_use"}}"#, #"{"type":"message_stop"}"#]
+        )
+      case .openaiChat:
+        return (
+          [#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"c","function":{"name":"n","arguments":""}}]}}]}"#],
+          #"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"aaaaaaa"}}]}}]}"#,
+          [#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#]
+        )
+      default:
+        return (
+          [#"{"type":"response.output_item.added","output_index":0,"item":{"type":"function_call","call_id":"c","name":"n"}}"#],
+          #"{"type":"response.function_call_arguments.delta","output_index":0,"delta":"aaaaaaa"}"#,
+          [#"{"type":"response.completed","response":{"status":"completed"}}"#]
+        )
+      }
+    }
+    for scheme in [ModelScheme.anthropic, .openaiChat, .openaiResponses] {
+      var decoder = WireFormats.format(for: scheme).makeDecoder()
+      let (start, delta, end) = events(scheme)
+      for data in start { _ = try decoder.consume(ServerSentEvent(event: "", data: data)) }
+      let deltaEvent = ServerSentEvent(event: "", data: delta)
+      for _ in 0..<count { _ = try decoder.consume(deltaEvent) }
+      for data in end { _ = try decoder.consume(ServerSentEvent(event: "", data: data)) }
+      let response = try decoder.finish()
+      #expect(response.message.toolCalls.first?.arguments.utf8.count == expected.utf8.count, "\(scheme)")
+      #expect(response.message.toolCalls.first?.arguments == expected, "\(scheme)")
+    }
+  }
+}

@@ -33,7 +33,10 @@ final class RawTerminal {
   }
 
   /// Terminal width in columns (80 when unknown).
-  var width: Int {
+  var width: Int { Self.columns }
+
+  /// The width of the terminal on stdout in columns (80 when unknown).
+  static var columns: Int {
     var size = winsize()
     return ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
   }
