@@ -63,7 +63,7 @@ let package = Package(
     .target(
       name: "YoiTools",
       dependencies: [
-        "YoiManifest", "YoiProviders", "YoiSandbox",
+        "YoiManifest", "YoiDiagnostics", "YoiProviders", "YoiSandbox",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

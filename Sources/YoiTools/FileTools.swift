@@ -1,4 +1,5 @@
 import Foundation
+import YoiDiagnostics
 import YoiManifest
 import YoiProviders
 
@@ -183,6 +184,10 @@ struct GrepTool: FileTool {
 /// canonicalisation, missing directories created and checked again, then an atomic rename.
 enum ScopedWrite {
   static func write(_ bytes: [UInt8], to path: String, _ context: ToolContext) throws(ToolFailure) {
+    // A name that holds an escape sequence acts on the terminal of whoever lists the directory.
+    if path.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || TerminalText.isBidiControl($0) }) {
+      throw ToolFailure("\(TerminalText.inline(path)) holds control or bidi characters; file names with them are refused")
+    }
     let target = try context.resolve(path, for: .write)
     let directory = PathLexer.dirname(target)
     guard FileSystem.createDirectories(directory) else { throw ToolFailure("cannot create the directory \(directory)") }

@@ -136,8 +136,14 @@ public struct ToolBox: Sendable {
     }
   }
 
+  /// A refusal the model reads. yoi's own directories are named, never spelled out: where
+  /// the store and the key live is none of the model's business.
   private func failure(_ call: ToolCall, _ message: String) -> ToolOutcome {
-    ToolOutcome(content: cap("error: " + message, tool: call.name), isError: true, note: "\(call.name) refused: \(message)")
+    var message = message
+    for directory in scope.unreachable.sorted(by: { $0.count > $1.count }) where message.contains(directory) {
+      message = message.replacingOccurrences(of: directory, with: "<yoi's data directory>")
+    }
+    return ToolOutcome(content: cap("error: " + message, tool: call.name), isError: true, note: "\(call.name) refused: \(message)")
   }
 
   /// Cuts `text` to the tool's byte cap at a character boundary, saying how much was cut.

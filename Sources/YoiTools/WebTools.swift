@@ -30,9 +30,11 @@ final class WebClient: Sendable {
 
   func shutdown() async { try? await http.shutdown() }
 
-  /// GETs `url`; the body is read up to `limit` bytes (the rest is not downloaded).
+  /// GETs `url`; the body is read up to `limit` bytes (the rest is not downloaded). With
+  /// `pinned` (a host and the address it was checked at), the connection goes to that address
+  /// (Host header and TLS name unchanged), so a second DNS answer cannot move it elsewhere.
   func get(
-    _ url: String, headers: [(String, String)], timeout: Int64, limit: Int
+    _ url: String, headers: [(String, String)], timeout: Int64, limit: Int, pinned: (host: String, address: String)? = nil
   ) async throws(ToolFailure) -> (
     status: Int, headers: HTTPHeaders, body: [UInt8], truncated: Bool
   ) {
@@ -40,8 +42,22 @@ final class WebClient: Sendable {
     request.method = .GET
     request.headers.add(name: "user-agent", value: "yoi (web_fetch)")
     for (name, value) in headers { request.headers.add(name: name, value: value) }
+    // A pinned hop gets its own short-lived client: AsyncHTTPClient takes DNS overrides per
+    // client, not per request.
+    var pinnedClient: HTTPClient?
+    if let pinned {
+      var configuration = HTTPClient.Configuration(
+        redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)), decompression: .enabled(limit: .ratio(50)))
+      configuration.connectionPool.retryConnectionEstablishment = false
+      configuration.dnsOverride = [pinned.host: pinned.address]
+      pinnedClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+    let client = pinnedClient ?? http
+    defer {
+      if let pinnedClient { Task { try? await pinnedClient.shutdown() } }
+    }
     do {
-      let response = try await http.execute(request, timeout: .seconds(timeout))
+      let response = try await client.execute(request, timeout: .seconds(timeout))
       var body: [UInt8] = []
       var truncated = false
       let deadline = Date().addingTimeInterval(Double(timeout))
@@ -65,22 +81,37 @@ final class WebClient: Sendable {
 /// Addresses a fetched URL may not reach unless `allow_private_addresses`: loopback, private
 /// (RFC 1918), carrier-grade NAT, link-local, unique-local, unspecified and multicast.
 enum AddressPolicy {
-  /// The first forbidden address `host` resolves to, if any.
-  static func forbiddenAddress(of host: String) throws(ToolFailure) -> String? {
+  /// `host` without the brackets of an IPv6 literal (`[::1]` → `::1`).
+  static func bare(_ host: String) -> String {
+    host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+  }
+
+  /// Every address `host` resolves to (an IP literal is its own address), numeric.
+  static func addresses(of host: String) throws(ToolFailure) -> [String] {
+    let host = bare(host)
     var hints = addrinfo()
     hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
     var list: UnsafeMutablePointer<addrinfo>?
     let status = getaddrinfo(host, nil, &hints, &list)
     guard status == 0, let first = list else { throw ToolFailure("cannot resolve \(host)") }
     defer { freeaddrinfo(list) }
+    var found: [String] = []
     var entry: UnsafeMutablePointer<addrinfo>? = first
     while let current = entry {
-      if let address = current.pointee.ai_addr, let text = numericHost(address, length: current.pointee.ai_addrlen), isForbidden(text) {
-        return text
+      if let address = current.pointee.ai_addr, let text = numericHost(address, length: current.pointee.ai_addrlen), !found.contains(text) {
+        found.append(text)
       }
       entry = current.pointee.ai_next
     }
-    return nil
+    return found
+  }
+
+  /// Whether `host` is an IP literal (nothing to resolve, so nothing to rebind).
+  static func isLiteral(_ host: String) -> Bool {
+    var address4 = in_addr()
+    var address6 = in6_addr()
+    let host = bare(host)
+    return inet_pton(AF_INET, host, &address4) == 1 || inet_pton(AF_INET6, host, &address6) == 1
   }
 
   static func numericHost(_ address: UnsafeMutablePointer<sockaddr>, length: socklen_t) -> String? {
@@ -140,13 +171,19 @@ struct WebFetchTool: FileTool {
       guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
         let host = components.host, !host.isEmpty
       else { throw ToolFailure("\(url) is not an http(s) URL") }
-      // Checked at every hop: a public page must not redirect into the private network.
-      if !allowPrivate, let address = try AddressPolicy.forbiddenAddress(of: host) {
-        throw ToolFailure(
-          "refused: \(host) resolves to \(address), a private, loopback or link-local address (web.allow_private_addresses is off)")
+      // Checked at every hop: a public page must not redirect into the private network. The
+      // connection then goes to the address that was checked (no second lookup to rebind).
+      var pinned: (host: String, address: String)?
+      if !allowPrivate {
+        let addresses = try AddressPolicy.addresses(of: host)
+        if let address = addresses.first(where: AddressPolicy.isForbidden) {
+          throw ToolFailure(
+            "refused: \(AddressPolicy.bare(host)) resolves to \(address), a private, loopback or link-local address (web.allow_private_addresses is off)")
+        }
+        if !AddressPolicy.isLiteral(host), let address = addresses.first { pinned = (host, address) }
       }
       let response = try await client.get(
-        url, headers: [("accept", "text/html,text/plain,application/json;q=0.9,*/*;q=0.5")], timeout: timeout, limit: maxResponse)
+        url, headers: [("accept", "text/html,text/plain,application/json;q=0.9,*/*;q=0.5")], timeout: timeout, limit: maxResponse, pinned: pinned)
       if (300..<400).contains(response.status), let location = response.headers.first(name: "location") {
         redirects += 1
         guard redirects <= redirectLimit else { throw ToolFailure("more than \(redirectLimit) redirects (web.fetch.redirect_limit)") }

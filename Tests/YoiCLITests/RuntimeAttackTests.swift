@@ -232,7 +232,8 @@ extension RuntimeAttackTests {
       return content
     }
     try #require(results.count == 5, "\(results)")
-    #expect(results[1].contains("outside this Pod's readable scope"), "\(results[1])")
+    #expect(results[1].contains("<yoi's data directory>/yoi.sqlite is outside this Pod's readable scope"), "\(results[1])")
+    #expect(!results.joined().contains(home.data.path), "the data directory's path reached the model")
     #expect(!results[2].split(separator: "\n").contains("data/"), "\(results[2])")
     #expect(results[4].contains("outside this Pod's writable scope"), "\(results[4])")
   }
@@ -522,5 +523,23 @@ extension RuntimeAttackTests {
     #expect(process.terminationStatus == 130)
     usleep(200_000)
     #expect(RuntimeShellTests.processes(holding: token).isEmpty)
+  }
+}
+
+extension RuntimeAttackTests {
+  /// Finding 10: a file name holding an escape sequence or a bidi control is refused; an IPv6
+  /// literal is checked like any address (it was "cannot resolve [::1]").
+  @Test func hostileNamesAndIPv6Literals() throws {
+    let calls = [
+      (name: "write_file", arguments: #"{"path": "sub/\u001b]2;pwned\u0007.txt", "content": "x"}"#),
+      (name: "write_file", arguments: #"{"path": "sub/invoice\u202etxt.exe", "content": "x"}"#),
+      (name: "web_fetch", arguments: #"{"url": "http://[::1]:9/x"}"#),
+    ]
+    let (results, fixture) = try RuntimeScopeTests.toolResults(calls, profile: RuntimeWebTests.profile(allowPrivate: false))
+    try #require(results.count == 3)
+    #expect(results[0].contains("holds control or bidi characters") && results[0].contains("\\e]2;pwned\\x07"), "\(results[0])")
+    #expect(results[1].contains("holds control or bidi characters") && results[1].contains("\\u{202e}"), "\(results[1])")
+    #expect(results[2].contains("refused: ::1 resolves to ::1, a private, loopback or link-local address"), "\(results[2])")
+    #expect((try? FileManager.default.contentsOfDirectory(atPath: fixture.workspace.path + "/sub"))?.isEmpty ?? true)
   }
 }
