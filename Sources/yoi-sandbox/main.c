@@ -86,17 +86,15 @@ static void write_file(const char *path, const char *text) {
   close(fd);
 }
 
-/* mkdir -p, each missing component mode 0755. */
+static void make_parent(const char *path);
+
+/* mkdir -p, each missing component mode 0755; the whole path is tried first (usually only the
+   last component is missing), the parents only when that fails. */
 static void make_directories(const char *path) {
-  char buffer[4096];
-  if (snprintf(buffer, sizeof buffer, "%s", path) >= (int)sizeof buffer) fail("path too long: %s", path);
-  for (char *slash = buffer + 1; *slash; slash++) {
-    if (*slash != '/') continue;
-    *slash = 0;
-    if (mkdir(buffer, 0755) != 0 && errno != EEXIST) fail("cannot create %s: %s", buffer, strerror(errno));
-    *slash = '/';
-  }
-  if (mkdir(buffer, 0755) != 0 && errno != EEXIST) fail("cannot create %s: %s", buffer, strerror(errno));
+  if (mkdir(path, 0755) == 0 || errno == EEXIST) return;
+  if (errno != ENOENT) fail("cannot create %s: %s", path, strerror(errno));
+  make_parent(path);
+  if (mkdir(path, 0755) != 0 && errno != EEXIST) fail("cannot create %s: %s", path, strerror(errno));
 }
 
 static void make_parent(const char *path) {
