@@ -50,13 +50,13 @@ public struct PodRunner: Sendable {
     if ShellSandbox.abi == nil {
       notes.append("the shell tool is not offered: this kernel has no Landlock, and yoi never runs a command unconfined")
     } else if let helper = Self.sandboxHelper {
-      let mode = ShellSandbox.mode(helper: helper, forceLandlock: environment["YOI_SANDBOX"] == "landlock")
+      let mode = ShellSandbox.expectedMode(forceLandlock: environment["YOI_SANDBOX"] == "landlock")
       if case .landlockOnly(let reason) = mode {
         notes.append(
           "the shell runs under Landlock alone (\(reason)): it cannot create entries directly in a directory holding a denied path (often the workspace root), and background processes, unix sockets and UDP are confined less than with namespaces; see docs/running.md"
         )
       }
-      shell = ToolBox.ShellSettings(helper: helper, mode: mode, allowNetwork: sections.feature.web)
+      shell = ToolBox.ShellSettings(helper: helper, mode: ShellMode(mode), allowNetwork: sections.feature.web)
     } else {
       notes.append("the shell tool is not offered: the sandbox helper \(ShellSandbox.helperName) is not installed beside yoi")
     }

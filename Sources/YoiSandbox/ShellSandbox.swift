@@ -24,34 +24,32 @@ public enum ShellSandbox {
     case landlockOnly(reason: String)
   }
 
-  /// The mode this machine gives, found once per process by asking the helper to create the
-  /// namespaces (the only reliable test: sysctls, AppArmor and seccomp can each refuse them).
+  /// The mode this machine should give, read from the kernel's switches without starting a
+  /// process (a run must not wait for a probe before its first request): user namespaces
+  /// limited to none, Debian's `unprivileged_userns_clone` off or Ubuntu's AppArmor restriction
+  /// on (for a user other than root) mean Landlock alone. Anything else that refuses them is
+  /// found by the first call, which then falls back (`ShellMode.fallBack`).
   /// `YOI_SANDBOX=landlock` (passed in as `forceLandlock`) chooses Landlock alone.
-  public static func mode(helper: String, forceLandlock: Bool) -> Mode {
+  public static func expectedMode(forceLandlock: Bool) -> Mode {
     if forceLandlock { return .landlockOnly(reason: "YOI_SANDBOX=landlock is set") }
-    return probed(helper)
+    func number(_ path: String) -> Int? {
+      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+      return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+    if number("/proc/sys/user/max_user_namespaces") == 0 { return .landlockOnly(reason: "user.max_user_namespaces is 0") }
+    if geteuid() != 0 {
+      if number("/proc/sys/kernel/unprivileged_userns_clone") == 0 {
+        return .landlockOnly(reason: "kernel.unprivileged_userns_clone is 0")
+      }
+      if number("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1 {
+        return .landlockOnly(reason: "AppArmor restricts unprivileged user namespaces")
+      }
+    }
+    return .namespaces
   }
 
-  private static let probeCache = Mutex<[String: Mode]>([:])
-
-  private static func probed(_ helper: String) -> Mode {
-    if let known = probeCache.withLock({ $0[helper] }) { return known }
-    var pid: pid_t = 0
-    let spawned = withCStringArray([helper, "--probe"]) { argv in
-      withCStringArray([]) { environment in posix_spawn(&pid, helper, nil, nil, argv, environment) }
-    }
-    var status: Int32 = 0
-    let mode: Mode
-    if spawned != 0 {
-      mode = .landlockOnly(reason: "the helper \(helper) cannot start: \(String(cString: strerror(spawned)))")
-    } else if waitpid(pid, &status, 0) == pid && status == 0 {
-      mode = .namespaces
-    } else {
-      mode = .landlockOnly(reason: "this system refuses unprivileged user namespaces")
-    }
-    probeCache.withLock { $0[helper] = mode }
-    return mode
-  }
+  /// What the helper prints when the kernel refuses the namespaces.
+  public static let namespacesRefused = "yoi sandbox: cannot create namespaces"
 
   /// What one call may see and touch, computed by the shell tool from the Pod's scope.
   public struct Layout: Sendable, Equatable {
@@ -118,14 +116,18 @@ public func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<Unsa
   return (duplicates + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
-/// A value behind a lock (Synchronization's Mutex needs a newer deployment target on macOS).
-final class Mutex<Value>: @unchecked Sendable {
+/// The sandbox mode of one run's shell calls: what the kernel's switches promised, until a
+/// call finds the namespaces refused and every later call falls back to Landlock alone.
+public final class ShellMode: @unchecked Sendable {
   private let lock = NSLock()
-  private var value: Value
-  init(_ value: Value) { self.value = value }
-  func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body(&value)
+  private var mode: ShellSandbox.Mode
+
+  public init(_ mode: ShellSandbox.Mode) { self.mode = mode }
+
+  public var current: ShellSandbox.Mode { lock.withLock { mode } }
+
+  /// Records that namespaces are refused (`reason`, from the helper).
+  public func fallBack(reason: String) {
+    lock.withLock { mode = .landlockOnly(reason: reason) }
   }
 }

@@ -29,7 +29,7 @@ struct ShellTool: FileTool {
 
   /// The `yoi-sandbox` helper.
   let helper: String
-  let mode: ShellSandbox.Mode
+  let mode: ShellMode
   let allowNetwork: Bool
   /// Bytes kept of the output (the tool cap applies again on top).
   let outputLimit: Int
@@ -40,29 +40,21 @@ struct ShellTool: FileTool {
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
     let timeout = min(max(arguments.timeout_ms ?? Self.defaultTimeout, 1), Self.maximumTimeout)
-    var template = Array("/tmp/yoi-shell-XXXXXX".utf8CString)
-    guard let made = mkdtemp(&template) else { throw ToolFailure("cannot create a private temporary directory") }
-    let temporary = String(cString: made)
-    defer { try? FileManager.default.removeItem(atPath: temporary) }
-    // The scope as it stands now: write lent to a running child is not the shell's either.
-    let namespaces = mode == .namespaces
-    let (layout, reservations) = ShellPolicy.layout(
-      scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork, namespaces: namespaces)
-    let reserved = Reservations.shared.reserve(reservations)
-    defer { Reservations.shared.release(reserved) }
-    let home = namespaces ? "/tmp" : temporary
-    let environment = [
-      "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
-    ]
-    let result: SandboxedProcess.Result
-    do {
-      result = try await SandboxedProcess.run(
-        helper, layout.helperArguments(program: ["/bin/sh", "-c", arguments.command], directory: context.scope.workspace),
-        environment: environment, directory: context.scope.workspace, timeout: .milliseconds(timeout), outputLimit: outputLimit)
-    } catch {
-      throw ToolFailure("cannot start the sandboxed shell: \(error.message)")
+    var namespaces = mode.current == .namespaces
+    var result = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
+    var preface = ""
+    // The kernel's switches promised namespaces but something else (a container's seccomp
+    // profile, say) refuses them: this call and every later one run under Landlock alone, and
+    // the model and the person watching are told.
+    if namespaces, result.end == .exited(126), let line = String(decoding: result.output, as: UTF8.self).split(separator: "\n").first,
+      line.hasPrefix(ShellSandbox.namespacesRefused)
+    {
+      mode.fallBack(reason: String(line.dropFirst("yoi sandbox: ".count)))
+      preface = "[\(line.dropFirst("yoi sandbox: ".count)); this and later commands run under Landlock alone, with weaker guarantees]\n"
+      namespaces = false
+      result = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
     }
-    var text = String(decoding: result.output, as: UTF8.self)
+    var text = preface + String(decoding: result.output, as: UTF8.self)
     if result.droppedBytes > 0 { text += "\n[\(result.droppedBytes) more bytes of output dropped]" }
     let status: String
     switch result.end {
@@ -71,7 +63,33 @@ struct ShellTool: FileTool {
     case .timedOut: status = "timed out after \(timeout) ms; the command and its children were killed"
     case .cancelled: status = "cancelled; the command and its children were killed"
     }
-    return ToolRun(text: (text.isEmpty ? "" : text + (text.hasSuffix("\n") ? "" : "\n")) + "[\(status)]", note: status)
+    return ToolRun(
+      text: (text.isEmpty ? "" : text + (text.hasSuffix("\n") ? "" : "\n")) + "[\(status)]",
+      note: preface.isEmpty ? status : status + " (namespaces refused: Landlock alone from now on)")
+  }
+
+  /// One run of `command` in a fresh sandbox with a private temporary directory.
+  private func execute(_ command: String, _ context: ToolContext, timeout: Int, namespaces: Bool) async throws(ToolFailure) -> SandboxedProcess.Result {
+    var template = Array("/tmp/yoi-shell-XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { throw ToolFailure("cannot create a private temporary directory") }
+    let temporary = String(cString: made)
+    defer { try? FileManager.default.removeItem(atPath: temporary) }
+    // The scope as it stands now: write lent to a running child is not the shell's either.
+    let (layout, reservations) = ShellPolicy.layout(
+      scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork, namespaces: namespaces)
+    let reserved = Reservations.shared.reserve(reservations)
+    defer { Reservations.shared.release(reserved) }
+    let home = namespaces ? "/tmp" : temporary
+    let environment = [
+      "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
+    ]
+    do {
+      return try await SandboxedProcess.run(
+        helper, layout.helperArguments(program: ["/bin/sh", "-c", command], directory: context.scope.workspace),
+        environment: environment, directory: context.scope.workspace, timeout: .milliseconds(timeout), outputLimit: outputLimit)
+    } catch {
+      throw ToolFailure("cannot start the sandboxed shell: \(error.message)")
+    }
   }
 }
 

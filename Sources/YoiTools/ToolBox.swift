@@ -30,10 +30,10 @@ public struct ToolBox: Sendable {
   /// it stands at each call.
   public struct ShellSettings: Sendable {
     public var helper: String
-    public var mode: ShellSandbox.Mode
+    public var mode: ShellMode
     public var allowNetwork: Bool
 
-    public init(helper: String, mode: ShellSandbox.Mode, allowNetwork: Bool) {
+    public init(helper: String, mode: ShellMode, allowNetwork: Bool) {
       self.helper = helper
       self.mode = mode
       self.allowNetwork = allowNetwork
