@@ -77,6 +77,11 @@ struct ShellTool: FileTool {
     // The scope as it stands now: write lent to a running child is not the shell's either.
     let (layout, reservations) = ShellPolicy.layout(
       scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork, namespaces: namespaces)
+    // A writable target that does not exist yet (a child lent `.worktree/NAME`) is made, so
+    // the view can show it: the Pod may create it anyway.
+    for rule in context.scope.rules.allow where rule.permission == .write && FileSystem.kind(rule.target) == nil {
+      if context.scope.access(rule.target) == .write { _ = FileSystem.createDirectories(rule.target) }
+    }
     let reserved = Reservations.shared.reserve(reservations)
     defer { Reservations.shared.release(reserved) }
     let home = namespaces ? "/tmp" : temporary

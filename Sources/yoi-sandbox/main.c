@@ -181,7 +181,7 @@ static void device(const char *name) {
 }
 
 /* The fresh root: called in the new mount namespace by the PID namespace's first process. */
-static void build_view(const char *host_tmp) {
+static void build_view(const char *host_tmp, const char *directory) {
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) fail("cannot make mounts private: %s", strerror(errno));
   /* A scratch tmpfs; pivoting into it puts the host's root at /oldroot, where every bind
      source is read from (the scratch mount itself moves away from the host's /tmp). */
@@ -219,6 +219,11 @@ static void build_view(const char *host_tmp) {
     case MOUNT_HIDE: hide(mounts[i].path); break;
     }
   }
+  /* The working directory exists even where the scope shows nothing of it (a child Pod lent
+     only a subdirectory of the workspace): an empty, read-only place to start from. */
+  char start[4096];
+  snprintf(start, sizeof start, "/newroot%s", directory);
+  make_directories(start);
   make_directories("/newroot/proc");
   if (mount("proc", "/newroot/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0) fail("cannot mount /proc: %s", strerror(errno));
   make_read_only("/newroot", 0); /* the skeleton itself: nothing can be created beside the binds */
@@ -374,7 +379,7 @@ int main(int argc, char **argv) {
   signal(SIGTERM, SIG_DFL);
   sigprocmask(SIG_SETMASK, &previous, NULL);
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("cannot tie the sandbox to yoi: %s", strerror(errno));
-  build_view(host_tmp);
+  build_view(host_tmp, directory);
   if (!network) bring_up_loopback();
   landlock(network);
   return run_program(program, directory);

@@ -543,3 +543,29 @@ extension RuntimeAttackTests {
     #expect((try? FileManager.default.contentsOfDirectory(atPath: fixture.workspace.path + "/sub"))?.isEmpty ?? true)
   }
 }
+
+extension RuntimeAttackTests {
+  /// A child lent only `.worktree/c` (which does not exist yet) can use the shell there: the
+  /// view holds its directory and an empty place to start from, and nothing else of the
+  /// workspace.
+  @Test func aChildsShellWorksInWhatItWasLent() throws {
+    let fixture = try RuntimeDelegationTests.fixture()
+    try fixture.home.write("repo/secret-of-parent.txt", "parent only\n")
+    fixture.provider.chooser = { request in
+      let body = request.body
+      if body.contains("TASK-c") {
+        if body.contains(#""role":"tool""#) { return .reply(text: "child done") }
+        return .reply(
+          text: "", toolCalls: [RuntimeShellTests.shell("echo hi > .worktree/c/out.txt && cat .worktree/c/out.txt; cat secret-of-parent.txt")])
+      }
+      guard body.contains("Lend") else { return nil }
+      if body.contains(#""role":"tool""#) { return .reply(text: "Reported.") }
+      return .reply(text: "", toolCalls: [RuntimeDelegationTests.spawnCall("c", ".worktree/c", task: "TASK-c", profile: "inherit")])
+    }
+    let run = try fixture.run("Lend")
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try fixture.home.read("repo/.worktree/c/out.txt") == "hi\n")
+    let childLog = try fixture.home.run(["pod", "log", "c", "--json"]).stdout
+    #expect(childLog.contains(#"hi\ncat: secret-of-parent.txt: No such file or directory"#), "\(childLog)")
+  }
+}
