@@ -77,6 +77,8 @@ struct FileWalk {
     var files: [String] = []
     var pending = [root]
     while let directory = pending.popLast() {
+      // A cancelled run (SIGINT) stops the walk at once instead of finishing a large tree.
+      if Task.isCancelled { return (files.sorted(), false) }
       for name in FileSystem.entries(directory) ?? [] {
         let path = directory == "/" ? "/" + name : directory + "/" + name
         guard scope.access(path) > .none else { continue }
@@ -159,6 +161,7 @@ struct GrepTool: FileTool {
     let files = isFile ? [root] : FileWalk.files(under: root, scope: context.scope).files
     var results: [String] = []
     search: for file in files {
+      if Task.isCancelled { throw ToolFailure("cancelled") }
       let display = PathLexer.isInside(file, directory: context.scope.workspace) ? String(file.dropFirst(context.scope.workspace.count + 1)) : file
       if let filter, !filter.matches(PathLexer.basename(file)) && !filter.matches(display) { continue }
       // A symlinked file is read only if its target is readable too.
