@@ -174,6 +174,10 @@ for args in (["pod", "log", "bench"], ["pod", "log", "bench", "--json"], ["pod",
 # 300 ms (the server sleeps), so only concurrency can keep four near the time of one.
 with open(f"{root}/child.lua", "w") as f:
     f.write('return { model = { scheme = "openai_chat", model_id = "m", base_url = "http://127.0.0.1:%d/v1", auth = { kind = "none" } } }\n' % server.port)
+# The model may name only registry entries the user trusted, never a path (DESIGN.md §12.7).
+os.makedirs(f"{root}/config", exist_ok=True)
+with open(f"{root}/config/profiles.toml", "w") as f:
+    f.write(f'[profile]\nchild = "{root}/child.lua"\n')
 with open(f"{root}/boss.lua", "w") as f:
     f.write('return { model = { scheme = "openai_chat", model_id = "m", base_url = "http://127.0.0.1:%d/v1", auth = { kind = "none" } }, '
             'feature = { pods = { enabled = true } } }\n' % server.port)
@@ -191,7 +195,7 @@ def delegating(n, conn, body):
         count = int(last["content"].split("Delegate ")[1][0])
         calls = [{"index": i, "id": f"c{i}", "type": "function", "function": {"name": "spawn_pod", "arguments": json.dumps(
             {"name": f"kid{count}-{n}-{i}", "task": "CHILD-TASK", "scope": [{"target": f".worktree/k{count}-{n}-{i}", "permission": "write"}],
-             "profile": f"{root}/child.lua"})}} for i in range(count)]
+             "profile": "user:child"})}} for i in range(count)]
         conn.sendall(chunk({"role": "assistant", "tool_calls": calls}) + chunk({}, "tool_calls") + b"data: [DONE]\n\n")
 
 
@@ -205,6 +209,7 @@ for count in (1, 4):
         t0 = time.monotonic()
         result = subprocess.run([yoi, "pod", "run", "boss", f"Delegate {count}"], env=env, capture_output=True)
         assert result.returncode == 0, result.stderr
+        assert b"failed" not in result.stderr, result.stderr
         samples.append(time.monotonic() - t0)
     delegation[count] = statistics.median(samples)
 
