@@ -16,25 +16,43 @@ final class LoopbackListener: @unchecked Sendable {
   let port: UInt16
   private let socketDescriptor: Int32
 
+  /// Listens on `address`: an IPv4 address, or an IPv6 one such as `::1`.
   init(port requested: UInt16 = 0, address: String = "127.0.0.1") throws {
-    socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let isIPv6 = address.contains(":")
+    socketDescriptor = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var yes: Int32 = 1
     setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-    var socketAddress = sockaddr_in()
-    socketAddress.sin_family = sa_family_t(AF_INET)
-    socketAddress.sin_addr.s_addr = inet_addr(address)
-    socketAddress.sin_port = requested.bigEndian
     let descriptor = socketDescriptor
-    let bound = withUnsafePointer(to: &socketAddress) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    var bound: Int32
+    var boundPort: UInt16 = 0
+    if isIPv6 {
+      var socketAddress = sockaddr_in6()
+      socketAddress.sin6_family = sa_family_t(AF_INET6)
+      inet_pton(AF_INET6, address, &socketAddress.sin6_addr)
+      socketAddress.sin6_port = requested.bigEndian
+      bound = withUnsafePointer(to: &socketAddress) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+      }
+      var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+      _ = withUnsafeMutablePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+      boundPort = UInt16(bigEndian: socketAddress.sin6_port)
+    } else {
+      var socketAddress = sockaddr_in()
+      socketAddress.sin_family = sa_family_t(AF_INET)
+      socketAddress.sin_addr.s_addr = inet_addr(address)
+      socketAddress.sin_port = requested.bigEndian
+      bound = withUnsafePointer(to: &socketAddress) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
+      var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+      _ = withUnsafeMutablePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+      boundPort = UInt16(bigEndian: socketAddress.sin_port)
     }
     guard bound == 0, listen(socketDescriptor, 64) == 0 else {
       close(socketDescriptor)
       throw POSIXError(.EADDRINUSE)
     }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-    port = UInt16(bigEndian: socketAddress.sin_port)
+    port = boundPort
   }
 
   /// Serves every connection with `handler` (which writes the response) until `stop`.
@@ -140,7 +158,7 @@ public final class StubWebServer: @unchecked Sendable {
     listener.start { [weak self] request, client in self?.serve(request, client) }
   }
 
-  public func url(_ path: String) -> String { "http://\(address):\(port)\(path)" }
+  public func url(_ path: String) -> String { "http://\(address.contains(":") ? "[\(address)]" : address):\(port)\(path)" }
 
   deinit { listener.stop() }
 

@@ -569,3 +569,16 @@ extension RuntimeAttackTests {
     #expect(childLog.contains(#"hi\ncat: secret-of-parent.txt: No such file or directory"#), "\(childLog)")
   }
 }
+
+extension RuntimeAttackTests {
+  /// An IPv6 literal URL is fetched when private addresses are allowed (it failed with "cannot
+  /// resolve [::1]" before).
+  @Test func ipv6LiteralsAreFetched() throws {
+    let site = try StubWebServer(address: "::1", routes: ["/v6": .page(contentType: "text/plain", body: "over IPv6")])
+    let (results, _) = try RuntimeScopeTests.toolResults(
+      [(name: "web_fetch", arguments: #"{"url": "\#(site.url("/v6"))"}"#)], profile: RuntimeWebTests.profile(allowPrivate: true))
+    try #require(results.count == 1)
+    #expect(results[0].hasSuffix("over IPv6"), "\(results[0])")
+    #expect(site.requests.count == 1)
+  }
+}
