@@ -73,7 +73,10 @@ struct ShellTool: FileTool {
     var template = Array("/tmp/yoi-shell-XXXXXX".utf8CString)
     guard let made = mkdtemp(&template) else { throw ToolFailure("cannot create a private temporary directory") }
     let temporary = String(cString: made)
-    defer { try? FileManager.default.removeItem(atPath: temporary) }
+    defer {
+      // Usually empty: one rmdir, the recursive removal only when the command left files.
+      if rmdir(temporary) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+    }
     // The scope as it stands now: write lent to a running child is not the shell's either.
     let (layout, reservations) = ShellPolicy.layout(
       scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork, namespaces: namespaces)
