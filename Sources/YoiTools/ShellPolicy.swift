@@ -26,6 +26,11 @@ enum ShellPolicy {
     let rules = scope.rules
     var mounts: [ShellSandbox.Layout.Mount] = systemPaths.map { .readOnly($0) }
     var reservations: [String] = []
+    // With the network, name resolution must work: on systems where /etc/resolv.conf links into
+    // /run (systemd-resolved), the directory it points into is shown too, read-only.
+    let resolver = allowNetwork ? ScopeChecker.realPath("/etc/resolv.conf").map(PathLexer.dirname) : nil
+    let extraSystem = resolver.map { directory in systemPaths.contains { PathLexer.isInside(directory, directory: $0) } ? [] : [directory] } ?? []
+    mounts += extraSystem.map { .readOnly($0) }
     let allows = rules.allow.sorted { depth($0.target) < depth($1.target) }
     var bound: [(target: String, access: Access)] = []
     for rule in allows {
@@ -54,7 +59,9 @@ enum ShellPolicy {
       }
       mounts.append(rule.permission == .read ? .hidden(rule.target) : .readOnly(rule.target))
     }
-    var landlock: [(path: String, access: ShellSandbox.Layout.Access)] = (systemPaths + readableDevices + ["/proc"]).map { ($0, .read) }
+    var landlock: [(path: String, access: ShellSandbox.Layout.Access)] = (systemPaths + extraSystem + readableDevices + ["/proc"]).map {
+      ($0, .read)
+    }
     landlock.append(("/dev/null", .device))
     for rule in rules.allow {
       let access = scope.access(rule.target)
