@@ -56,7 +56,9 @@ public struct PodRunner: Sendable {
           "the shell runs under Landlock alone (\(reason)): it cannot create entries directly in a directory holding a denied path (often the workspace root), and background processes, unix sockets and UDP are confined less than with namespaces; see docs/running.md"
         )
       }
-      shell = ToolBox.ShellSettings(helper: helper, mode: ShellMode(mode), allowNetwork: sections.feature.web)
+      shell = ToolBox.ShellSettings(
+        helper: helper, mode: ShellMode(mode), allowNetwork: sections.feature.web,
+        searchPath: (environment["PATH"] ?? "").split(separator: ":").map(String.init))
     } else {
       notes.append("the shell tool is not offered: the sandbox helper \(ShellSandbox.helperName) is not installed beside yoi")
     }

@@ -31,6 +31,8 @@ struct ShellTool: FileTool {
   let helper: String
   let mode: ShellMode
   let allowNetwork: Bool
+  /// The user's `PATH` entries (filtered per call to what the command can see).
+  let searchPath: [String]
   /// Bytes kept of the output (the tool cap applies again on top).
   let outputLimit: Int
 
@@ -68,6 +70,18 @@ struct ShellTool: FileTool {
       note: preface.isEmpty ? status : status + " (namespaces refused: Landlock alone from now on)")
   }
 
+  /// The command's `PATH`: the user's entries that are system directories or readable scope
+  /// (a directory the command cannot see is no use, and an entry from the environment is not
+  /// authority), then the usual ones.
+  func path(for scope: ScopeChecker) -> String {
+    var entries: [String] = []
+    for entry in searchPath + ["/usr/local/bin", "/usr/bin", "/bin"] where entry.hasPrefix("/") && !entries.contains(entry) {
+      let visible = ShellPolicy.systemPaths.contains { PathLexer.isInside(entry, directory: $0) } || (scope.resolve(entry)?.access ?? .none) >= .read
+      if visible { entries.append(entry) }
+    }
+    return entries.joined(separator: ":")
+  }
+
   /// One run of `command` in a fresh sandbox with a private temporary directory.
   private func execute(_ command: String, _ context: ToolContext, timeout: Int, namespaces: Bool) async throws(ToolFailure) -> SandboxedProcess.Result {
     var template = Array("/tmp/yoi-shell-XXXXXX".utf8CString)
@@ -89,7 +103,7 @@ struct ShellTool: FileTool {
     defer { Reservations.shared.release(reserved) }
     let home = namespaces ? "/tmp" : temporary
     let environment = [
-      "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
+      "PATH=\(path(for: context.scope))", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
     ]
     do {
       return try await SandboxedProcess.run(

@@ -32,11 +32,15 @@ public struct ToolBox: Sendable {
     public var helper: String
     public var mode: ShellMode
     public var allowNetwork: Bool
+    /// The user's `PATH` entries; a call keeps those it can see (system directories, readable
+    /// scope), so a toolchain under a granted `~/.cargo` or `~/.local` is found.
+    public var searchPath: [String]
 
-    public init(helper: String, mode: ShellMode, allowNetwork: Bool) {
+    public init(helper: String, mode: ShellMode, allowNetwork: Bool, searchPath: [String] = []) {
       self.helper = helper
       self.mode = mode
       self.allowNetwork = allowNetwork
+      self.searchPath = searchPath
     }
   }
 
@@ -68,7 +72,7 @@ public struct ToolBox: Sendable {
     if let shell {
       available.append(
         ShellTool(
-          helper: shell.helper, mode: shell.mode, allowNetwork: shell.allowNetwork,
+          helper: shell.helper, mode: shell.mode, allowNetwork: shell.allowNetwork, searchPath: shell.searchPath,
           outputLimit: Int(clamping: limits.maxBytes(for: ShellTool.name)) * 2))
     }
     // Web tools only with feature.web and the tool's own switch; one client for both.

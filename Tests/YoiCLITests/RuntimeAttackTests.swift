@@ -582,3 +582,25 @@ extension RuntimeAttackTests {
     #expect(site.requests.count == 1)
   }
 }
+
+extension RuntimeAttackTests {
+  /// The shell's PATH keeps the user's entries it can see (system directories, readable scope:
+  /// a project's `.venv/bin`) and drops the rest.
+  @Test func theShellSearchesTheVisiblePartOfThePath() throws {
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat, turns: [.reply(text: "", toolCalls: [RuntimeShellTests.shell("mytool; hiddentool; echo PATH=$PATH")]), .reply(text: "ok")])
+    let tools = fixture.workspace.path + "/.venv/bin"
+    let hidden = fixture.home.root.path + "/outside-bin"
+    for (directory, name) in [(tools, "mytool"), (hidden, "hiddentool")] {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      try "#!/bin/sh\necho ran \(name)\n".write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+      chmod(directory + "/" + name, 0o755)
+    }
+    let run = try fixture.home.run(["pod", "run", fixture.pod, "go"], environment: ["PATH": "\(hidden):\(tools):/usr/bin:/bin"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let log = try fixture.log()
+    #expect(log.contains("ran mytool"), "\(log)")
+    #expect(!log.contains("ran hiddentool") && log.contains("hiddentool: not found"), "\(log)")
+    #expect(log.contains("PATH=\(tools):/usr/bin:/bin:/usr/local/bin"), "\(log)")
+  }
+}
