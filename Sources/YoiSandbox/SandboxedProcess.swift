@@ -95,7 +95,8 @@ public enum SandboxedProcess {
       var outputGrace: UInt64?
 
       func terminate(_ reason: End) {
-        guard end == nil else { return }
+        // Once reaped, the pid may belong to another process: never signal it then.
+        guard end == nil, !exited else { return }
         end = reason
         kill(pid, SIGTERM)
         escalation = Self.now() + 500_000_000
