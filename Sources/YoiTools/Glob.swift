@@ -34,53 +34,54 @@ public struct Glob: Sendable {
       self.segmented = segmented
     }
 
+    /// Whether the pattern from `pi` matches the subject from `si` (memoised).
     mutating func match(_ pi: Int, _ si: Int) -> Bool {
       let key = pi * (s.count + 1) + si
       if failed.contains(key) { return false }
-      if Glob.match(p, pi, s, si, segmented, &self) { return true }
+      if matchFrom(pi, si) { return true }
       failed.insert(key)
       return false
     }
-  }
 
-  private static func match(_ p: [UInt8], _ pi: Int, _ s: [UInt8], _ si: Int, _ segmented: Bool, _ matcher: inout Matcher) -> Bool {
-    var pi = pi, si = si
-    while pi < p.count {
-      switch p[pi] {
-      case UInt8(ascii: "*"):
-        let double = pi + 1 < p.count && p[pi + 1] == UInt8(ascii: "*")
-        let next = pi + (double ? 2 : 1)
-        // `**/` also matches no directory at all.
-        if double && next < p.count && p[next] == UInt8(ascii: "/") && matcher.match(next + 1, si) { return true }
-        let crossesSlash = double || !segmented
-        var end = si
-        while true {
-          if matcher.match(next, end) { return true }
-          guard end < s.count, crossesSlash || s[end] != UInt8(ascii: "/") else { return false }
-          end += 1
-        }
-      case UInt8(ascii: "?"):
-        guard si < s.count, !segmented || s[si] != UInt8(ascii: "/") else { return false }
-        pi += 1
-        si += 1
-      case UInt8(ascii: "["):
-        guard si < s.count, let (matched, after) = matchClass(p, pi, s[si]) else {
-          // An unclosed `[` is a literal.
-          guard si < s.count, s[si] == UInt8(ascii: "[") else { return false }
+    private mutating func matchFrom(_ pi: Int, _ si: Int) -> Bool {
+      var pi = pi, si = si
+      while pi < p.count {
+        switch p[pi] {
+        case UInt8(ascii: "*"):
+          let double = pi + 1 < p.count && p[pi + 1] == UInt8(ascii: "*")
+          let next = pi + (double ? 2 : 1)
+          // `**/` also matches no directory at all.
+          if double && next < p.count && p[next] == UInt8(ascii: "/") && match(next + 1, si) { return true }
+          let crossesSlash = double || !segmented
+          var end = si
+          while true {
+            if match(next, end) { return true }
+            guard end < s.count, crossesSlash || s[end] != UInt8(ascii: "/") else { return false }
+            end += 1
+          }
+        case UInt8(ascii: "?"):
+          guard si < s.count, !segmented || s[si] != UInt8(ascii: "/") else { return false }
           pi += 1
           si += 1
-          continue
+        case UInt8(ascii: "["):
+          guard si < s.count, let (matched, after) = Glob.matchClass(p, pi, s[si]) else {
+            // An unclosed `[` is a literal.
+            guard si < s.count, s[si] == UInt8(ascii: "[") else { return false }
+            pi += 1
+            si += 1
+            continue
+          }
+          guard matched else { return false }
+          pi = after
+          si += 1
+        default:
+          guard si < s.count, s[si] == p[pi] else { return false }
+          pi += 1
+          si += 1
         }
-        guard matched else { return false }
-        pi = after
-        si += 1
-      default:
-        guard si < s.count, s[si] == p[pi] else { return false }
-        pi += 1
-        si += 1
       }
+      return si == s.count
     }
-    return si == s.count
   }
 
   /// Whether `byte` is in the class opening at `start`, and where the class ends; nil if unclosed.
