@@ -23,37 +23,35 @@ public struct ScopeChecker: Sendable {
   /// `.git/hooks` and `.git/config` are never writable (code there runs unconfined the next
   /// time a person uses git), while the rest of `.git` follows the rules (§12.5).
   public init(rules: ScopeRules, workspace: String, unreachable: [String] = []) {
-    let canonicalWorkspace = Self.canonicalize(workspace) ?? workspace
+    let resolvedWorkspace = Self.canonicalize(workspace)
+    let canonicalWorkspace = resolvedWorkspace ?? workspace
     self.workspace = canonicalWorkspace
     self.unreachable = unreachable.map { Self.canonicalize($0) ?? $0 }
     // Targets are canonicalised like paths, so a workspace under a symlinked directory
     // matches; inside the workspace a target that passes through a symlink (made, say, by the
     // model's shell after the rule was written) grants nothing, while a deny still covers both
     // spellings.
-    var allow: [ScopeRule] = []
-    var deny: [ScopeRule] = []
-    for rule in rules.allow {
-      guard let target = Self.canonicalTarget(rule.target, workspace: workspace) else { continue }
-      allow.append(ScopeRule(target: target, permission: rule.permission, recursive: rule.recursive))
+    let lexicalWorkspace = PathLexer.normalize(workspace)
+    allow = rules.allow.compactMap { rule in
+      Self.canonicalTarget(rule.target, lexicalWorkspace: lexicalWorkspace, canonicalWorkspace: resolvedWorkspace).map {
+        ScopeRule(target: $0, permission: rule.permission, recursive: rule.recursive)
+      }
     }
+    var deny: [ScopeRule] = []
     for rule in rules.deny {
       let lexical = PathLexer.normalize(rule.target)
-      let inside = PathLexer.isInside(lexical, directory: PathLexer.normalize(workspace))
       let targets = [
-        inside ? canonicalWorkspace + String(lexical.dropFirst(PathLexer.normalize(workspace).count)) : nil,
-        Self.canonicalize(lexical) ?? lexical,
+        Self.rebased(lexical, lexicalWorkspace: lexicalWorkspace, canonicalWorkspace: canonicalWorkspace), Self.canonicalize(lexical) ?? lexical,
       ]
       for target in targets.compactMap({ $0 }) {
         deny.append(ScopeRule(target: target, permission: rule.permission, recursive: rule.recursive))
       }
     }
-    self.allow = allow
     for directory in self.unreachable {
       deny.append(ScopeRule(target: directory, permission: .read, recursive: true))
     }
     let git = canonicalWorkspace + "/.git"
-    var isDirectory = stat()
-    if lstat(git, &isDirectory) == 0, isDirectory.st_mode & S_IFMT == S_IFDIR {
+    if FileSystem.kind(git) == .directory {
       deny.append(ScopeRule(target: git + "/hooks", permission: .write, recursive: true))
       deny.append(ScopeRule(target: git + "/config", permission: .write, recursive: false))
     }
@@ -66,12 +64,22 @@ public struct ScopeChecker: Sendable {
   /// the target's lexical rest, or nil when the target is or passes through a symlink (or climbs
   /// with `..` through a missing directory); outside it, the target with symlinks resolved.
   public static func canonicalTarget(_ target: String, workspace: String) -> String? {
-    let lexical = PathLexer.normalize(target)
     let lexicalWorkspace = PathLexer.normalize(workspace)
+    return canonicalTarget(target, lexicalWorkspace: lexicalWorkspace, canonicalWorkspace: canonicalize(lexicalWorkspace))
+  }
+
+  private static func canonicalTarget(_ target: String, lexicalWorkspace: String, canonicalWorkspace: String?) -> String? {
+    let lexical = PathLexer.normalize(target)
     guard let resolved = canonicalize(lexical) else { return nil }
-    guard PathLexer.isInside(lexical, directory: lexicalWorkspace), let canonicalWorkspace = canonicalize(lexicalWorkspace) else { return resolved }
-    let expected = canonicalWorkspace + String(lexical.dropFirst(lexicalWorkspace.count))
+    guard let expected = rebased(lexical, lexicalWorkspace: lexicalWorkspace, canonicalWorkspace: canonicalWorkspace) else { return resolved }
     return resolved == expected ? expected : nil
+  }
+
+  /// `lexical` (a normalised path) moved from the workspace as written to its canonical path,
+  /// or nil when it is not inside the workspace.
+  private static func rebased(_ lexical: String, lexicalWorkspace: String, canonicalWorkspace: String?) -> String? {
+    guard let canonicalWorkspace, PathLexer.isInside(lexical, directory: lexicalWorkspace) else { return nil }
+    return canonicalWorkspace + String(lexical.dropFirst(lexicalWorkspace.count))
   }
 
   /// The same workspace and unreachable directories with other rules (a lend or give-back).
