@@ -188,7 +188,7 @@ struct GrepTool: FileTool {
 enum ScopedWrite {
   static func write(_ bytes: [UInt8], to path: String, _ context: ToolContext) throws(ToolFailure) {
     // A name that holds an escape sequence acts on the terminal of whoever lists the directory.
-    if path.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || TerminalText.isBidiControl($0) }) {
+    if !TerminalText.isPlain(path, keepingNewlines: false, keepingTabs: false) {
       throw ToolFailure("\(TerminalText.inline(path)) holds control or bidi characters; file names with them are refused")
     }
     let target = try context.resolve(path, for: .write)

@@ -51,8 +51,9 @@ struct ShellTool: FileTool {
     if namespaces, result.end == .exited(126), let line = String(decoding: result.output, as: UTF8.self).split(separator: "\n").first,
       line.hasPrefix(ShellSandbox.namespacesRefused)
     {
-      mode.fallBack(reason: String(line.dropFirst("yoi sandbox: ".count)))
-      preface = "[\(line.dropFirst("yoi sandbox: ".count)); this and later commands run under Landlock alone, with weaker guarantees]\n"
+      let reason = String(line.dropFirst("yoi sandbox: ".count))
+      mode.fallBack(reason: reason)
+      preface = "[\(reason); this and later commands run under Landlock alone, with weaker guarantees]\n"
       namespaces = false
       result = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
     }
@@ -91,14 +92,14 @@ struct ShellTool: FileTool {
       // Usually empty: one rmdir, the recursive removal only when the command left files.
       if rmdir(temporary) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
     }
-    // The scope as it stands now: write lent to a running child is not the shell's either.
-    let (layout, reservations) = ShellPolicy.layout(
-      scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork, namespaces: namespaces)
     // A writable target that does not exist yet (a child lent `.worktree/NAME`) is made, so
     // the view can show it: the Pod may create it anyway.
     for rule in context.scope.rules.allow where rule.permission == .write && FileSystem.kind(rule.target) == nil {
       if context.scope.access(rule.target) == .write { _ = FileSystem.createDirectories(rule.target) }
     }
+    // The scope as it stands now: write lent to a running child is not the shell's either.
+    let (layout, reservations) = ShellPolicy.layout(
+      scope: context.scope, temporaryDirectory: temporary, allowNetwork: allowNetwork, namespaces: namespaces)
     let reserved = Reservations.shared.reserve(reservations)
     defer { Reservations.shared.release(reserved) }
     let home = namespaces ? "/tmp" : temporary
