@@ -41,8 +41,8 @@ public struct PodRunner: Sendable {
     let instruction = try Prompts.text(for: sections.worker.instruction)
     // yoi's own data and config (the Pod store, the sealed secrets, trust records) and the
     // Codex sign-in are out of every tool's reach, whatever the workspace (§12.5).
-    let codexHome = environment["CODEX_HOME"] ?? environment["HOME"].map { $0 + "/.codex" }
-    let scope = ScopeChecker(rules: sections.scope, workspace: record.workspace, unreachable: protectedDirectories + [codexHome].compactMap { $0 })
+    let scope = ScopeChecker(
+      rules: sections.scope, workspace: record.workspace, unreachable: protectedDirectories + [CredentialResolver.codexHome(environment)])
     // The shell runs only under Landlock (with namespaces where the system allows them);
     // without it the tool is not offered, and a weaker layout is said once.
     var shell: ToolBox.ShellSettings?

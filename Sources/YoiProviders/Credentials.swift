@@ -34,6 +34,11 @@ public struct CredentialResolver: Sendable {
     self.environment = environment
   }
 
+  /// The Codex CLI's home (`$CODEX_HOME`, else `~/.codex`): where its sign-in lives.
+  public static func codexHome(_ environment: [String: String]) -> String {
+    environment["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.codex")
+  }
+
   public func credential() throws -> Credential {
     switch auth {
     case .none:
@@ -49,8 +54,7 @@ public struct CredentialResolver: Sendable {
     case .secretReference(let id):
       return Credential(kind: .apiKey, token: try secrets.secretPlaintext(id), accountID: nil)
     case .codexOAuth:
-      let home = environment["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.codex")
-      let path = home + "/auth.json"
+      let path = Self.codexHome(environment) + "/auth.json"
       struct AuthFile: Decodable {
         struct Tokens: Decodable {
           var access_token: String?
