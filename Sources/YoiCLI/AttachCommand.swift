@@ -38,11 +38,11 @@ enum AttachSession {
         .error("yoi pod attach is interactive and needs a terminal", code: "E-NO-TTY", help: ["in scripts, use `yoi pod run \(name) \"TASK\"`"])
       ])
     }
-    let data = YoiDirectories.from().data
+    let directories = YoiDirectories.from()
     let store = try Stores.pods()
-    let lock = try RunLock(dataDirectory: data, pod: name)
+    let lock = try RunLock(dataDirectory: directories.data, pod: name)
     let router = KeyRouter()
-    let runner = try Runners.make(pod: name, store: store, dataDirectory: data, approval: TerminalApproval(router: router))
+    let runner = try Runners.make(pod: name, store: store, directories: directories, approval: TerminalApproval(router: router))
     let sections = runner.sections
     let screen = SessionScreen()
 

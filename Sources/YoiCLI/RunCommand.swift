@@ -30,11 +30,11 @@ struct PodRunCommand: ParsableCommand {
   @Flag(help: "Print JSON Lines events on stdout instead of text.") var json = false
 
   func run() throws {
-    let data = YoiDirectories.from().data
+    let directories = YoiDirectories.from()
     let task = try taskText()
     let store = try Stores.pods()
-    let lock = try RunLock(dataDirectory: data, pod: name)
-    let runner = try Runners.make(pod: name, store: store, dataDirectory: data)
+    let lock = try RunLock(dataDirectory: directories.data, pod: name)
+    let runner = try Runners.make(pod: name, store: store, directories: directories)
     for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
     let observer: any RunObserver = json ? JSONLinesObserver() : TextObserver()
     var signals: SignalCancellation?
@@ -73,13 +73,14 @@ struct PodRunCommand: ParsableCommand {
 /// The runner of `run` and `attach`: the Pod's snapshot, the secret store, and child Pods
 /// through the service layer.
 enum Runners {
-  static func make(pod name: String, store: PodStore, dataDirectory: String, approval: any ApprovalHandler = HeadlessApproval()) throws -> PodRunner {
+  static func make(
+    pod name: String, store: PodStore, directories: YoiDirectories, approval: any ApprovalHandler = HeadlessApproval()
+  ) throws -> PodRunner {
     let secrets = Stores.secrets()
-    let directories = YoiDirectories.from()
     let protected = [directories.data, directories.config]
     return try PodRunner(
       pod: name, store: store, secrets: secrets, approval: approval,
-      children: ChildPods(store: store, secrets: secrets, dataDirectory: dataDirectory, protectedDirectories: protected) {
+      children: ChildPods(store: store, secrets: secrets, dataDirectory: directories.data, protectedDirectories: protected) {
         try Services.pods(store: store)
       }, protectedDirectories: protected)
   }
