@@ -52,7 +52,7 @@ public enum ShellSandbox {
   public static let namespacesRefused = "yoi sandbox: cannot create namespaces"
 
   /// What one call may see and touch, computed by the shell tool from the Pod's scope.
-  public struct Layout: Sendable, Equatable {
+  public struct Layout: Sendable {
     public enum Mount: Sendable, Equatable {
       case readOnly(String)
       case readWrite(String)
@@ -63,7 +63,7 @@ public enum ShellSandbox {
     public enum Access: Sendable, Equatable { case read, write, device }
 
     public var namespaces: Bool
-    /// The views's binds, in order (namespaces only).
+    /// The view's binds, in order (namespaces only).
     public var mounts: [Mount]
     /// The Landlock rules (paths as the command sees them).
     public var rules: [(path: String, access: Access)]
@@ -77,12 +77,6 @@ public enum ShellSandbox {
       self.rules = rules
       self.allowNetwork = allowNetwork
       self.temporaryDirectory = temporaryDirectory
-    }
-
-    public static func == (lhs: Layout, rhs: Layout) -> Bool {
-      lhs.namespaces == rhs.namespaces && lhs.mounts == rhs.mounts && lhs.allowNetwork == rhs.allowNetwork
-        && lhs.temporaryDirectory == rhs.temporaryDirectory && lhs.rules.map(\.path) == rhs.rules.map(\.path)
-        && lhs.rules.map(\.access) == rhs.rules.map(\.access)
     }
 
     /// The helper's arguments to run `program` in `directory` under this layout.
