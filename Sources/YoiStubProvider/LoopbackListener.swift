@@ -22,37 +22,36 @@ final class LoopbackListener: @unchecked Sendable {
     socketDescriptor = socket(isIPv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var yes: Int32 = 1
     setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-    let descriptor = socketDescriptor
-    var bound: Int32
-    var boundPort: UInt16 = 0
+    let bound: (ok: Bool, port: UInt16)
     if isIPv6 {
       var socketAddress = sockaddr_in6()
       socketAddress.sin6_family = sa_family_t(AF_INET6)
       inet_pton(AF_INET6, address, &socketAddress.sin6_addr)
       socketAddress.sin6_port = requested.bigEndian
-      bound = withUnsafePointer(to: &socketAddress) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-      }
-      var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-      _ = withUnsafeMutablePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-      boundPort = UInt16(bigEndian: socketAddress.sin6_port)
+      bound = Self.bind(socketDescriptor, socketAddress, port: \.sin6_port)
     } else {
       var socketAddress = sockaddr_in()
       socketAddress.sin_family = sa_family_t(AF_INET)
       socketAddress.sin_addr.s_addr = inet_addr(address)
       socketAddress.sin_port = requested.bigEndian
-      bound = withUnsafePointer(to: &socketAddress) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-      }
-      var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-      _ = withUnsafeMutablePointer(to: &socketAddress) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-      boundPort = UInt16(bigEndian: socketAddress.sin_port)
+      bound = Self.bind(socketDescriptor, socketAddress, port: \.sin_port)
     }
-    guard bound == 0, listen(socketDescriptor, 64) == 0 else {
+    guard bound.ok, listen(socketDescriptor, 64) == 0 else {
       close(socketDescriptor)
       throw POSIXError(.EADDRINUSE)
     }
-    port = boundPort
+    port = bound.port
+  }
+
+  /// Binds `descriptor` to `address` (a `sockaddr_in` or `sockaddr_in6`) and reads back the
+  /// port the kernel chose.
+  private static func bind<Address>(_ descriptor: Int32, _ address: Address, port: KeyPath<Address, in_port_t>) -> (ok: Bool, port: UInt16) {
+    var address = address
+    let length = socklen_t(MemoryLayout<Address>.size)
+    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(descriptor, $0, length) } }
+    var named = length
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &named) } }
+    return (bound == 0, UInt16(bigEndian: address[keyPath: port]))
   }
 
   /// Serves every connection with `handler` (which writes the response) until `stop`.
