@@ -302,6 +302,27 @@ static void landlock(int allow_network) {
   if (result != 0) fail("Landlock refused the sandbox: %s", strerror(result));
 }
 
+/* The layout (every bound, hidden and reserved path, yoi's data directory among them when the
+   workspace holds it) is this process's argv, which the command could read back from
+   /proc/1/cmdline: every string kept is copied, and the argument area is cleared. */
+static void hide_arguments(int argc, char **argv, char ***program, const char **host_tmp, const char **directory) {
+  for (size_t i = 0; i < mount_count; i++) mounts[i].path = strdup(mounts[i].path);
+  for (size_t i = 0; i < rule_count; i++) rule_paths[i] = strdup(rule_paths[i]);
+  if (*host_tmp) *host_tmp = strdup(*host_tmp);
+  *directory = strdup(*directory);
+  size_t count = 0;
+  while ((*program)[count]) count++;
+  char **copy = calloc(count + 1, sizeof *copy);
+  if (!copy) fail("out of memory");
+  for (size_t i = 0; i < count; i++) {
+    copy[i] = strdup((*program)[i]);
+    if (!copy[i]) fail("out of memory");
+  }
+  *program = copy;
+  char *start = argv[0], *end = argv[argc - 1] + strlen(argv[argc - 1]);
+  memset(start, 0, (size_t)(end - start));
+}
+
 int main(int argc, char **argv) {
   int namespaces = 0, network = 0;
   const char *host_tmp = NULL, *directory = NULL;
@@ -336,6 +357,7 @@ int main(int argc, char **argv) {
   }
   if (!program || !program[0]) fail("no program");
   if (!directory) fail("no --chdir");
+  hide_arguments(argc, argv, &program, &host_tmp, &directory);
 
   struct sigaction action = {.sa_handler = on_term};
   sigemptyset(&action.sa_mask);

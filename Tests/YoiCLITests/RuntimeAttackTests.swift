@@ -196,7 +196,8 @@ extension RuntimeAttackTests {
   }
 
   /// Finding 6: a workspace that contains the data directory: neither the shell nor the file
-  /// tools reach the sealed store, its key or the Pod store.
+  /// tools reach the sealed store, its key or the Pod store, and the sandbox's own arguments
+  /// (which name the hidden directory) cannot be read back from /proc/1/cmdline.
   @Test func theDataDirectoryIsNeverInScope() throws {
     let fixture = try RuntimeFixture(
       scheme: .openaiChat,
@@ -204,7 +205,7 @@ extension RuntimeAttackTests {
         .reply(
           text: "",
           toolCalls: [
-            RuntimeShellTests.shell("ls data; cat data/* data/*/* 2>&1 | head -c 300; echo x > data/planted && echo planted"),
+            RuntimeShellTests.shell("ls data; cat data/* data/*/* 2>&1 | head -c 300; echo x > data/planted && echo planted; cat /proc/1/cmdline"),
             (name: "read_file", arguments: #"{"path": "data/yoi.sqlite"}"#),
             (name: "list_dir", arguments: #"{"path": "."}"#),
             (name: "grep", arguments: #"{"pattern": "sk-canary"}"#),
