@@ -221,7 +221,11 @@ enum TranscriptRendering {
       return ["#\(seq) user"] + indented(text)
     case .assistant(let message, _):
       return ["#\(seq) assistant"] + (message.text.isEmpty ? [] : indented(message.text))
-        + message.toolCalls.map { "    → \($0.name) \($0.arguments.prefix(200))" }
+        + message.toolCalls.map { call in
+          // Long arguments are cut, and say so: a payload past the cut must not pass unseen.
+          let count = call.arguments.count
+          return "    → \(call.name) \(call.arguments.prefix(200))\(count > 200 ? " … (\(count) characters in all; --json shows them)" : "")"
+        }
     case .toolResult(let result):
       return ["#\(seq) tool_result \(result.name)\(result.isError ? " (error)" : "")"] + indented(result.content, limit: 8)
     case .usage(let usage):

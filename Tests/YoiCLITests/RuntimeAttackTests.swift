@@ -605,3 +605,14 @@ extension RuntimeAttackTests {
     #expect(log.contains("PATH=\(tools):/usr/bin:/bin:/usr/local/bin"), "\(log)")
   }
 }
+
+extension RuntimeAttackTests {
+  /// `pod log` cuts a long tool call's arguments, and says it did (the payload of a spoofed
+  /// command sits past the cut).
+  @Test func theLogMarksACutToolCall() throws {
+    let command = "git status" + String(repeating: " ", count: 250) + "; echo pwned"
+    let (_, fixture) = try RuntimeScopeTests.toolResults([RuntimeShellTests.shell(command)])
+    let log = try fixture.home.run(["pod", "log", fixture.pod]).stdout
+    #expect(log.contains("characters in all; --json shows them)"), "\(log)")
+  }
+}
