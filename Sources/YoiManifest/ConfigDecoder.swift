@@ -203,11 +203,19 @@ public struct ConfigDecoder {
     }
     object["kind"] = nil
     var fields: [ConfigField]
-    // Aliases, as yoi.compact.ratio accepts them.
+    // Aliases yoi.compact.ratio accepts, renamed here only. Both spellings at once would
+    // leave one value silently unused, so that is an error.
     let ratioAliases = [("request", "request_threshold"), ("worker", "worker_context_max_tokens")]
     if kind == "ratio" {
       for (alias, name) in ratioAliases where object[alias] != nil {
-        if object[name] == nil { object[name] = object[alias] }
+        if object[name] == nil {
+          object[name] = object[alias]
+        } else {
+          _ = fail(
+            KeyPath.join(path, alias), "`\(alias)` and `\(name)` are two spellings of the same field, and both are given",
+            help: ["keep one of them"])
+          object[name] = nil
+        }
         object[alias] = nil
       }
       fields = ConfigSchema.compactionRatioFields.map { ConfigField($0, .number(Double.leastNonzeroMagnitude...1)) }

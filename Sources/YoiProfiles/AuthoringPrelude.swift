@@ -76,12 +76,10 @@ enum AuthoringPrelude {
       return t
     end
 
-    -- Unknown keys are left to the decoder, which reports them as fields with "did you mean"
-    -- (a typo here used to be a Lua error with a traceback).
+    -- Unknown keys and the aliases (`request`, `worker`) are left to the decoder, the one place
+    -- that renames them (a typo here used to be a Lua error with a traceback).
     function compact.ratio(t)
       expect_table(t, "yoi.compact.ratio")
-      if t.request ~= nil then t.request_threshold, t.request = t.request, nil end
-      if t.worker ~= nil then t.worker_context_max_tokens, t.worker = t.worker, nil end
       t.kind = "ratio"
       return t
     end

@@ -99,6 +99,16 @@ struct DiagnosticFixTests {
     #expect(error.rendered.contains("allowed here: threshold, request_threshold, worker_context_max_tokens (also request, worker)"))
   }
 
+  @Test("both spellings of a ratio field (request and request_threshold) are an error, whichever yoi.compact.ratio saw first")
+  func bothSpellingsOfARatioFieldAreAnError() throws {
+    for fields in ["request = 0.7, request_threshold = 0.8", "worker_context_max_tokens = 0.2, worker = 0.3"] {
+      let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { threshold = 0.5, \(fields) } return p"))
+      let alias = fields.contains("request") ? "request" : "worker"
+      #expect(error.messages.first?.hasPrefix("compaction.\(alias): `\(alias)` and `") == true, "\(error.messages)")
+      #expect(error.messages.first?.hasSuffix("are two spellings of the same field, and both are given") == true)
+    }
+  }
+
   @Test func aBadPodNameIsNotPlacedInTheProfile() throws {
     do {
       _ = try resolve("builtin:coder", podName: "bad name")
