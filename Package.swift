@@ -82,13 +82,14 @@ let package = Package(
     .executableTarget(name: "yoi-stub-provider", dependencies: ["YoiStubProvider", "YoiManifest"]),
     .testTarget(
       name: "YoiLuaTests", dependencies: ["YoiLua", "YoiDiagnostics"], exclude: ["Fixtures"]),
-    .testTarget(name: "YoiManifestTests", dependencies: ["YoiManifest"]),
-    .testTarget(name: "YoiStoreTests", dependencies: ["YoiStore", "YoiManifest"]),
+    .testTarget(name: "YoiManifestTests", dependencies: ["YoiManifest", "YoiDiagnostics"]),
+    .testTarget(name: "YoiStoreTests", dependencies: ["YoiStore", "YoiManifest", "YoiDiagnostics"]),
     .testTarget(
       name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
       exclude: ["Fixtures", "Snapshots", "Hostile"]),
-    .testTarget(name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "yoi-sandbox", "YoiStubProvider", "YoiManifest"], exclude: ["Fixtures"]),
-    .testTarget(name: "YoiRuntimeTests", dependencies: ["YoiProviders", "YoiTools", "YoiAgent", "YoiManifest", "YoiStubProvider"]),
+    .testTarget(
+      name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "yoi-sandbox", "YoiStubProvider", "YoiManifest", "YoiDiagnostics"], exclude: ["Fixtures"]),
+    .testTarget(name: "YoiRuntimeTests", dependencies: ["YoiProviders", "YoiTools", "YoiAgent", "YoiManifest", "YoiDiagnostics", "YoiStubProvider"]),
   ],
   swiftLanguageModes: [.v6]
 )

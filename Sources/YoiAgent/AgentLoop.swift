@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import YoiManifest
 import YoiProviders
@@ -43,7 +44,7 @@ public struct AgentLoop: Sendable {
   /// Runs one task. Errors are recorded as `error` events, then thrown.
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
     try provider.checkCredential()
-    let history = History(try store.transcript(of: podName).map { row throws(AgentError) in (row.seq, try TranscriptEvent(row)) })
+    let history = History(try store.transcript(of: podName).map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) })
     try record(.user(text: prompt), observer, history)
     let partial = PartialText()
     var turns: Int64 = 0
@@ -51,10 +52,10 @@ public struct AgentLoop: Sendable {
     do {
       while true {
         guard turns < maxTurns else {
-          let error = AgentError(
-            "the task stopped at worker.max_turns = \(maxTurns) model turns without finishing", code: "E-MAX-TURNS",
-            help: ["continue it with another `yoi pod run`, or raise worker.max_turns in the profile and re-resolve the Pod"])
-          try? record(.error(code: error.code, message: error.message), observer, history)
+          let error = YoiError(
+            "the task stopped at worker.max_turns = \(maxTurns) model turns without finishing", code: .maxTurns,
+            help: ["continue it with another `yoi pod run`, or raise worker.max_turns in the profile and re-resolve the Pod"], exitStatus: 3)
+          try? record(.error(code: DiagnosticCode.maxTurns.rawValue, message: error.message), observer, history)
           throw error
         }
         turns += 1
@@ -87,8 +88,8 @@ public struct AgentLoop: Sendable {
       try? record(.cancelled(reason: "interrupted", partialText: partial.text), observer, history)
       return .cancelled
     } catch let error as ProviderError {
-      try? record(.error(code: error.code, message: error.message), observer, history)
-      throw error
+      try? record(.error(code: error.code.rawValue, message: error.message), observer, history)
+      throw error.yoiError
     }
   }
 
@@ -136,7 +137,8 @@ public struct AgentLoop: Sendable {
             summary: summary, retainedFromSeq: start, prunedCallIDs: [], tokensBefore: current, tokensAfter: after, model: compactor.summaryModelID)),
         observer, history)
     } catch let error as ProviderError {
-      try record(.error(code: "E-COMPACTION", message: "compaction failed, the history is kept as it was: \(error.message)"), observer, history)
+      try record(
+        .error(code: DiagnosticCode.compaction.rawValue, message: "compaction failed, the history is kept as it was: \(error.message)"), observer, history)
     }
   }
 
@@ -148,7 +150,7 @@ public struct AgentLoop: Sendable {
     }
   }
 
-  private func record(_ event: TranscriptEvent, _ observer: any RunObserver, _ history: History) throws(StoreError) {
+  private func record(_ event: TranscriptEvent, _ observer: any RunObserver, _ history: History) throws(YoiError) {
     let seq = try store.appendEvent(to: podName, kind: event.kind, body: event.body)
     history.events.append((seq, event))
     observer.recorded(event, seq: seq)

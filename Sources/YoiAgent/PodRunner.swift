@@ -7,11 +7,6 @@ import YoiSandbox
 import YoiStore
 import YoiTools
 
-extension AgentError: DiagnosticError {
-  public var diagnostics: [Diagnostic] { [.error(message, code: code, help: help)] }
-  public var description: String { message }
-}
-
 /// The secret store hands values to provider clients, and only to them.
 extension SecretStore: SecretSource {
   public func secretPlaintext(_ id: String) throws -> String { try dereference(id).plaintext }
@@ -131,21 +126,21 @@ public struct PodRunner: Sendable {
 public final class RunLock: Sendable {
   private let descriptor: Int32
 
-  public init(dataDirectory: String, pod: String) throws(AgentError) {
+  public init(dataDirectory: String, pod: String) throws(YoiError) {
     let directory = dataDirectory + "/runs"
     guard FileLock.createPrivateDirectory(dataDirectory), FileLock.createPrivateDirectory(directory) else {
-      throw AgentError("cannot create \(directory)", code: "E-POD-BUSY")
+      throw YoiError("cannot create \(directory)", code: .podBusy)
     }
     let path = directory + "/" + pod + ".lock"
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw AgentError("cannot open the run lock \(path): \(String(cString: strerror(errno)))", code: "E-POD-BUSY") }
+    guard descriptor >= 0 else { throw YoiError("cannot open the run lock \(path): \(String(cString: strerror(errno)))", code: .podBusy) }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
       var buffer = [UInt8](repeating: 0, count: 32)
       let count = pread(descriptor, &buffer, buffer.count, 0)
       close(descriptor)
       let holder = count > 0 ? String(decoding: buffer.prefix(count), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "unknown"
-      throw AgentError(
-        "Pod \(pod) is busy: another run (pid \(holder)) is using it", code: "E-POD-BUSY",
+      throw YoiError(
+        "Pod \(pod) is busy: another run (pid \(holder)) is using it", code: .podBusy,
         help: ["wait for it to finish, or stop it (kill -INT \(holder))"])
     }
     let pid = Array("\(getpid())\n".utf8)

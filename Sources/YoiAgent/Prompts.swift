@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import YoiManifest
 
 /// The system prompts shipped in the binary: `$yoi/default` and `$yoi/role/<role>`
@@ -7,13 +8,13 @@ public enum Prompts {
   public static let references = ["$yoi/default"] + roles.map { "$yoi/role/\($0.name)" }
 
   /// The instruction text for `instruction`.
-  /// - Throws: `AgentError` for a `$yoi/...` reference yoi does not ship.
-  public static func text(for instruction: String) throws(AgentError) -> String {
+  /// - Throws: `YoiError` for a `$yoi/...` reference yoi does not ship.
+  public static func text(for instruction: String) throws(YoiError) -> String {
     guard instruction.hasPrefix("$yoi/") else { return instruction }
     if instruction == "$yoi/default" { return general }
     if let role = roles.first(where: { "$yoi/role/\($0.name)" == instruction }) { return general + "\n\n" + role.text }
-    throw AgentError(
-      "worker.instruction `\(instruction)` names no prompt shipped with yoi", code: "E-INSTRUCTION",
+    throw YoiError(
+      "worker.instruction `\(instruction)` names no prompt shipped with yoi", code: .instruction,
       help: ["shipped prompts: \(references.joined(separator: ", ")); re-resolve the Pod after fixing its profile"])
   }
 

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import YoiManifest
 import YoiProviders
@@ -64,13 +65,13 @@ public enum TranscriptEvent: Sendable, Hashable {
   }
 
   /// Reads a stored row back.
-  /// - Throws: `AgentError` for a row this version cannot read (a damaged store, or one from
+  /// - Throws: `YoiError` for a row this version cannot read (a damaged store, or one from
   ///   a newer yoi); the transcript is never silently shortened.
-  public init(_ row: TranscriptRow) throws(AgentError) {
+  public init(_ row: TranscriptRow) throws(YoiError) {
     // yoi's own JSON reader and a direct mapping: Foundation's JSONDecoder made `pod log` of
     // 10,000 events take twice as long.
     guard let body = JSONFields.parse(row.body) else {
-      throw AgentError("transcript event \(row.seq) (\(row.kind)) is damaged and cannot be read", code: "E-TRANSCRIPT")
+      throw YoiError("transcript event \(row.seq) (\(row.kind)) is damaged and cannot be read", code: .transcript)
     }
     let read = StoredEventReader(body)
     switch row.kind {
@@ -101,7 +102,7 @@ public enum TranscriptEvent: Sendable, Hashable {
           summary: read.optionalString("summary"), retainedFromSeq: read.integer("retained_from_seq"),
           prunedCallIDs: read.strings("pruned_call_ids"), tokensBefore: read.integer("tokens_before") ?? 0,
           tokensAfter: read.integer("tokens_after") ?? 0, model: read.optionalString("model")))
-    default: throw AgentError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: "E-TRANSCRIPT")
+    default: throw YoiError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: .transcript)
     }
   }
 
@@ -219,18 +220,5 @@ public enum TranscriptReplay {
     }
     closeTurn()
     return messages
-  }
-}
-
-/// Why a run could not start or stopped early.
-public struct AgentError: Error, Sendable {
-  public var message: String
-  public var code: String
-  public var help: [String]
-
-  public init(_ message: String, code: String, help: [String] = []) {
-    self.message = message
-    self.code = code
-    self.help = help
   }
 }

@@ -34,8 +34,8 @@ struct PodAttachCommand: ParsableCommand {
 enum AttachSession {
   static func run(pod name: String) throws {
     guard isatty(0) != 0, isatty(1) != 0 else {
-      throw CommandFailure([
-        .error("yoi pod attach is interactive and needs a terminal", code: "E-NO-TTY", help: ["in scripts, use `yoi pod run \(name) \"TASK\"`"])
+      throw YoiError([
+        .error("yoi pod attach is interactive and needs a terminal", code: .noTty, help: ["in scripts, use `yoi pod run \(name) \"TASK\"`"])
       ])
     }
     let directories = YoiDirectories.from()
@@ -46,7 +46,7 @@ enum AttachSession {
     let sections = runner.sections
     let screen = SessionScreen()
 
-    guard TerminalModeGuard.save() != nil else { throw CommandFailure(.error("cannot read the terminal's mode", code: "E-NO-TTY")) }
+    guard TerminalModeGuard.save() != nil else { throw YoiError(.error("cannot read the terminal's mode", code: .noTty)) }
     defer { TerminalModeGuard.restore() }
     SessionScreen.enterRawMode()
     router.startReading()
@@ -88,7 +88,7 @@ enum AttachSession {
     switch result {
     case .success(.finished): break
     case .success(.cancelled): screen.line("(cancelled: what completed is kept)", dim: true)
-    case .failure(let error as any DiagnosticError):
+    case .failure(let error as YoiError):
       screen.write(DiagnosticRenderer(useColor: screen.useColor).render(error.diagnostics), raw: true)
     case .failure(let error): screen.line("error: \(error)", dim: false)
     }

@@ -23,16 +23,16 @@ struct NewCommand: ParsableCommand {
       return
     }
     guard isatty(0) != 0, isatty(1) != 0 else {
-      throw CommandFailure([
+      throw YoiError([
         .error(
-          "yoi new is an interactive dialog and needs a terminal", code: "E-NO-TTY",
+          "yoi new is an interactive dialog and needs a terminal", code: .noTty,
           help: ["in scripts, use `yoi pod spawn --profile SELECTOR --name NAME`"])
       ])
     }
     let context = ProfileContext(workspace: workspace, yes: false)
     let resolver = try context.resolver()
     guard let registry = resolver.registry else {  // context.resolver() always discovers one
-      throw CommandFailure(.error("no profile registry was found", code: "E-REGISTRY"))
+      throw YoiError(.error("no profile registry was found", code: .registry))
     }
     var choices = registry.entries.map { entry in
       NewPodDialog.Choice(selector: entry.qualifiedName, isDefault: entry == registry.defaultEntry, description: entry.description)

@@ -86,7 +86,7 @@ enum SpawnRendering {
     guard let role = LaunchRole.parse(text) else {
       var help = Suggestion.didYouMean(text ?? "", in: LaunchRole.allCases.map(\.rawValue)).map { [$0] } ?? []
       help.append("roles: orchestrator, intake, reviewer, coder (or omit --role for a normal launch)")
-      throw CommandFailure([.error("unknown launch role `\(text ?? "")`", code: "E-ROLE", help: help)], exitCode: 2)
+      throw YoiError([.error("unknown launch role `\(text ?? "")`", code: .role, help: help)], exitStatus: 2)
     }
     return role
   }
@@ -232,9 +232,9 @@ struct PodReresolveCommand: ParsableCommand {
     guard accepted else {
       var help = ["run again with --yes to accept these changes"]
       if let pending = plan.pendingTrust { help.append("review \(pending.entry.path ?? pending.entry.qualifiedName) first: accepting also trusts it") }
-      throw CommandFailure(
+      throw YoiError(
         Diagnostic(
-          .error, code: plan.pendingTrust == nil ? "E-RERESOLVE-NOT-APPLIED" : "E-TRUST", message: "the snapshot of \(name) was not replaced",
+          .error, code: plan.pendingTrust == nil ? .reresolveNotApplied : .trust, message: "the snapshot of \(name) was not replaced",
           help: help, notes: ["what would change:\n" + Self.describe(plan).joined(separator: "\n")]))
     }
     try service.apply(plan)
@@ -290,7 +290,7 @@ struct PodSecretsCommand: ParsableCommand {
     Terminal.write(TextTable.render(rows))
     let missing = references.filter { !stored.contains($0) }
     if !missing.isEmpty {
-      throw CommandFailure(missing.map { .error("secret `\($0)` is missing", code: "E-SECRET-MISSING", help: ["store it with `yoi secret set \($0)`"]) })
+      throw YoiError(missing.map { .error("secret `\($0)` is missing", code: .secretMissing, help: ["store it with `yoi secret set \($0)`"]) })
     }
   }
 }

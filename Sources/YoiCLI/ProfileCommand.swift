@@ -87,12 +87,12 @@ struct ProfileCheckCommand: ParsableCommand {
         results.append(
           .object(
             JSONObject([
-              ("profile", .string(selector)), ("ok", false), ("codes", .array(error.diagnostics.compactMap(\.code).map(JSONValue.string))),
+              ("profile", .string(selector)), ("ok", false), ("codes", .array(error.diagnostics.compactMap { $0.code.map { .string($0.rawValue) } })),
             ])))
       }
     }
     if json { Terminal.writeExact(CanonicalJSON.pretty(.array(results))) }
-    if !problems.isEmpty { throw CommandFailure(problems) }
+    if !problems.isEmpty { throw YoiError(problems) }
   }
 }
 
@@ -228,7 +228,7 @@ struct ProfileTrustCommand: ParsableCommand {
     let resolver = try context.resolver()
     let resolved = try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "trust-check", workspace: context.workspacePath))
     guard let entry = resolved.entry, entry.source == .project else {
-      throw CommandFailure([.error("\(selector) is not a project profile; only project profiles need trust", code: "E-TRUST")])
+      throw YoiError([.error("\(selector) is not a project profile; only project profiles need trust", code: .trust)])
     }
     Terminal.writeLines(["trusted \(entry.qualifiedName) at \(resolved.contentDigest.prefix(12))"] + ManifestSummary(resolved.manifest).lines.map { "  \($0)" })
   }
@@ -313,13 +313,13 @@ struct ProfileMigrateCommand: ParsableCommand {
     let source = PathLexer.join(cwd, file)
     let target = output.map { PathLexer.join(cwd, $0) } ?? (source.hasSuffix(".nix") ? String(source.dropLast(4)) : source) + ".lua"
     if FileManager.default.fileExists(atPath: target) && !force {
-      throw CommandFailure([.error("\(target) already exists", code: "E-MIGRATE", help: ["pass --force to overwrite it, or --output to write elsewhere"])])
+      throw YoiError([.error("\(target) already exists", code: .migrate, help: ["pass --force to overwrite it, or --output to write elsewhere"])])
     }
     let result = try ProfileMigration().migrate(source)
     do {
       try result.lua.write(toFile: target, atomically: true, encoding: .utf8)
     } catch {
-      throw CommandFailure([.error("cannot write \(target): \(error.localizedDescription)", code: "E-MIGRATE")])
+      throw YoiError([.error("cannot write \(target): \(error.localizedDescription)", code: .migrate)])
     }
     Terminal.write("wrote \(target)\n" + result.notes.map { "note: \($0)\n" }.joined())
     let resolver = ProfileResolver(workingDirectory: cwd)

@@ -48,11 +48,11 @@ struct ProfileContext {
     try ProfileRegistry.discover(directories: directories, workspace: workspacePath)
   }
 
-  func resolver() throws(ProfileError) -> ProfileResolver {
+  func resolver() throws(YoiError) -> ProfileResolver {
     try Self.resolver(directories: directories, workspace: workspacePath, trustPolicy: trustPolicy)
   }
 
-  static func resolver(directories: YoiDirectories, workspace: String, trustPolicy: TrustPolicy) throws(ProfileError) -> ProfileResolver {
+  static func resolver(directories: YoiDirectories, workspace: String, trustPolicy: TrustPolicy) throws(YoiError) -> ProfileResolver {
     let catalog = try ModelCatalogFile.load(configDirectory: directories.config)
     return ProfileResolver(
       catalog: catalog, registry: try ProfileRegistry.discover(directories: directories, workspace: workspace),
@@ -91,11 +91,11 @@ enum Services {
     let directories = YoiDirectories.from()
     return PodService(
       store: try store ?? Stores.pods(), secrets: Stores.secrets(), trust: ProjectTrust(dataDirectory: directories.data), versions: Stores.versions
-    ) { workspace, trustPolicy throws(PodError) in
-      do throws(ProfileError) {
+    ) { workspace, trustPolicy throws(YoiError) in
+      do throws(YoiError) {
         return try ProfileContext.resolver(directories: directories, workspace: workspace, trustPolicy: trustPolicy)
       } catch {
-        throw PodError(error.diagnostics)
+        throw YoiError(error.diagnostics)
       }
     }
   }

@@ -50,8 +50,6 @@ struct PodRunCommand: ParsableCommand {
     switch result {
     case .success(.finished): return
     case .success(.cancelled): throw ExitCode(130)
-    case .failure(let error as AgentError) where error.code == "E-MAX-TURNS":
-      throw CommandFailure(error.diagnostics, exitCode: 3)
     case .failure(let error): throw error
     }
   }
@@ -59,12 +57,12 @@ struct PodRunCommand: ParsableCommand {
   private func taskText() throws -> String {
     if !prompt.isEmpty { return prompt.joined(separator: " ") }
     guard isatty(0) == 0 else {
-      throw CommandFailure(
-        .error("no task given", code: "E-USAGE", help: ["give it as arguments: yoi pod run \(name) \"...\", or on stdin"]), exitCode: 64)
+      throw YoiError(
+        .error("no task given", code: .usage, help: ["give it as arguments: yoi pod run \(name) \"...\", or on stdin"]), exitStatus: 64)
     }
     let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-      throw CommandFailure(.error("the task read from stdin is empty", code: "E-USAGE"), exitCode: 64)
+      throw YoiError(.error("the task read from stdin is empty", code: .usage), exitStatus: 64)
     }
     return text
   }

@@ -56,26 +56,12 @@ enum Terminal {
 
 /// A command that failed with diagnostics: thrown by commands, rendered once by the root
 /// (`YoiCommand.main`), which exits with `exitCode`.
-struct CommandFailure: DiagnosticError {
-  var diagnostics: [Diagnostic]
-  var exitCode: Int32 = 1
-
-  init(_ diagnostics: [Diagnostic], exitCode: Int32 = 1) {
-    self.diagnostics = diagnostics
-    self.exitCode = exitCode
-  }
-
-  init(_ diagnostic: Diagnostic, exitCode: Int32 = 1) {
-    self.init([diagnostic], exitCode: exitCode)
-  }
-}
-
 /// Reading user files, with a diagnostic when they cannot be read.
 enum SourceFile {
-  static func read(_ path: String) throws(CommandFailure) -> LuaChunk {
+  static func read(_ path: String) throws(YoiError) -> LuaChunk {
     switch BoundedFile.readText(path, limit: BoundedFile.luaLimit) {
     case .success(let text): return .text(text, chunkName: path)
-    case .failure(let failure): throw CommandFailure(.error("\(path) \(failure.reason)", code: "E-FILE"))
+    case .failure(let failure): throw YoiError(.error("\(path) \(failure.reason)", code: .file))
     }
   }
 }

@@ -33,9 +33,9 @@ public struct YoiCommand: ParsableCommand {
       try checkCommandNames(arguments)
       var command = try parseAsRoot(arguments)
       try command.run()
-    } catch let failure as any DiagnosticError {
+    } catch let failure as YoiError {
       Terminal.report(failure.diagnostics)
-      exit(withError: ExitCode((failure as? CommandFailure)?.exitCode ?? 1))
+      exit(withError: ExitCode(failure.exitStatus))
     } catch {
       exit(withError: error)
     }
@@ -43,7 +43,7 @@ public struct YoiCommand: ParsableCommand {
 
   /// `--color WHEN` / `--color=WHEN` anywhere before `--`: a process-wide choice, so every
   /// command honours it without declaring it.
-  static func takeColorOption(_ arguments: [String]) throws(CommandFailure) -> [String] {
+  static func takeColorOption(_ arguments: [String]) throws(YoiError) -> [String] {
     var rest: [String] = []
     var index = 0
     while index < arguments.count {
@@ -61,7 +61,7 @@ public struct YoiCommand: ParsableCommand {
       }
       if let value {
         guard let choice = Terminal.ColorChoice(rawValue: value) else {
-          throw CommandFailure(.error("--color takes auto, always or never, not `\(TerminalText.inline(value))`", code: "E-USAGE"), exitCode: 64)
+          throw YoiError(.error("--color takes auto, always or never, not `\(TerminalText.inline(value))`", code: .usage), exitStatus: 64)
         }
         Terminal.colorChoice = choice
       } else {
@@ -74,7 +74,7 @@ public struct YoiCommand: ParsableCommand {
 
   /// A mistyped command (`yoi profle list`) gets "did you mean", instead of being read as an
   /// argument of the default command and answered with its usage.
-  static func checkCommandNames(_ arguments: [String]) throws(CommandFailure) {
+  static func checkCommandNames(_ arguments: [String]) throws(YoiError) {
     var command: any ParsableCommand.Type = YoiCommand.self
     var path = ["yoi"]
     for argument in arguments {
@@ -85,8 +85,8 @@ public struct YoiCommand: ParsableCommand {
         if command == YoiCommand.self || command.configuration.defaultSubcommand == nil {
           var help = Suggestion.didYouMean(argument, in: names).map { [$0] } ?? []
           help.append("commands: \(names.joined(separator: ", ")); see `\(path.joined(separator: " ")) --help`")
-          throw CommandFailure(
-            .error("unknown command `\(TerminalText.inline(argument))` for `\(path.joined(separator: " "))`", code: "E-USAGE", help: help), exitCode: 64)
+          throw YoiError(
+            .error("unknown command `\(TerminalText.inline(argument))` for `\(path.joined(separator: " "))`", code: .usage, help: help), exitStatus: 64)
         }
         return
       }

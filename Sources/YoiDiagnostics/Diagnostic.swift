@@ -9,7 +9,7 @@ public struct Diagnostic: Sendable, Hashable {
 
   public var severity: Severity
   /// A stable identifier, e.g. `E-LUA-LIMIT`, that the docs explain.
-  public var code: String?
+  public var code: DiagnosticCode?
   /// What is wrong, as a sentence fragment without a trailing period.
   public var message: String
   /// Where, when known.
@@ -26,7 +26,7 @@ public struct Diagnostic: Sendable, Hashable {
   /// A diagnostic; `help` and `notes` become `help:` and `note:` lines.
   public init(
     _ severity: Severity = .error,
-    code: String? = nil,
+    code: DiagnosticCode? = nil,
     message: String,
     location: SourceLocation? = nil,
     sourceLine: String? = nil,
@@ -46,21 +46,9 @@ public struct Diagnostic: Sendable, Hashable {
 
   /// An error diagnostic.
   public static func error(
-    _ message: String, code: String? = nil, at location: SourceLocation? = nil, help: [String] = [],
+    _ message: String, code: DiagnosticCode? = nil, at location: SourceLocation? = nil, help: [String] = [],
     notes: [String] = []
   ) -> Diagnostic {
     Diagnostic(.error, code: code, message: message, location: location, help: help, notes: notes)
-  }
-}
-
-/// An error made of diagnostics; every module's public error type conforms.
-public protocol DiagnosticError: Error, CustomStringConvertible {
-  /// Every problem found, in the order they were found.
-  var diagnostics: [Diagnostic] { get }
-}
-
-extension DiagnosticError {
-  public var description: String {
-    DiagnosticRenderer(useColor: false).render(diagnostics)
   }
 }

@@ -27,7 +27,7 @@ public struct DiagnosticRenderer: Sendable {
   /// One diagnostic, ending with a newline.
   public func render(_ diagnostic: Diagnostic) -> String {
     var out = ""
-    let label = diagnostic.severity.rawValue + (diagnostic.code.map { "[\($0)]" } ?? "")
+    let label = diagnostic.severity.rawValue + (diagnostic.code.map { "[\($0.rawValue)]" } ?? "")
     out += paint(label, diagnostic.severity == .error ? "1;31" : diagnostic.severity == .warning ? "1;33" : "1;36")
     out += paint(": ", "1") + paint(shown(diagnostic.message), "1") + "\n"
     let gutterWidth = diagnostic.location?.line.map { String($0).count } ?? 0

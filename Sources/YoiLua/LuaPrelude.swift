@@ -13,14 +13,14 @@ public struct LuaPrelude: Sendable {
   let bytecode: [UInt8]
 
   /// Compiles `chunk`.
-  /// - Throws: `LuaError` when the chunk does not parse (a bug in yoi, reported as such).
-  public init(_ chunk: LuaChunk) throws(LuaError) {
+  /// - Throws: `YoiError` when the chunk does not parse (a bug in yoi, reported as such).
+  public init(_ chunk: LuaChunk) throws(YoiError) {
     var length = 0
     var message: UnsafeMutablePointer<CChar>?
     guard let bytes = yoi_compile_trusted(chunk.text, chunk.text.utf8.count, "@" + chunk.displayName, &length, &message) else {
       let text = message.map { String(cString: $0) } ?? "out of memory"
       message.map { free($0) }
-      throw LuaError(kind: .setup, diagnostics: [.error("prelude \(chunk.displayName) does not compile: \(text)", code: "E-LUA-SETUP")])
+      throw YoiError([.error("prelude \(chunk.displayName) does not compile: \(text)", code: .luaSetup)])
     }
     defer { free(bytes) }
     self.chunk = chunk

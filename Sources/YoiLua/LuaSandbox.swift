@@ -28,9 +28,9 @@ public struct LuaSandbox: Sendable {
   public static var luaRelease: String { String(cString: yoi_lua_release()) }
 
   /// Evaluates `chunk` (with `argument` as its `...` when given) and converts its first result.
-  /// - Throws: `LuaError` for syntax errors, runtime errors, tripped limits and values that
+  /// - Throws: `YoiError` for syntax errors, runtime errors, tripped limits and values that
   ///   cannot be converted, each with located diagnostics.
-  public func evaluate(_ chunk: LuaChunk, argument: String? = nil) throws(LuaError) -> LuaEvaluation {
+  public func evaluate(_ chunk: LuaChunk, argument: String? = nil) throws(YoiError) -> LuaEvaluation {
     let owner = LuaStateOwner(hostFunctions: hostFunctions, limits: limits)
     return try owner.evaluate(chunk, preludes: preludes, argument: argument)
   }

@@ -44,13 +44,13 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   ) async throws -> String {
     let depth = try depth(of: parent) + 1
     guard depth <= Self.maximumDepth else {
-      throw PodError.single(
-        "\(name) would be at delegation depth \(depth); at most \(Self.maximumDepth) levels of child Pods are allowed", code: "E-DELEGATION")
+      throw YoiError(
+        "\(name) would be at delegation depth \(depth); at most \(Self.maximumDepth) levels of child Pods are allowed", code: .delegation)
     }
     let child = try lock.withLock { () throws -> (record: PodRecord, granted: [ScopeRule]) in
       guard running.count < Self.maximumRunning else {
-        throw PodError.single(
-          "\(Self.maximumRunning) child Pods are already running; wait for one to finish before spawning \(name)", code: "E-DELEGATION")
+        throw YoiError(
+          "\(Self.maximumRunning) child Pods are already running; wait for one to finish before spawning \(name)", code: .delegation)
       }
       if originalScopes[parent] == nil { originalScopes[parent] = try store.currentManifest(of: parent).sections.scope }
       let service = try self.service()
@@ -78,11 +78,11 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     do {
       parentScopeChanged(try giveBack(child: child.record.name, parent: parent, granted: child.granted))
     } catch {
-      let problem = (error as? any DiagnosticError)?.diagnostics.map(\.message).joined(separator: "; ") ?? "\(error)"
+      let problem = (error as? YoiError)?.diagnostics.map(\.message).joined(separator: "; ") ?? "\(error)"
       let finished = (try? outcome.get()).map { "\(name) finished (\($0.isEmpty ? "without an answer" : $0)), but " } ?? ""
-      throw PodError.single(
+      throw YoiError(
         "\(finished)the write lent to \(name) could not be given back to \(parent) (\(problem)); \(parent) cannot write there until it is",
-        code: "E-DELEGATION")
+        code: .delegation)
     }
     return try outcome.get()
   }

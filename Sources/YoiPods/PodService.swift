@@ -13,13 +13,13 @@ public struct PodService: Sendable {
   public let trust: ProjectTrust
   public let versions: PodStore.Versions
   /// Builds the resolver for a workspace (registries seen from it, the model catalog, trust).
-  public let makeResolver: @Sendable (_ workspace: String, _ trustPolicy: TrustPolicy) throws(PodError) -> ProfileResolver
+  public let makeResolver: @Sendable (_ workspace: String, _ trustPolicy: TrustPolicy) throws(YoiError) -> ProfileResolver
   public let workingDirectory: String
 
   public init(
     store: PodStore, secrets: SecretStore, trust: ProjectTrust, versions: PodStore.Versions,
     workingDirectory: String = FileManager.default.currentDirectoryPath,
-    makeResolver: @escaping @Sendable (_ workspace: String, _ trustPolicy: TrustPolicy) throws(PodError) -> ProfileResolver
+    makeResolver: @escaping @Sendable (_ workspace: String, _ trustPolicy: TrustPolicy) throws(YoiError) -> ProfileResolver
   ) {
     self.store = store
     self.secrets = secrets
@@ -74,14 +74,14 @@ public struct PodService: Sendable {
 
   /// Resolves, validates and stores a new Pod with its snapshot (and, for a child, the
   /// parent's narrowed scope) in one transaction.
-  /// - Throws: `PodError` for a missing workspace, an unknown parent, rules outside the
+  /// - Throws: `YoiError` for a missing workspace, an unknown parent, rules outside the
   ///   parent's delegation scope, and every profile and store problem.
-  public func spawn(_ request: SpawnRequest) throws(PodError) -> Spawned {
+  public func spawn(_ request: SpawnRequest) throws(YoiError) -> Spawned {
     var parentRecord: PodRecord?
     var parentManifest: PodManifest?
     if let parent = request.parent {
-      parentRecord = try catching { () throws(StoreError) in try store.pod(named: parent) }
-      parentManifest = try catching { () throws(StoreError) in try store.currentManifest(of: parent) }
+      parentRecord = try store.pod(named: parent)
+      parentManifest = try store.currentManifest(of: parent)
     }
     let workspace = try existingWorkspace(request.workspace ?? parentRecord?.workspace)
     var inputs = ResolutionInputs(podName: request.name, workspace: workspace, role: request.role)
@@ -97,78 +97,72 @@ public struct PodService: Sendable {
     if request.requestedByModel, let parentManifest {
       let narrowed = parentManifest.narrowingChild(source.manifest)
       guard narrowed.problems.isEmpty else {
-        throw PodError(
+        throw YoiError(
           narrowed.problems.map {
             .error(
-              "the profile \(request.profile ?? "(default)") cannot be a child of \(request.parent ?? ""): \($0)", code: "E-DELEGATION",
+              "the profile \(request.profile ?? "(default)") cannot be a child of \(request.parent ?? ""): \($0)", code: .delegation,
               help: ["spawn the child with profile \"inherit\" (the parent's own configuration), or a profile using the parent's model"])
           })
       }
       source.manifest = narrowed.manifest
     }
-    let record = try catching { () throws(StoreError) in
-      try store.spawn(
-        PodStore.Spawn(
-          name: source.manifest.podName, workspace: workspace, role: inputs.role.rawValue, origin: source.origin,
-          manifest: source.manifest, parent: request.parent.map { ($0, parentAfter) }),
-        versions: versions)
-    }
+    let record = try store.spawn(
+      PodStore.Spawn(
+        name: source.manifest.podName, workspace: workspace, role: inputs.role.rawValue, origin: source.origin,
+        manifest: source.manifest, parent: request.parent.map { ($0, parentAfter) }),
+      versions: versions)
     return Spawned(record: record, digest: source.manifest.digest, warnings: PodStartChecks.warnings(for: source.manifest, secrets: secrets))
   }
 
   /// A model may name only `inherit` (handled elsewhere) or a registry entry: a path would
   /// evaluate a file the model may have written itself, with no trust decision.
-  static func refuseUntrustedSelector(_ profile: String?, manifestFile: String?) throws(PodError) {
+  static func refuseUntrustedSelector(_ profile: String?, manifestFile: String?) throws(YoiError) {
     if manifestFile != nil {
-      throw .single("a child Pod requested by the model cannot come from a manifest file", code: "E-DELEGATION")
+      throw YoiError("a child Pod requested by the model cannot come from a manifest file", code: .delegation)
     }
     guard let profile else { return }
     if case .path = ProfileSelector.parse(profile) {
-      throw .single(
+      throw YoiError(
         "the profile \(TerminalText.inline(profile)) is a path; a child Pod may name only \"inherit\" or a registry entry the user trusted (builtin:NAME, user:NAME, project:NAME)",
-        code: "E-DELEGATION")
+        code: .delegation)
     }
   }
 
   /// A child configured as its parent (`spawn_pod` with `profile = "inherit"`): the parent's
   /// snapshot with the granted scope, no delegation of its own and `feature.pods` off.
-  public func spawnInheriting(parent: String, name: String, scope: [String]) throws(PodError) -> PodRecord {
-    let parentRecord = try catching { () throws(StoreError) in try store.pod(named: parent) }
-    let parentManifest = try catching { () throws(StoreError) in try store.currentManifest(of: parent) }
+  public func spawnInheriting(parent: String, name: String, scope: [String]) throws(YoiError) -> PodRecord {
+    let parentRecord = try store.pod(named: parent)
+    let parentManifest = try store.currentManifest(of: parent)
     guard PodManifestBuilder.isValidPodName(name) else {
-      throw .single("\(TerminalText.inline(name)) is not a valid Pod name", code: "E-POD-NAME", help: ["use letters, digits, '.', '_' and '-'"])
+      throw YoiError("\(TerminalText.inline(name)) is not a valid Pod name", code: .podName, help: ["use letters, digits, '.', '_' and '-'"])
     }
     let delegated = try Self.grant(scope: scope, delegate: [], parent: parent, parentManifest: parentManifest, workspace: parentRecord.workspace)
     let manifest = parentManifest.inheritedByChild(named: name, parent: parent, scope: delegated.scopes.scope)
     let origin = PodOrigin(
       selector: "inherit", qualifiedName: parentRecord.origin.qualifiedName, sourcePath: parentRecord.origin.sourcePath, sourceDigest: parentManifest.digest)
-    return try catching { () throws(StoreError) in
-      try store.spawn(
-        PodStore.Spawn(
-          name: name, workspace: parentRecord.workspace, role: parentRecord.role, origin: origin, manifest: manifest,
-          parent: (parent, delegated.parentAfter)), versions: versions)
-    }
+    return try store.spawn(
+      PodStore.Spawn(
+        name: name, workspace: parentRecord.workspace, role: parentRecord.role, origin: origin, manifest: manifest,
+        parent: (parent, delegated.parentAfter)), versions: versions)
   }
 
   /// Gives a finished child's lent write back to its parent (a `delegation` snapshot).
-  public func returnDelegation(to parent: String, granted: [ScopeRule], stillLent: [ScopeRule], original: ScopeRules) throws(PodError) -> ScopeRules {
-    let record = try catching { () throws(StoreError) in try store.pod(named: parent) }
-    let manifest = try catching { () throws(StoreError) in try store.currentManifest(of: parent) }
+  public func returnDelegation(to parent: String, granted: [ScopeRule], stillLent: [ScopeRule], original: ScopeRules) throws(YoiError) -> ScopeRules {
+    let record = try store.pod(named: parent)
+    let manifest = try store.currentManifest(of: parent)
     let scope = Delegation.parentScopeAfterReturning(granted, scope: manifest.sections.scope, stillLent: stillLent, original: original)
     guard scope != manifest.sections.scope else { return scope }
-    try catching { () throws(StoreError) in
-      try store.replaceSnapshot(of: parent, with: manifest.withScope(scope), origin: record.origin, reason: .delegation, versions: versions)
-    }
+    try store.replaceSnapshot(of: parent, with: manifest.withScope(scope), origin: record.origin, reason: .delegation, versions: versions)
     return scope
   }
 
   /// The workspace as an absolute path; it must exist and be a directory.
-  func existingWorkspace(_ workspace: String?) throws(PodError) -> String {
+  func existingWorkspace(_ workspace: String?) throws(YoiError) -> String {
     let path = PathLexer.join(workingDirectory, workspace ?? WorkspaceRoot.nearest(from: workingDirectory))
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw .single(
-        "the workspace \(TerminalText.inline(path)) does not exist or is not a directory", code: "E-WORKSPACE",
+      throw YoiError(
+        "the workspace \(TerminalText.inline(path)) does not exist or is not a directory", code: .workspace,
         help: ["create it first, or pass --workspace with an existing directory"])
     }
     return path
@@ -178,7 +172,7 @@ public struct PodService: Sendable {
   /// and the parent's manifest after lending the written parts (nil when nothing changes).
   static func grant(
     scope: [String], delegate: [String], parent: String, parentManifest: PodManifest, workspace: String
-  ) throws(PodError)
+  ) throws(YoiError)
     -> (scopes: DelegatedScopes, parentAfter: PodManifest?)
   {
     let parentDelegation = parentManifest.sections.delegationScope
@@ -186,7 +180,7 @@ public struct PodService: Sendable {
     func parse(_ texts: [String], flag: String) -> [ScopeRule] {
       texts.compactMap { text in
         guard let rule = Delegation.parseRule(text, workspace: workspace) else {
-          problems.append(.error("\(flag) \(text): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: "E-DELEGATION"))
+          problems.append(.error("\(flag) \(text): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: .delegation))
           return nil
         }
         // Checked on the path the scope checker would use: a target that is or passes through
@@ -196,13 +190,13 @@ public struct PodService: Sendable {
           problems.append(
             .error(
               "\(flag) \(text): \(TerminalText.inline(rule.target)) is or passes through a symlink (or climbs with `..` through a missing directory); delegate the real directory",
-              code: "E-DELEGATION"))
+              code: .delegation))
           return nil
         }
         if let problem = Delegation.problem(delegating: rule, from: parentDelegation) {
           problems.append(
             .error(
-              "\(flag) \(text): \(problem)", code: "E-DELEGATION",
+              "\(flag) \(text): \(problem)", code: .delegation,
               help: ["a child can only get what \(parent) may delegate; see `yoi pod show \(parent)`"]))
           return nil
         }
@@ -211,7 +205,7 @@ public struct PodService: Sendable {
     }
     let granted = parse(scope, flag: "--scope")
     let delegated = parse(delegate, flag: "--delegate")
-    if !problems.isEmpty { throw PodError(problems) }
+    if !problems.isEmpty { throw YoiError(problems) }
     let scopes = DelegatedScopes(
       parent: parent, scope: Delegation.childScope(granted: granted, parent: parentDelegation),
       delegation: ScopeRules(allow: delegated, deny: parentDelegation.deny))
@@ -243,12 +237,12 @@ public struct PodService: Sendable {
   /// Evaluates the Pod's profile (or `profile`) again and diffs it against the snapshot. A
   /// child keeps exactly what it was granted; a parent keeps lending what its live children
   /// write (their write stays denied to it). Trust is not asked here: the plan carries it.
-  /// - Throws: `PodError` for an unknown Pod and every profile problem.
-  public func planReresolve(of name: String, profile: String? = nil) throws(PodError) -> ReresolvePlan {
-    let pod = try catching { () throws(StoreError) in try store.pod(named: name) }
-    let current = try catching { () throws(StoreError) in try store.currentManifest(of: name) }
+  /// - Throws: `YoiError` for an unknown Pod and every profile problem.
+  public func planReresolve(of name: String, profile: String? = nil) throws(YoiError) -> ReresolvePlan {
+    let pod = try store.pod(named: name)
+    let current = try store.currentManifest(of: name)
     guard let role = LaunchRole(rawValue: pod.role) else {
-      throw .single("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: "E-STORE")
+      throw YoiError("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: .store)
     }
     var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role)
     if let parent = pod.parent {
@@ -267,22 +261,20 @@ public struct PodService: Sendable {
 
   /// Stores the planned snapshot (the old one stays in history) and, only now, the trust the
   /// plan needed.
-  /// - Throws: `PodError` when the trust record or the store cannot be written.
-  public func apply(_ plan: ReresolvePlan) throws(PodError) {
+  /// - Throws: `YoiError` when the trust record or the store cannot be written.
+  public func apply(_ plan: ReresolvePlan) throws(YoiError) {
     if let pending = plan.pendingTrust, let path = pending.entry.path {
-      try catching { () throws(ProfileError) in try trust.trust(path: path, digest: pending.digest) }
+      try trust.trust(path: path, digest: pending.digest)
     }
-    try catching { () throws(StoreError) in
-      try store.replaceSnapshot(of: plan.name, with: plan.source.manifest, origin: plan.source.origin, reason: .reresolve, versions: versions)
-    }
+    try store.replaceSnapshot(of: plan.name, with: plan.source.manifest, origin: plan.source.origin, reason: .reresolve, versions: versions)
   }
 
   /// `manifest` with a deny-write rule for everything its children were granted to write:
   /// re-resolving a parent must not hand back authority it lent to a live child.
-  func lendingToLiveChildren(_ manifest: PodManifest, children: [String]) throws(PodError) -> PodManifest {
+  func lendingToLiveChildren(_ manifest: PodManifest, children: [String]) throws(YoiError) -> PodManifest {
     var lent: [ScopeRule] = []
     for child in children {
-      let childManifest = try catching { () throws(StoreError) in try store.currentManifest(of: child) }
+      let childManifest = try store.currentManifest(of: child)
       lent += childManifest.sections.scope.allow.filter { $0.permission == .write }
     }
     guard !lent.isEmpty else { return manifest }
@@ -290,11 +282,4 @@ public struct PodService: Sendable {
     return manifest.withScope(Delegation.parentScopeAfterDelegating(lent, scope: scope))
   }
 
-  func catching<T, E: DiagnosticError>(_ body: () throws(E) -> T) throws(PodError) -> T {
-    do {
-      return try body()
-    } catch {
-      throw PodError(error)
-    }
-  }
 }

@@ -20,28 +20,24 @@ extension PodService {
   func resolveSource(
     profile: String?, manifestFile: String?, inputs: ResolutionInputs, resolver: ProfileResolver,
     deferringTrust: Bool = false
-  ) throws(PodError) -> PodSource {
-    do {
-      if let manifestFile {
-        let (manifest, text) = try ManifestFile.resolveWithText(manifestFile, inputs: inputs, resolver: resolver)
-        let path = PathLexer.join(resolver.workingDirectory, manifestFile)
-        return PodSource(
-          manifest: manifest,
-          origin: PodOrigin(
-            selector: nil, qualifiedName: nil, sourcePath: path, sourceDigest: SHA256.hex(text.utf8), isManifestFile: true))
-      }
-      let selector = profile ?? "default"
-      let (resolved, pendingTrust): (ResolvedProfile, TrustRequest?) =
-        deferringTrust
-        ? try resolver.preview(ProfileSelector.parse(selector), inputs: inputs)
-        : (try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs), nil)
-      let sourcePath: String? = if case .file(let path) = resolved.source.origin { path } else { nil }
+  ) throws(YoiError) -> PodSource {
+    if let manifestFile {
+      let (manifest, text) = try ManifestFile.resolveWithText(manifestFile, inputs: inputs, resolver: resolver)
+      let path = PathLexer.join(resolver.workingDirectory, manifestFile)
       return PodSource(
-        manifest: resolved.manifest,
-        origin: PodOrigin(selector: selector, qualifiedName: resolved.entry?.qualifiedName, sourcePath: sourcePath, sourceDigest: resolved.contentDigest),
-        pendingTrust: pendingTrust)
-    } catch {
-      throw PodError(error)
+        manifest: manifest,
+        origin: PodOrigin(
+          selector: nil, qualifiedName: nil, sourcePath: path, sourceDigest: SHA256.hex(text.utf8), isManifestFile: true))
     }
+    let selector = profile ?? "default"
+    let (resolved, pendingTrust): (ResolvedProfile, TrustRequest?) =
+      deferringTrust
+      ? try resolver.preview(ProfileSelector.parse(selector), inputs: inputs)
+      : (try resolver.resolve(ProfileSelector.parse(selector), inputs: inputs), nil)
+    let sourcePath: String? = if case .file(let path) = resolved.source.origin { path } else { nil }
+    return PodSource(
+      manifest: resolved.manifest,
+      origin: PodOrigin(selector: selector, qualifiedName: resolved.entry?.qualifiedName, sourcePath: sourcePath, sourceDigest: resolved.contentDigest),
+      pendingTrust: pendingTrust)
   }
 }

@@ -19,7 +19,7 @@ public enum PodStartChecks {
       for reference in ManifestSummary(manifest).secretReferences where !stored.contains(reference) {
         warnings.append(
           Diagnostic(
-            .warning, code: "W-SECRET-MISSING", message: "secret `\(reference)` is not in the secret store yet",
+            .warning, code: .warningSecretMissing, message: "secret `\(reference)` is not in the secret store yet",
             help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
       }
     }
@@ -30,7 +30,7 @@ public enum PodStartChecks {
       help.append("shipped prompts: \(promptReferences.joined(separator: ", ")); any other text is used as the instruction itself")
       warnings.append(
         Diagnostic(
-          .warning, code: "W-INSTRUCTION",
+          .warning, code: .warningInstruction,
           message: "worker.instruction `\(TerminalText.inline(instruction))` names no prompt shipped with yoi; the Pod will not start", help: help))
     }
     if let ref = sections.model.ref, catalog.contextWindows[ref] == nil,
@@ -39,7 +39,7 @@ public enum PodStartChecks {
       let known = catalog.contextWindows.keys.filter { ModelCatalog.provider(of: $0) == ModelCatalog.provider(of: ref) }
       var help = Suggestion.didYouMean(ref, in: known).map { [$0] } ?? []
       help.append("known \(ModelCatalog.provider(of: ref)) models: \(known.sorted().joined(separator: ", "))")
-      warnings.append(Diagnostic(.warning, code: "W-MODEL-UNKNOWN", message: "model `\(TerminalText.inline(ref))` is not in the model catalog", help: help))
+      warnings.append(Diagnostic(.warning, code: .warningModelUnknown, message: "model `\(TerminalText.inline(ref))` is not in the model catalog", help: help))
     }
     return warnings
   }

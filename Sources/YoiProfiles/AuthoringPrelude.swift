@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import YoiLua
 
 /// The authoring API of DESIGN.md §2.1, installed into every profile evaluation as a trusted
@@ -7,7 +8,7 @@ import YoiLua
 /// that reassigns globals cannot change how `require` or `import` behave.
 enum AuthoringPrelude {
   /// Compiled once per process; a failure here is a bug in yoi caught by every profile test.
-  static let prelude: Result<LuaPrelude, LuaError> = Result { () throws(LuaError) in
+  static let prelude: Result<LuaPrelude, YoiError> = Result { () throws(YoiError) in
     try LuaPrelude(.text(source, chunkName: "yoi/prelude.lua"))
   }
 

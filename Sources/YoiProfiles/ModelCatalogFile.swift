@@ -15,19 +15,19 @@ import YoiManifest
 /// A missing file means the builtin catalog; a broken one is an error, never skipped.
 public enum ModelCatalogFile {
   /// The catalog for `configDirectory`.
-  /// - Throws: `ProfileError` naming the file and line of every problem.
-  public static func load(configDirectory: String) throws(ProfileError) -> ModelCatalog {
+  /// - Throws: `YoiError` naming the file and line of every problem.
+  public static func load(configDirectory: String) throws(YoiError) -> ModelCatalog {
     let path = configDirectory + "/models.toml"
     guard FileManager.default.fileExists(atPath: path) else { return .builtin }
     let text: String
     switch BoundedFile.readText(path, limit: BoundedFile.tomlLimit) {
     case .success(let read): text = read
-    case .failure(let failure): throw .single("\(path) \(failure.reason)", code: "E-MODELS", at: SourceLocation(file: path))
+    case .failure(let failure): throw YoiError("\(path) \(failure.reason)", code: .models, at: SourceLocation(file: path))
     }
     return try parse(text, path: path)
   }
 
-  static func parse(_ text: String, path: String) throws(ProfileError) -> ModelCatalog {
+  static func parse(_ text: String, path: String) throws(YoiError) -> ModelCatalog {
     let document = try TOMLDocument(text: text, path: path, displayPath: path)
     var catalog = ModelCatalog.builtin
     var diagnostics: [Diagnostic] = []
@@ -39,20 +39,20 @@ public enum ModelCatalogFile {
       switch member.key {
       case "models", "providers":
         guard case .object(let entries) = member.value else {
-          diagnostics.append(document.diagnostic("`\(member.key)` must be a table", at: member.key, code: "E-MODELS"))
+          diagnostics.append(document.diagnostic("`\(member.key)` must be a table", at: member.key, code: .models))
           continue
         }
         for entry in entries {
           let entryPath = KeyPath.join(member.key, entry.key)
           var decoder = ConfigDecoder()
           let decoded = decoder.decode(entry.value, as: .object(member.key == "models" ? modelSchema : providerSchema), path: entryPath, key: entry.key)
-          diagnostics += decoder.problems.map { document.diagnostic($0.text, at: $0.path, code: "E-MODELS", help: $0.help) }
+          diagnostics += decoder.problems.map { document.diagnostic($0.text, at: $0.path, code: .models, help: $0.help) }
           guard decoder.problems.isEmpty, case .object(let fields)? = decoded else { continue }
           if member.key == "models" {
             if case .integer(let window)? = fields["context_window"] { catalog.contextWindows[entry.key] = window }
           } else {
             guard case .string(let scheme)? = fields["scheme"], case .string(let baseURL)? = fields["base_url"] else {
-              diagnostics.append(document.diagnostic("\(entryPath): a provider needs `scheme` and `base_url`", at: entryPath, code: "E-MODELS"))
+              diagnostics.append(document.diagnostic("\(entryPath): a provider needs `scheme` and `base_url`", at: entryPath, code: .models))
               continue
             }
             catalog.providers[entry.key] = ModelCatalog.Provider(scheme: scheme, baseURL: baseURL, auth: fields["auth"] ?? ["kind": "none"])
@@ -61,10 +61,10 @@ public enum ModelCatalogFile {
       default:
         var help = Suggestion.didYouMean(member.key, in: ["models", "providers"]).map { [$0] } ?? []
         help.append("models.toml has two tables: [models.\"provider/model\"] and [providers.NAME]")
-        diagnostics.append(document.diagnostic("unknown key `\(member.key)`", at: member.key, code: "E-MODELS", help: help))
+        diagnostics.append(document.diagnostic("unknown key `\(member.key)`", at: member.key, code: .models, help: help))
       }
     }
-    if !diagnostics.isEmpty { throw ProfileError(diagnostics) }
+    if !diagnostics.isEmpty { throw YoiError(diagnostics) }
     return catalog
   }
 }

@@ -9,10 +9,10 @@ struct ProfileDecoder {
 
   static let runtimeKeys: Set<String> = ["socket", "session_id", "pid", "runtime", "state", "workspace", "created_at"]
 
-  func decode(_ value: LuaValue) throws(ProfileError) -> PodManifestConfig {
+  func decode(_ value: LuaValue) throws(YoiError) -> PodManifestConfig {
     var decoder = ConfigDecoder(refuse: Self.refusal)
     let config = decoder.decodeProfile(JSONValue(value))
-    if !decoder.problems.isEmpty { throw ProfileError(diagnostics(for: decoder.problems)) }
+    if !decoder.problems.isEmpty { throw YoiError(diagnostics(for: decoder.problems)) }
     return config
   }
 
@@ -54,7 +54,7 @@ struct ProfileDecoder {
       var line = entry.flatMap { index.line($0.line) }
       if let number = entry?.line, secretLines.contains(number), let text = line { line = SecretRedaction.redactLiterals(text) }
       return Diagnostic(
-        code: problem.isSecret ? "E-PROFILE-SECRET" : "E-PROFILE-FIELD",
+        code: problem.isSecret ? .profileSecret : .profileField,
         message: problem.text,
         location: isCommandLineInput ? nil : SourceLocation(file: source.displayPath, line: entry?.line, column: entry?.column),
         sourceLine: line,

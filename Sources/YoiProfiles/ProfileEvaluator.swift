@@ -20,15 +20,15 @@ struct ProfileEvaluator: Sendable {
     var modules: [ModuleLocator.Module]
   }
 
-  func evaluate(_ source: ProfileSource) throws(ProfileError) -> LuaValue {
+  func evaluate(_ source: ProfileSource) throws(YoiError) -> LuaValue {
     try evaluateWithModules(source).value
   }
 
-  func evaluateWithModules(_ source: ProfileSource) throws(ProfileError) -> Evaluation {
+  func evaluateWithModules(_ source: ProfileSource) throws(YoiError) -> Evaluation {
     let prelude: LuaPrelude
     switch AuthoringPrelude.prelude {
     case .success(let compiled): prelude = compiled
-    case .failure(let error): throw ProfileError(error.diagnostics)
+    case .failure(let error): throw YoiError(error.diagnostics)
     }
     let log = EvaluationLog()
     let sandbox = LuaSandbox(limits: limits, preludes: [prelude], hostFunctions: hostFunctions(for: source, log: log))
@@ -38,7 +38,7 @@ struct ProfileEvaluator: Sendable {
       return Evaluation(value: value, modules: log.modules)
     } catch {
       let failure = log.lastFailure
-      throw ProfileError(error.diagnostics.map { locateTailCall($0, failure: failure, in: source) })
+      throw YoiError(error.diagnostics.map { locateTailCall($0, failure: failure, in: source) })
     }
   }
 

@@ -13,13 +13,13 @@ public struct ProfileExplainer {
   }
 
   /// `model.ref = "codex-oauth/gpt-5.5"  (builtin:default.lua:7, via import of builtin:default at line 3)`.
-  /// - Throws: `ProfileError` for a field the manifest does not have.
-  public func explain(_ field: String) throws(ProfileError) -> String {
+  /// - Throws: `YoiError` for a field the manifest does not have.
+  public func explain(_ field: String) throws(YoiError) -> String {
     guard let value = resolved.manifest[path: field] else {
       let top = resolved.manifest.json.map(\.key)
       var help = Suggestion.didYouMean(String(field.split(separator: ".").first ?? ""), in: top).map { [$0] } ?? []
       help.append("fields are dotted manifest paths, e.g. model.ref, worker.reasoning, compaction.threshold")
-      throw .single("the manifest has no field `\(field)`", code: "E-EXPLAIN", help: help)
+      throw YoiError("the manifest has no field `\(field)`", code: .explain, help: help)
     }
     let shown = "\(field) = \(CanonicalJSON.compact(value))"
     return "\(shown)  (\(origin(of: field)))"

@@ -22,14 +22,14 @@ public struct ProfileMigration {
   }
 
   /// Evaluates `path` with nix and writes the equivalent Lua profile's text.
-  /// - Throws: `ProfileError` when nix is missing, fails or times out, or the artifact is not a profile.
-  public func migrate(_ path: String) throws(ProfileError) -> Result {
+  /// - Throws: `YoiError` when nix is missing, fails or times out, or the artifact is not a profile.
+  public func migrate(_ path: String) throws(YoiError) -> Result {
     let json = try evaluate(path)
     let artifact: JSONValue
     do {
       artifact = try JSONParser.parse(json)
     } catch {
-      throw .single("nix printed something that is not JSON: \(error.description)", code: "E-MIGRATE")
+      throw YoiError("nix printed something that is not JSON: \(error.description)", code: .migrate)
     }
     return try translate(artifact, sourceName: PathLexer.basename(path))
   }
@@ -37,7 +37,7 @@ public struct ProfileMigration {
   /// Runs `nix eval --json --file path`. stdout and stderr are drained while nix runs (a
   /// child writing more than a pipe holds must not look like a timeout), and the wait is
   /// bounded by `timeoutSeconds`.
-  func evaluate(_ path: String) throws(ProfileError) -> String {
+  func evaluate(_ path: String) throws(YoiError) -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [nix, "--extra-experimental-features", "nix-command", "eval", "--json", "--file", path]
@@ -50,7 +50,7 @@ public struct ProfileMigration {
     do {
       try process.run()
     } catch {
-      throw .single("cannot start nix through /usr/bin/env: \(error.localizedDescription)", code: "E-MIGRATE")
+      throw YoiError("cannot start nix through /usr/bin/env: \(error.localizedDescription)", code: .migrate)
     }
     let drained = DispatchGroup()
     nonisolated(unsafe) var stdout = Data(), stderr = Data()
@@ -66,34 +66,34 @@ public struct ProfileMigration {
       process.terminate()
       exited.wait()
       drained.wait()
-      throw .single("nix eval of \(path) took longer than \(Int(timeoutSeconds)) s and was stopped", code: "E-MIGRATE")
+      throw YoiError("nix eval of \(path) took longer than \(Int(timeoutSeconds)) s and was stopped", code: .migrate)
     }
     drained.wait()
     let message = String(decoding: stderr.prefix(4000), as: UTF8.self)
     // /usr/bin/env exits 127 when it cannot find the program.
     if process.terminationStatus == 127 { throw Self.nixMissing }
     guard process.terminationStatus == 0 else {
-      throw .single(
-        "nix eval of \(path) failed:\n" + message, code: "E-MIGRATE",
+      throw YoiError(
+        "nix eval of \(path) failed:\n" + message, code: .migrate,
         help: ["a profile that imports a library (profile-lib.nix) needs that file beside it, as it had before"])
     }
     guard let text = String(data: stdout, encoding: .utf8) else {
-      throw .single("nix printed output that is not UTF-8 text", code: "E-MIGRATE")
+      throw YoiError("nix printed output that is not UTF-8 text", code: .migrate)
     }
     return text
   }
 
-  static let nixMissing = ProfileError.single(
-    "migrating a Nix profile needs `nix`, which is not installed", code: "E-MIGRATE-NO-NIX",
+  static let nixMissing = YoiError(
+    "migrating a Nix profile needs `nix`, which is not installed", code: .migrateNoNix,
     help: [
       "install it (Debian: `apt-get install nix-bin`) and run `yoi profile migrate` again",
       "or port it by hand: `yoi profile new NAME` writes a starter Lua profile",
     ])
 
   /// The artifact as Lua. Sections the Lua schema knows are assigned; the rest become notes.
-  func translate(_ artifact: JSONValue, sourceName: String) throws(ProfileError) -> Result {
+  func translate(_ artifact: JSONValue, sourceName: String) throws(YoiError) -> Result {
     guard case .object(let root) = artifact else {
-      throw .single("\(sourceName) does not evaluate to an attribute set", code: "E-MIGRATE")
+      throw YoiError("\(sourceName) does not evaluate to an attribute set", code: .migrate)
     }
     var notes: [String] = []
     let meta = root["profile"].flatMap { value -> JSONObject? in if case .object(let object) = value { object } else { nil } }

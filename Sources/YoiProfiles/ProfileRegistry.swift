@@ -30,9 +30,9 @@ public struct ProfileRegistry: Sendable {
   public let userFile: String
 
   /// Reads the registries for `workspace`.
-  /// - Throws: `ProfileError` for malformed files, unknown keys, missing entry files and a
+  /// - Throws: `YoiError` for malformed files, unknown keys, missing entry files and a
   ///   default naming no entry, each with file and line. A broken registry is never skipped.
-  public static func discover(directories: YoiDirectories, workspace: String) throws(ProfileError) -> ProfileRegistry {
+  public static func discover(directories: YoiDirectories, workspace: String) throws(YoiError) -> ProfileRegistry {
     var entries = BuiltinProfiles.names.map { name in
       RegistryEntry(source: .builtin, name: name, path: nil, description: BuiltinProfiles.descriptions[name], declaredIn: nil)
     }
@@ -58,7 +58,7 @@ public struct ProfileRegistry: Sendable {
         diagnostics += error.diagnostics
       }
     }
-    if !diagnostics.isEmpty { throw ProfileError(diagnostics) }
+    if !diagnostics.isEmpty { throw YoiError(diagnostics) }
     return ProfileRegistry(entries: entries, defaultEntry: defaultEntry, warnings: warnings, projectFile: projectFile, userFile: userFile)
   }
 
@@ -78,7 +78,7 @@ public struct ProfileRegistry: Sendable {
         let note =
           exists
           ? Diagnostic(
-            .warning, code: "W-REGISTRY-OWNER",
+            .warning, code: .warningRegistryOwner,
             message: "ignored \(candidate): \(directory) belongs to another user",
             help: ["yoi only reads project registries in directories you own"])
           : nil
@@ -103,7 +103,7 @@ public struct ProfileRegistry: Sendable {
       return .failure(
         RegistryProblem(
           diagnostic: file.diagnostic(
-            "default must name a registry entry (\"NAME\" or \"builtin:NAME\"), got \"\(declared.text)\"", at: "default", code: "E-REGISTRY")))
+            "default must name a registry entry (\"NAME\" or \"builtin:NAME\"), got \"\(declared.text)\"", at: "default", code: .registry)))
     }
     if let entry = entries.last(where: { $0.source == source && $0.name == name }) { return .success(entry) }
     let names = entries.filter { $0.source == source }.map(\.name)
@@ -111,12 +111,12 @@ public struct ProfileRegistry: Sendable {
     help.append("\(source.rawValue) entries: \(names.isEmpty ? "none" : names.joined(separator: ", "))")
     return .failure(
       RegistryProblem(
-        diagnostic: file.diagnostic("default names `\(source.rawValue):\(name)`, which is not declared", at: "default", code: "E-REGISTRY", help: help)))
+        diagnostic: file.diagnostic("default names `\(source.rawValue):\(name)`, which is not declared", at: "default", code: .registry, help: help)))
   }
 
   /// The entry a selector names. Bare names found in several sources fail closed.
-  /// - Throws: `ProfileError` for unknown, ambiguous and Nix selections.
-  public func entry(for selector: ProfileSelector) throws(ProfileError) -> RegistryEntry {
+  /// - Throws: `YoiError` for unknown, ambiguous and Nix selections.
+  public func entry(for selector: ProfileSelector) throws(YoiError) -> RegistryEntry {
     let found: RegistryEntry
     switch selector {
     case .default:
@@ -126,30 +126,30 @@ public struct ProfileRegistry: Sendable {
         let names = entries.filter { $0.source == source }.map(\.name)
         var help = Suggestion.closest(to: name, in: names).map { ["did you mean `\(source.rawValue):\($0)`?"] } ?? []
         help.append(names.isEmpty ? "the \(source.rawValue) registry has no entries" : "\(source.rawValue) profiles: \(names.joined(separator: ", "))")
-        throw .single("unknown profile `\(source.rawValue):\(name)`", code: "E-SELECTOR", help: help)
+        throw YoiError("unknown profile `\(source.rawValue):\(name)`", code: .selector, help: help)
       }
       found = entry
     case .bare(let name):
       let matches = entries.filter { $0.name == name }
       if matches.count > 1 {
-        throw .single(
-          "profile name `\(name)` is ambiguous: it is declared in \(matches.count) registries", code: "E-SELECTOR-AMBIGUOUS",
+        throw YoiError(
+          "profile name `\(name)` is ambiguous: it is declared in \(matches.count) registries", code: .selectorAmbiguous,
           help: ["choose one: " + matches.map { "`\($0.qualifiedName)`" }.joined(separator: ", ")])
       }
       guard let entry = matches.first else {
         let names = Set(entries.map(\.name)).sorted()
         var help = Suggestion.didYouMean(name, in: names).map { [$0] } ?? []
         help.append("see `yoi profile list` for every profile, or pass a path to a .lua file")
-        throw .single("unknown profile `\(name)`", code: "E-SELECTOR", help: help)
+        throw YoiError("unknown profile `\(name)`", code: .selector, help: help)
       }
       found = entry
     case .path:
-      throw .single("a path is not a registry entry", code: "E-SELECTOR")
+      throw YoiError("a path is not a registry entry", code: .selector)
     }
     if found.isNix, let path = found.path {
-      throw ProfileError([
+      throw YoiError([
         Diagnostic(
-          code: "E-PROFILE-NIX", message: "\(found.qualifiedName) (\(path)): Nix profiles are no longer evaluated",
+          code: .profileNix, message: "\(found.qualifiedName) (\(path)): Nix profiles are no longer evaluated",
           location: found.declaredIn,
           help: [
             "port it to Lua: `yoi profile new \(found.name) --from builtin:default` writes a starter that imports its base",
@@ -172,8 +172,8 @@ public struct ProfileRegistry: Sendable {
 
 extension ProfileRegistry {
   /// Reads one registry file's text (entries must exist on disk to be accepted).
-  /// - Throws: `ProfileError` with file and line, as discovery does.
-  public static func parseRegistryFile(text: String, path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> [RegistryEntry] {
+  /// - Throws: `YoiError` with file and line, as discovery does.
+  public static func parseRegistryFile(text: String, path: String, source: ProfileSelector.RegistrySource) throws(YoiError) -> [RegistryEntry] {
     try RegistryFile.parse(text, path: path, source: source).entries
   }
 }
@@ -219,16 +219,16 @@ struct RegistryFile {
   var warnings: [Diagnostic]
   var document: TOMLDocument
 
-  static func read(_ path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> RegistryFile {
+  static func read(_ path: String, source: ProfileSelector.RegistrySource) throws(YoiError) -> RegistryFile {
     let text: String
     switch BoundedFile.readText(path, limit: BoundedFile.tomlLimit) {
     case .success(let read): text = read
-    case .failure(let failure): throw .single("the registry \(path) \(failure.reason)", code: "E-REGISTRY", at: SourceLocation(file: path))
+    case .failure(let failure): throw YoiError("the registry \(path) \(failure.reason)", code: .registry, at: SourceLocation(file: path))
     }
     return try parse(text, path: path, source: source)
   }
 
-  static func parse(_ text: String, path: String, source: ProfileSelector.RegistrySource) throws(ProfileError) -> RegistryFile {
+  static func parse(_ text: String, path: String, source: ProfileSelector.RegistrySource) throws(YoiError) -> RegistryFile {
     let document = try TOMLDocument(text: text, path: path, displayPath: path)
     let directory = PathLexer.dirname(path)
     let projectRoot = source == .project ? Self.projectRoot(ofRegistry: path) : nil
@@ -241,7 +241,7 @@ struct RegistryFile {
       case ("default", .string(let text)):
         defaultSelector = (text, document.line(of: "default"))
       case ("default", _):
-        diagnostics.append(document.diagnostic("default must be a string naming a profile", at: "default", code: "E-REGISTRY"))
+        diagnostics.append(document.diagnostic("default must be a string naming a profile", at: "default", code: .registry))
       case ("profile", .object(let table)):
         for entry in table {
           let entryPath = KeyPath.join("profile", entry.key)
@@ -256,27 +256,27 @@ struct RegistryFile {
               case ("description", .string(let text)): description = text
               case ("path", _), ("description", _):
                 let fieldPath = KeyPath.join(entryPath, field.key)
-                diagnostics.append(document.diagnostic("\(fieldPath) must be a string", at: fieldPath, code: "E-REGISTRY"))
+                diagnostics.append(document.diagnostic("\(fieldPath) must be a string", at: fieldPath, code: .registry))
               default:
                 var help = Suggestion.didYouMean(field.key, in: ["path", "description"]).map { [$0] } ?? []
                 help.append("an entry has `path` and an optional `description`")
                 diagnostics.append(
-                  document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: KeyPath.join(entryPath, field.key), code: "E-REGISTRY", help: help))
+                  document.diagnostic("unknown key `\(field.key)` in \(entryPath)", at: KeyPath.join(entryPath, field.key), code: .registry, help: help))
               }
             }
             if path == nil, fields["path"] == nil {
-              diagnostics.append(document.diagnostic("\(entryPath) needs a `path`", at: entryPath, code: "E-REGISTRY"))
+              diagnostics.append(document.diagnostic("\(entryPath) needs a `path`", at: entryPath, code: .registry))
             }
           default:
-            diagnostics.append(document.diagnostic("\(entryPath) must be a path string or a table with `path`", at: entryPath, code: "E-REGISTRY"))
+            diagnostics.append(document.diagnostic("\(entryPath) must be a path string or a table with `path`", at: entryPath, code: .registry))
           }
           guard let relative = path else { continue }
           guard ProfileName.isValid(entry.key) else {
-            diagnostics.append(document.diagnostic("profile name `\(entry.key)` is not valid: \(ProfileName.rule)", at: entryPath, code: "E-REGISTRY"))
+            diagnostics.append(document.diagnostic("profile name `\(entry.key)` is not valid: \(ProfileName.rule)", at: entryPath, code: .registry))
             continue
           }
           if relative.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
-            diagnostics.append(document.diagnostic("\(entryPath): a profile path cannot contain control characters", at: entryPath, code: "E-REGISTRY"))
+            diagnostics.append(document.diagnostic("\(entryPath): a profile path cannot contain control characters", at: entryPath, code: .registry))
             continue
           }
           let absolute = PathLexer.join(directory, relative)
@@ -287,7 +287,7 @@ struct RegistryFile {
             diagnostics.append(
               document.diagnostic(
                 "\(entryPath): \(TerminalText.quoted(relative)) resolves outside the project \(projectRoot); it was not read", at: entryPath,
-                code: "E-REGISTRY-OUTSIDE",
+                code: .registryOutside,
                 help: [
                   "a project registry may only name profiles inside the project (the directory holding .yoi/); put the profile there, or register it in your user registry"
                 ]))
@@ -296,7 +296,7 @@ struct RegistryFile {
           if !FileManager.default.fileExists(atPath: absolute) {
             diagnostics.append(
               document.diagnostic(
-                "\(entryPath): profile file \(relative) does not exist (looked for \(absolute))", at: entryPath, code: "E-REGISTRY-MISSING",
+                "\(entryPath): profile file \(relative) does not exist (looked for \(absolute))", at: entryPath, code: .registryMissing,
                 help: ["paths are relative to the directory of \(document.displayPath)"]))
             continue
           }
@@ -304,25 +304,25 @@ struct RegistryFile {
           if registered.isNix {
             warnings.append(
               Diagnostic(
-                .warning, code: "W-REGISTRY-NIX", message: "\(registered.qualifiedName) is a Nix profile, which is no longer evaluated; selecting it fails",
+                .warning, code: .warningRegistryNix, message: "\(registered.qualifiedName) is a Nix profile, which is no longer evaluated; selecting it fails",
                 location: location, help: ["port it to Lua with `yoi profile new \(entry.key)`"]))
           }
           entries.append(registered)
         }
       case ("profile", _):
-        diagnostics.append(document.diagnostic("`profile` must be a table", at: "profile", code: "E-REGISTRY"))
+        diagnostics.append(document.diagnostic("`profile` must be a table", at: "profile", code: .registry))
       case ("alias", _):
         diagnostics.append(
           document.diagnostic(
-            "`[alias]` was removed", at: "alias", code: "E-REGISTRY",
+            "`[alias]` was removed", at: "alias", code: .registry,
             help: ["declare each name under [profile] instead: name = \"path/to/profile.lua\""]))
       default:
         var help = Suggestion.didYouMean(member.key, in: ["default", "profile"]).map { [$0] } ?? []
         help.append("a registry has `default = \"NAME\"` and a `[profile]` table")
-        diagnostics.append(document.diagnostic("unknown key `\(member.key)`", at: member.key, code: "E-REGISTRY", help: help))
+        diagnostics.append(document.diagnostic("unknown key `\(member.key)`", at: member.key, code: .registry, help: help))
       }
     }
-    if !diagnostics.isEmpty { throw ProfileError(diagnostics) }
+    if !diagnostics.isEmpty { throw YoiError(diagnostics) }
     return RegistryFile(entries: entries, defaultSelector: defaultSelector, warnings: warnings, document: document)
   }
 }

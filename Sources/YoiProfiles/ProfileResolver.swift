@@ -94,12 +94,12 @@ public struct ProfileResolver: Sendable {
   }
 
   /// Finds the profile a selector names, and its registry entry.
-  /// - Throws: `ProfileError` for unknown or ambiguous names, `.nix` paths and unreadable files.
-  public func source(for selector: ProfileSelector) throws(ProfileError) -> (ProfileSource, RegistryEntry?) {
+  /// - Throws: `YoiError` for unknown or ambiguous names, `.nix` paths and unreadable files.
+  public func source(for selector: ProfileSelector) throws(YoiError) -> (ProfileSource, RegistryEntry?) {
     if case .path(let path) = selector {
       if path.hasSuffix(".nix") {
-        throw .single(
-          "\(path): Nix profiles are no longer evaluated", code: "E-PROFILE-NIX",
+        throw YoiError(
+          "\(path): Nix profiles are no longer evaluated", code: .profileNix,
           help: [
             "port it to Lua: `yoi profile new NAME` writes a starter profile that imports its base",
             "or write the complete manifest as TOML and pass it with --manifest FILE.toml",
@@ -122,13 +122,13 @@ public struct ProfileResolver: Sendable {
       guard BuiltinProfiles.entry(name) != nil else {
         var help = Suggestion.closest(to: name, in: BuiltinProfiles.names).map { ["did you mean `builtin:\($0)`?"] } ?? []
         help.append("builtin profiles: \(BuiltinProfiles.names.joined(separator: ", "))")
-        throw .single("unknown profile `\(name)`", code: "E-SELECTOR", help: help)
+        throw YoiError("unknown profile `\(name)`", code: .selector, help: help)
       }
       entry = RegistryEntry(source: .builtin, name: name, path: nil, description: BuiltinProfiles.descriptions[name], declaredIn: nil)
     }
     guard let path = entry.path else {
       guard let builtin = ProfileSource.builtin(entry.name) else {
-        throw .single("unknown builtin profile `\(entry.name)`", code: "E-SELECTOR")
+        throw YoiError("unknown builtin profile `\(entry.name)`", code: .selector)
       }
       return (builtin, entry)
     }
@@ -138,22 +138,22 @@ public struct ProfileResolver: Sendable {
 
   /// Profiles are `.lua` files: anything else is refused before it is read, instead of being
   /// parsed as Lua into a confusing syntax error.
-  static func requireLuaFile(_ path: String) throws(ProfileError) {
+  static func requireLuaFile(_ path: String) throws(YoiError) {
     guard !path.hasSuffix(".lua") else { return }
-    throw .single(
-      "\(TerminalText.inline(path)) is not a profile: profiles are Lua files ending in .lua", code: "E-PROFILE-NOT-LUA",
+    throw YoiError(
+      "\(TerminalText.inline(path)) is not a profile: profiles are Lua files ending in .lua", code: .profileNotLua,
       help: ["write the profile in Lua (`yoi profile new NAME` writes a starter), or pass a complete manifest with --manifest FILE.toml"])
   }
 
   /// Resolves the profile a selector names.
-  public func resolve(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(ProfileError) -> ResolvedProfile {
+  public func resolve(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(YoiError) -> ResolvedProfile {
     let (source, entry) = try source(for: selector)
     return try resolve(source, inputs: inputs, entry: entry)
   }
 
   /// Evaluates `source` and builds its manifest for `inputs`; project profiles must be trusted.
-  /// - Throws: `ProfileError` with every problem located in the profile.
-  public func resolve(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry? = nil) throws(ProfileError) -> ResolvedProfile {
+  /// - Throws: `YoiError` with every problem located in the profile.
+  public func resolve(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry? = nil) throws(YoiError) -> ResolvedProfile {
     let resolved = try resolveUntrusted(source, inputs: inputs, entry: entry)
     if let entry, entry.source == .project { try checkTrust(resolved, entry: entry) }
     return resolved
@@ -162,7 +162,7 @@ public struct ProfileResolver: Sendable {
   /// Resolves without the trust gate, and says whether using the result needs trust first.
   /// For previews (the new-Pod dialog shows what a profile asks for before it is trusted);
   /// nothing is recorded.
-  public func preview(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(ProfileError) -> (ResolvedProfile, TrustRequest?) {
+  public func preview(_ selector: ProfileSelector, inputs: ResolutionInputs) throws(YoiError) -> (ResolvedProfile, TrustRequest?) {
     let (source, entry) = try source(for: selector)
     let resolved = try resolveUntrusted(source, inputs: inputs, entry: entry)
     guard let entry, entry.source == .project, let path = entry.path else { return (resolved, nil) }
@@ -172,7 +172,7 @@ public struct ProfileResolver: Sendable {
     return (resolved, TrustRequest(entry: entry, reason: recorded == nil ? .firstUse : .changed, manifest: resolved.manifest, digest: digest))
   }
 
-  private func resolveUntrusted(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry?) throws(ProfileError) -> ResolvedProfile {
+  private func resolveUntrusted(_ source: ProfileSource, inputs: ResolutionInputs, entry: RegistryEntry?) throws(YoiError) -> ResolvedProfile {
     let evaluation = try ProfileEvaluator(limits: limits).evaluateWithModules(source)
     let decoder = ProfileDecoder(source: source)
     let config = try decoder.decode(evaluation.value)
@@ -182,7 +182,7 @@ public struct ProfileResolver: Sendable {
 
   private func build(
     _ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?
-  ) throws(ProfileError) -> PodManifest {
+  ) throws(YoiError) -> PodManifest {
     let workspace = PathLexer.join(workingDirectory, inputs.workspace)
     let provenance = Self.provenance(source: source, config: config, entry: entry)
     let manifestInputs = ManifestInputs(
@@ -192,13 +192,13 @@ public struct ProfileResolver: Sendable {
     switch PodManifestBuilder(catalog: catalog).build(config, inputs: manifestInputs) {
     case .success(let manifest): return manifest
     case .failure(let failure):
-      throw ProfileError(decoder.diagnostics(for: failure.problems))
+      throw YoiError(decoder.diagnostics(for: failure.problems))
     }
   }
 
-  private func checkTrust(_ resolved: ResolvedProfile, entry: RegistryEntry) throws(ProfileError) {
+  private func checkTrust(_ resolved: ResolvedProfile, entry: RegistryEntry) throws(YoiError) {
     guard let trust, let path = entry.path else {
-      throw .single("\(entry.qualifiedName) needs trust, but no data directory is configured", code: "E-TRUST")
+      throw YoiError("\(entry.qualifiedName) needs trust, but no data directory is configured", code: .trust)
     }
     let recorded = trust.trustedDigest(for: path)
     let digest = resolved.contentDigest
@@ -215,9 +215,9 @@ public struct ProfileResolver: Sendable {
       return
     }
     let why = recorded == nil ? "has not been trusted yet" : "changed since you trusted it"
-    throw ProfileError([
+    throw YoiError([
       Diagnostic(
-        code: "E-TRUST", message: "project profile \(entry.qualifiedName) \(why)",
+        code: .trust, message: "project profile \(entry.qualifiedName) \(why)",
         location: entry.declaredIn,
         help: [
           "a project registry comes with the repository (its entries may only name files inside the project); review \(path), then run `yoi profile trust \(entry.qualifiedName)`",

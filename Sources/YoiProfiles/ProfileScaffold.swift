@@ -26,16 +26,16 @@ public struct ProfileScaffold {
   }
 
   /// Creates the profile and its registry entry.
-  /// - Throws: `ProfileError` for a bad name or base, an existing file or entry, or I/O errors.
-  public func create(in destination: Destination) throws(ProfileError) -> Created {
+  /// - Throws: `YoiError` for a bad name or base, an existing file or entry, or I/O errors.
+  public func create(in destination: Destination) throws(YoiError) -> Created {
     guard ProfileName.isValid(name) else {
-      throw .single("profile name `\(TerminalText.inline(name))` is not valid: \(ProfileName.rule)", code: "E-NEW")
+      throw YoiError("profile name `\(TerminalText.inline(name))` is not valid: \(ProfileName.rule)", code: .new)
     }
     let baseName = base.hasPrefix("builtin:") ? String(base.dropFirst("builtin:".count)) : base
     guard BuiltinProfiles.entry(baseName) != nil else {
       var help = Suggestion.closest(to: baseName, in: BuiltinProfiles.names).map { ["did you mean `builtin:\($0)`?"] } ?? []
       help.append("a new profile imports a builtin: \(BuiltinProfiles.names.joined(separator: ", "))")
-      throw .single("--from must name a builtin profile, got `\(base)`", code: "E-NEW", help: help)
+      throw YoiError("--from must name a builtin profile, got `\(base)`", code: .new, help: help)
     }
     let (directory, source): (String, ProfileSelector.RegistrySource) =
       switch destination {
@@ -49,11 +49,11 @@ public struct ProfileScaffold {
     if existing != nil {
       let registry = try RegistryFile.read(registryPath, source: source)
       if registry.entries.contains(where: { $0.name == name }) {
-        throw .single("\(source.rawValue):\(name) is already registered in \(registryPath)", code: "E-NEW")
+        throw YoiError("\(source.rawValue):\(name) is already registered in \(registryPath)", code: .new)
       }
     }
     if FileManager.default.fileExists(atPath: profilePath) {
-      throw .single("\(profilePath) already exists", code: "E-NEW", help: ["choose another name, or register the existing file by hand"])
+      throw YoiError("\(profilePath) already exists", code: .new, help: ["choose another name, or register the existing file by hand"])
     }
     var registryText = existing ?? "# yoi profile registry: names for profile files (paths relative to this file).\n"
     if !registryText.hasSuffix("\n") { registryText += "\n" }
@@ -64,7 +64,7 @@ public struct ProfileScaffold {
         to: URL(fileURLWithPath: profilePath), options: .withoutOverwriting)
       try Data(registryText.utf8).write(to: URL(fileURLWithPath: registryPath), options: .atomic)
     } catch {
-      throw .single("cannot write the new profile: \(error.localizedDescription)", code: "E-NEW")
+      throw YoiError("cannot write the new profile: \(error.localizedDescription)", code: .new)
     }
     return Created(profilePath: profilePath, registryPath: registryPath, qualifiedName: "\(source.rawValue):\(name)")
   }

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import YoiLua
 import YoiManifest
@@ -29,18 +30,18 @@ public struct ProfileSource: Sendable, Hashable {
   }
 
   /// The file at `path`, read now.
-  /// - Throws: `ProfileError` when it cannot be read or is not UTF-8.
-  public static func file(_ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath) throws(ProfileError) -> ProfileSource {
+  /// - Throws: `YoiError` when it cannot be read or is not UTF-8.
+  public static func file(_ path: String, relativeTo directory: String = FileManager.default.currentDirectoryPath) throws(YoiError) -> ProfileSource {
     let absolute = PathLexer.join(directory, path)
     let text: String
     switch BoundedFile.readText(absolute, limit: BoundedFile.luaLimit) {
     case .success(let read): text = read
     case .failure(.missing):
-      throw .single("profile file not found: \(path)", code: "E-PROFILE-NOT-FOUND", help: ["check the path, or see `yoi profile list` for named profiles"])
+      throw YoiError("profile file not found: \(path)", code: .profileNotFound, help: ["check the path, or see `yoi profile list` for named profiles"])
     case .failure(.notUTF8):
-      throw .single("\(path) is not valid UTF-8 text", code: "E-PROFILE-ENCODING")
+      throw YoiError("\(path) is not valid UTF-8 text", code: .profileEncoding)
     case .failure(let failure):
-      throw .single("profile file \(path) \(failure.reason)", code: "E-PROFILE-FILE")
+      throw YoiError("profile file \(path) \(failure.reason)", code: .profileFile)
     }
     let display =
       PathLexer.isInside(absolute, directory: directory) && absolute != directory

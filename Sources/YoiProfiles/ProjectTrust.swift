@@ -22,12 +22,12 @@ public struct ProjectTrust: Sendable {
   }
 
   /// Records `digest` as trusted for `path`, replacing an older digest. Written atomically.
-  /// - Throws: `ProfileError` when the data directory cannot be written.
-  public func trust(path: String, digest: String) throws(ProfileError) {
+  /// - Throws: `YoiError` when the data directory cannot be written.
+  public func trust(path: String, digest: String) throws(YoiError) {
     guard FileLock.createPrivateDirectory(PathLexer.dirname(file)) else {
-      throw .single("cannot create the data directory \(PathLexer.dirname(file))", code: "E-TRUST")
+      throw YoiError("cannot create the data directory \(PathLexer.dirname(file))", code: .trust)
     }
-    try FileLock.withExclusiveLock(lockFile) { () throws(ProfileError) in
+    try FileLock.withExclusiveLock(lockFile) { () throws(YoiError) in
       var all = records()
       all[path] = digest
       let document = CanonicalJSON.pretty(.object(JSONObject(all.map { (key: $0.key, value: JSONValue.string($0.value)) })))
@@ -38,7 +38,7 @@ public struct ProjectTrust: Sendable {
       if descriptor >= 0 { close(descriptor) }
       guard written == bytes.count, rename(temporary, file) == 0 else {
         unlink(temporary)
-        throw .single("cannot record trust in \(file): \(String(cString: strerror(errno)))", code: "E-TRUST")
+        throw YoiError("cannot record trust in \(file): \(String(cString: strerror(errno)))", code: .trust)
       }
     }
   }

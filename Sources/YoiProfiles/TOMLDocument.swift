@@ -11,7 +11,7 @@ struct TOMLDocument {
   private let keyLines: [String: Int]
 
   /// Parses `text`. A syntax error becomes a diagnostic with its line and column.
-  init(text: String, path: String, displayPath: String) throws(ProfileError) {
+  init(text: String, path: String, displayPath: String) throws(YoiError) {
     self.path = path
     self.displayPath = displayPath
     self.text = text
@@ -19,9 +19,9 @@ struct TOMLDocument {
       (root, keyLines) = try TOMLReader.parse(text)
     } catch {
       let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-      throw ProfileError([
+      throw YoiError([
         Diagnostic(
-          code: "E-TOML", message: "malformed TOML: \(error.message)",
+          code: .toml, message: "malformed TOML: \(error.message)",
           location: SourceLocation(file: displayPath, line: error.line, column: error.column),
           sourceLine: lines.indices.contains(error.line - 1) ? String(lines[error.line - 1]) : nil)
       ])
@@ -39,7 +39,7 @@ struct TOMLDocument {
   }
 
   /// A located diagnostic for a problem at `path`.
-  func diagnostic(_ message: String, at path: String, code: String, help: [String] = []) -> Diagnostic {
+  func diagnostic(_ message: String, at path: String, code: DiagnosticCode, help: [String] = []) -> Diagnostic {
     let line = self.line(of: path)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     let source = line.flatMap { lines.indices.contains($0 - 1) ? String(lines[$0 - 1]) : nil }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import YoiDiagnostics
 import YoiManifest
 
 /// A streaming model client for one `model` section: the scheme's wire format over one
@@ -62,7 +63,17 @@ public final class ProviderClient: Sendable {
 
   /// Reads the credential once at start (DESIGN.md §12.2), so a missing key fails the run
   /// before it records anything; the value is dropped at once and read again per request.
-  public func checkCredential() throws { _ = try credentials.credential() }
+  public func checkCredential() throws(YoiError) {
+    do {
+      _ = try credentials.credential()
+    } catch let error as ProviderError {
+      throw error.yoiError
+    } catch let error as YoiError {
+      throw error
+    } catch {
+      throw YoiError("the model's credential could not be read: \(error)", code: .providerAuth)
+    }
+  }
 
   /// Releases the connection pool; call once when the run ends.
   public func shutdown() async {

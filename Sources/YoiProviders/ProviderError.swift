@@ -1,7 +1,9 @@
 import YoiDiagnostics
 
-/// Why a model request failed. Messages never hold request headers or a secret value.
-public struct ProviderError: DiagnosticError, Sendable {
+/// Why a model request failed, with what the retry loop needs to decide on another attempt.
+/// Messages never hold request headers or a secret value. It stays inside the runtime: what
+/// leaves it is `yoiError`.
+public struct ProviderError: Error, Sendable, CustomStringConvertible {
   public enum Kind: String, Sendable {
     /// The provider answered with an HTTP error status.
     case status
@@ -42,15 +44,16 @@ public struct ProviderError: DiagnosticError, Sendable {
 
   static let truncated = ProviderError(.malformedStream, "the model's response stream ended before the response was complete", isRetryable: true)
 
-  public var code: String {
+  public var code: DiagnosticCode {
     switch kind {
-    case .status, .reported: "E-PROVIDER"
-    case .transport, .timeout: "E-PROVIDER-CONNECTION"
-    case .malformedStream: "E-PROVIDER-STREAM"
-    case .credential: "E-PROVIDER-AUTH"
+    case .status, .reported: .provider
+    case .transport, .timeout: .providerConnection
+    case .malformedStream: .providerStream
+    case .credential: .providerAuth
     }
   }
 
-  public var diagnostics: [Diagnostic] { [.error(message, code: code, help: help)] }
+  /// The error as yoi reports it.
+  public var yoiError: YoiError { YoiError(message, code: code, help: help) }
   public var description: String { message }
 }

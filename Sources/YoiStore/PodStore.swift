@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 internal import GRDB
 import YoiManifest
@@ -23,12 +24,12 @@ public final class PodStore: Sendable {
   }
 
   /// Opens (creating if needed) the store in `dataDirectory`.
-  /// - Throws: `StoreError` when the directory cannot be created or the file is not a healthy
+  /// - Throws: `YoiError` when the directory cannot be created or the file is not a healthy
   ///   store. A damaged store is never replaced by a fresh one.
-  public init(dataDirectory: String) throws(StoreError) {
+  public init(dataDirectory: String) throws(YoiError) {
     path = dataDirectory + "/yoi.sqlite"
     guard FileLock.createPrivateDirectory(dataDirectory) else {
-      throw StoreError("cannot create the data directory \(dataDirectory)", code: "E-STORE")
+      throw YoiError("cannot create the data directory \(dataDirectory)", code: .store)
     }
     // The database holds snapshots and transcripts: only the user may read it (SQLite gives
     // its -wal and -shm files the same mode). Only a file that does not exist yet is opened
@@ -148,15 +149,15 @@ public final class PodStore: Sendable {
   }
 
   /// Stores a Pod and its first snapshot (and the parent's new snapshot) in one transaction.
-  /// - Throws: `StoreError` when the name is taken or the store cannot be written.
-  public func spawn(_ spawn: Spawn, versions: Versions) throws(StoreError) -> PodRecord {
+  /// - Throws: `YoiError` when the name is taken or the store cannot be written.
+  public func spawn(_ spawn: Spawn, versions: Versions) throws(YoiError) -> PodRecord {
     do {
       try database.write { db in
         let now = Self.now()
         var parentID: Int64?
         if let parent = spawn.parent {
           guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [parent.name]) else {
-            throw StoreError("no Pod named \(parent.name)", code: "E-POD-NOT-FOUND")
+            throw YoiError("no Pod named \(parent.name)", code: .podNotFound)
           }
           parentID = id
           if let manifest = parent.manifestAfterDelegation {
@@ -175,11 +176,11 @@ public final class PodStore: Sendable {
         try Self.insertSnapshot(db, podID: db.lastInsertedRowID, manifest: spawn.manifest, reason: .spawn, versions: versions, now: now)
         try Self.pauseForCrashTests()
       }
-    } catch let error as StoreError {
+    } catch let error as YoiError {
       throw error
     } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("pod.name") {
-      throw StoreError(
-        "a Pod named \(spawn.name) already exists", code: "E-POD-EXISTS",
+      throw YoiError(
+        "a Pod named \(spawn.name) already exists", code: .podExists,
         help: ["choose another name with --name, or remove the old Pod with `yoi pod rm \(spawn.name)`"])
     } catch {
       throw Self.storeError(error, path: path)
@@ -190,11 +191,11 @@ public final class PodStore: Sendable {
   /// Makes `manifest` the Pod's current snapshot; the previous one stays in history.
   public func replaceSnapshot(
     of name: String, with manifest: PodManifest, origin: PodOrigin, reason: SnapshotRecord.Reason, versions: Versions
-  ) throws(StoreError) {
+  ) throws(YoiError) {
     do {
       try database.write { db in
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [name]) else {
-          throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND")
+          throw YoiError("no Pod named \(name)", code: .podNotFound)
         }
         let now = Self.now()
         try Self.insertSnapshot(db, podID: id, manifest: manifest, reason: reason, versions: versions, now: now)
@@ -204,7 +205,7 @@ public final class PodStore: Sendable {
             """, arguments: [origin.selector, origin.qualifiedName, origin.sourcePath, origin.sourceDigest, origin.isManifestFile, now, id])
         try Self.pauseForCrashTests()
       }
-    } catch let error as StoreError {
+    } catch let error as YoiError {
       throw error
     } catch {
       throw Self.storeError(error, path: path)
@@ -222,7 +223,7 @@ public final class PodStore: Sendable {
   }
 
   /// Every Pod, by name.
-  public func pods() throws(StoreError) -> [PodRecord] {
+  public func pods() throws(YoiError) -> [PodRecord] {
     try read { db in
       var children: [Int64: [String]] = [:]
       for row in try Row.fetchAll(db, sql: "SELECT parent_id, name FROM pod WHERE parent_id IS NOT NULL ORDER BY name") {
@@ -237,28 +238,28 @@ public final class PodStore: Sendable {
   }
 
   /// Whether a Pod called `name` exists.
-  /// - Throws: `StoreError` when the store cannot be read (never read as "no such Pod").
-  public func podExists(named name: String) throws(StoreError) -> Bool {
+  /// - Throws: `YoiError` when the store cannot be read (never read as "no such Pod").
+  public func podExists(named name: String) throws(YoiError) -> Bool {
     try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM pod WHERE name = ?)", arguments: [name]) ?? false }
   }
 
   /// The Pod called `name`.
-  /// - Throws: `StoreError` when there is none.
-  public func pod(named name: String) throws(StoreError) -> PodRecord {
+  /// - Throws: `YoiError` when there is none.
+  public func pod(named name: String) throws(YoiError) -> PodRecord {
     let found = try read { db in
       try Row.fetchOne(db, sql: Self.podQuery + " WHERE p.name = ?", arguments: [name]).map { row in
         Self.record(row, children: try String.fetchAll(db, sql: "SELECT name FROM pod WHERE parent_id = ? ORDER BY name", arguments: [row[0] as Int64]))
       }
     }
     guard let found else {
-      throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND", help: ["see `yoi pod list`"])
+      throw YoiError("no Pod named \(name)", code: .podNotFound, help: ["see `yoi pod list`"])
     }
     return found
   }
 
   /// The Pod's current manifest, verbatim from its snapshot, checked against its digest.
-  /// - Throws: `StoreError` for a missing Pod or a snapshot that is unreadable or altered.
-  public func currentManifest(of name: String) throws(StoreError) -> PodManifest {
+  /// - Throws: `YoiError` for a missing Pod or a snapshot that is unreadable or altered.
+  public func currentManifest(of name: String) throws(YoiError) -> PodManifest {
     let row = try read { db in
       try Row.fetchOne(
         db,
@@ -268,21 +269,21 @@ public final class PodStore: Sendable {
     }
     guard let row else {
       _ = try pod(named: name)
-      throw StoreError("Pod \(name) has no current snapshot; the store is inconsistent", code: "E-SNAPSHOT")
+      throw YoiError("Pod \(name) has no current snapshot; the store is inconsistent", code: .snapshot)
     }
     let text: String = row["manifest_json"]
     let digest: String = row["sha256"]
     do {
       return try PodManifest(snapshot: text, digest: digest)
     } catch {
-      throw StoreError(
-        "the stored snapshot of Pod \(name) cannot be used: \(error.description)", code: "E-SNAPSHOT",
+      throw YoiError(
+        "the stored snapshot of Pod \(name) cannot be used: \(error.description)", code: .snapshot,
         help: ["yoi never re-resolves silently; inspect it with `yoi pod show \(name) --history`, then `yoi pod reresolve \(name)` to replace it explicitly"])
     }
   }
 
   /// The Pod's snapshots, oldest first.
-  public func history(of name: String) throws(StoreError) -> [SnapshotRecord] {
+  public func history(of name: String) throws(YoiError) -> [SnapshotRecord] {
     let pod = try pod(named: name)
     return try read { db in
       try Row.fetchAll(
@@ -296,12 +297,12 @@ public final class PodStore: Sendable {
   }
 
   /// Removes a Pod and its snapshots.
-  /// - Throws: `StoreError` when it does not exist or still has children.
-  public func remove(named name: String) throws(StoreError) {
+  /// - Throws: `YoiError` when it does not exist or still has children.
+  public func remove(named name: String) throws(YoiError) {
     let pod = try pod(named: name)
     guard pod.children.isEmpty else {
-      throw StoreError(
-        "Pod \(name) has child Pods: \(pod.children.joined(separator: ", "))", code: "E-POD-CHILDREN",
+      throw YoiError(
+        "Pod \(name) has child Pods: \(pod.children.joined(separator: ", "))", code: .podChildren,
         help: ["remove the children first"])
     }
     do {
@@ -312,12 +313,12 @@ public final class PodStore: Sendable {
   }
 
   /// Appends one transcript event (its `kind` and JSON `body`) and returns its sequence number.
-  /// - Throws: `StoreError` for a missing Pod or a failed write (the event is then not stored).
-  public func appendEvent(to name: String, kind: String, body: String) throws(StoreError) -> Int64 {
+  /// - Throws: `YoiError` for a missing Pod or a failed write (the event is then not stored).
+  public func appendEvent(to name: String, kind: String, body: String) throws(YoiError) -> Int64 {
     do {
       return try database.write { db in
         guard let podID = try Int64.fetchOne(db, sql: "SELECT id FROM pod WHERE name = ?", arguments: [name]) else {
-          throw StoreError("no Pod named \(name)", code: "E-POD-NOT-FOUND", help: ["see `yoi pod list`"])
+          throw YoiError("no Pod named \(name)", code: .podNotFound, help: ["see `yoi pod list`"])
         }
         let seq = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM transcript_event WHERE pod_id = ?", arguments: [podID]) ?? 0) + 1
         try db.execute(
@@ -331,7 +332,7 @@ public final class PodStore: Sendable {
   }
 
   /// The Pod's transcript in order; with `tail`, only the last `tail` events.
-  public func transcript(of name: String, tail: Int? = nil) throws(StoreError) -> [TranscriptRow] {
+  public func transcript(of name: String, tail: Int? = nil) throws(YoiError) -> [TranscriptRow] {
     let pod = try pod(named: name)
     return try read { db in
       let rows: [Row]
@@ -347,7 +348,7 @@ public final class PodStore: Sendable {
   }
 
   /// `PRAGMA integrity_check` and the one-current-snapshot invariant, for tests and `doctor`-style checks.
-  public func isConsistent() throws(StoreError) -> Bool {
+  public func isConsistent() throws(YoiError) -> Bool {
     try read { db in
       let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check")
       let orphans =
@@ -379,31 +380,31 @@ public final class PodStore: Sendable {
       currentDigest: row[13] ?? "")
   }
 
-  private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+  private func read<T>(_ body: (Database) throws -> T) throws(YoiError) -> T {
     do {
       return try database.read(body)
-    } catch let error as StoreError {
+    } catch let error as YoiError {
       throw error
     } catch {
       throw Self.storeError(error, path: path)
     }
   }
 
-  static func storeError(_ error: any Error, path: String) -> StoreError {
-    if let error = error as? StoreError { return error }
+  static func storeError(_ error: any Error, path: String) -> YoiError {
+    if let error = error as? YoiError { return error }
     if let error = error as? DatabaseError {
       switch error.resultCode {
       case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-        return StoreError(
-          "the Pod store at \(path) is damaged (\(error.message ?? "not a database"))", code: "E-STORE-CORRUPT",
+        return YoiError(
+          "the Pod store at \(path) is damaged (\(error.message ?? "not a database"))", code: .storeCorrupt,
           help: ["yoi left it untouched; move it aside to start an empty store, or restore it from a backup"])
       case .SQLITE_BUSY, .SQLITE_LOCKED:
-        return StoreError("the Pod store at \(path) is busy (another yoi is writing); try again", code: "E-STORE-BUSY")
+        return YoiError("the Pod store at \(path) is busy (another yoi is writing); try again", code: .storeBusy)
       default:
-        return StoreError("the Pod store at \(path) failed: \(error.message ?? "\(error.resultCode)")", code: "E-STORE")
+        return YoiError("the Pod store at \(path) failed: \(error.message ?? "\(error.resultCode)")", code: .store)
       }
     }
-    return StoreError("the Pod store at \(path) failed: \(error)", code: "E-STORE")
+    return YoiError("the Pod store at \(path) failed: \(error)", code: .store)
   }
 
   static func now() -> String {

@@ -6,7 +6,7 @@ import Testing
 struct ForbiddenCapabilityTests {
   @Test func osIsAbsent() throws {
     let error = try #require(failure(#"os.execute("touch /tmp/yoi-escaped")"#))
-    #expect(error.kind == .runtime)
+    #expect(error.code == .luaRuntime)
     #expect(error.firstMessage.contains("global 'os'"))
     #expect(value("return os == nil") == .boolean(true))
   }
@@ -66,7 +66,7 @@ struct ForbiddenCapabilityTests {
   @Test func stringMetatableIsProtected() throws {
     #expect(value(#"return getmetatable("")"#) == .boolean(false))
     let error = try #require(failure(#"getmetatable("").__index.upper = function() return "pwned" end"#))
-    #expect(error.kind == .runtime)
+    #expect(error.code == .luaRuntime)
     // setmetatable cannot replace it either: strings are not tables.
     #expect(failure(#"setmetatable("", {})"#) != nil)
   }
@@ -82,7 +82,7 @@ struct ForbiddenCapabilityTests {
     // The signature of a Lua 5.4 binary chunk (a real dump is not even UTF-8 text past it).
     let bytecode = "\u{1B}Lua\u{54}\u{00}"
     let error = try #require(failure(bytecode))
-    #expect(error.kind == .syntax)
+    #expect(error.code == .luaSyntax)
     #expect(error.firstMessage.contains("attempt to load a binary chunk (mode is 't')"), "\(error.firstMessage)")
   }
 

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Testing
 @testable import YoiLua
 
@@ -15,7 +16,7 @@ struct HostFunctionTests {
       "local host = ... ; describe = host.describe ; identity = host.identity",
       chunkName: "prelude.lua"))
 
-  private func run(_ source: String) -> Result<LuaValue, LuaError> {
+  private func run(_ source: String) -> Result<LuaValue, YoiError> {
     evaluate(source, hostFunctions: [Self.describe, Self.identity], preludes: [Self.prelude])
   }
 
@@ -33,7 +34,7 @@ struct HostFunctionTests {
       Issue.record("expected failure")
       return
     }
-    #expect(error.kind == .runtime)
+    #expect(error.code == .luaRuntime)
     #expect(error.firstMessage == "describe expects a table")
     #expect(error.diagnostics.first?.location?.line == 2)
   }

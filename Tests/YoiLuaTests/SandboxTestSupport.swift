@@ -7,7 +7,7 @@ import YoiDiagnostics
 func evaluate(
   _ source: String, limits: LuaLimits = .default, hostFunctions: [LuaHostFunction] = [], preludes: [LuaPrelude] = []
 )
-  -> Result<LuaValue, LuaError>
+  -> Result<LuaValue, YoiError>
 {
   let sandbox = LuaSandbox(limits: limits, preludes: preludes, hostFunctions: hostFunctions)
   do {
@@ -28,7 +28,7 @@ func value(_ source: String, sourceLocation: Testing.SourceLocation = #_sourceLo
 }
 
 /// The error, or a test failure when the script succeeded.
-func failure(_ source: String, limits: LuaLimits = .default, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> LuaError? {
+func failure(_ source: String, limits: LuaLimits = .default, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> YoiError? {
   switch evaluate(source, limits: limits) {
   case .success(let value):
     Issue.record("expected a failure, got \(value)", sourceLocation: sourceLocation)
@@ -37,7 +37,7 @@ func failure(_ source: String, limits: LuaLimits = .default, sourceLocation: Tes
   }
 }
 
-extension LuaError {
+extension YoiError {
   var firstMessage: String { diagnostics.first?.message ?? "" }
   var rendered: String { DiagnosticRenderer(useColor: false).render(diagnostics) }
 }

@@ -43,7 +43,7 @@ struct ValueConversionTests {
 
   @Test func cyclesAreErrorsWithTheirPath() throws {
     let error = try #require(failure("local t = { a = { } } t.a.back = t return t"))
-    #expect(error.kind == .conversion)
+    #expect(error.code == .luaValue)
     #expect(error.firstMessage == "a.back: the table contains itself (a cycle)")
   }
 
@@ -55,7 +55,7 @@ struct ValueConversionTests {
 
   @Test func functionsAreErrorsWithTheirPath() throws {
     let error = try #require(failure("return { worker = { hook = function() end } }"))
-    #expect(error.kind == .conversion)
+    #expect(error.code == .luaValue)
     #expect(error.firstMessage.hasPrefix("worker.hook: a function cannot be converted"))
   }
 

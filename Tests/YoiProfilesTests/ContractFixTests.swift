@@ -7,7 +7,7 @@ import YoiDiagnostics
 /// The contract fixes of issue 12 (DESIGN.md §4–§6), each refused or mis-resolved before.
 @Suite("Contract fixes")
 struct ContractFixTests {
-  func resolveText(_ text: String, file: String = "p.lua") throws(ProfileError) -> PodManifest {
+  func resolveText(_ text: String, file: String = "p.lua") throws(YoiError) -> PodManifest {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("yoi-contract-\(UUID().uuidString)").path
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     FileManager.default.createFile(atPath: directory + "/" + file, contents: Data(text.utf8))
@@ -15,7 +15,7 @@ struct ContractFixTests {
     return try resolver.resolve(.path("./" + file), inputs: ResolutionInputs(podName: "p", workspace: directory)).manifest
   }
 
-  func error(_ text: String, file: String = "p.lua") -> ProfileError? {
+  func error(_ text: String, file: String = "p.lua") -> YoiError? {
     do {
       _ = try resolveText(text, file: file)
       return nil
@@ -60,7 +60,7 @@ struct ContractFixTests {
   @Test func pathsThatAreNotLuaAreRefusedBeforeEvaluation() throws {
     for file in ["legacy.txt", "p.json", "noext"] {
       let refused = try #require(error("this is { not lua", file: file))
-      #expect(refused.diagnostics.first?.code == "E-PROFILE-NOT-LUA", "\(file): \(refused.rendered)")
+      #expect(refused.diagnostics.first?.code == .profileNotLua, "\(file): \(refused.rendered)")
       #expect(refused.rendered.contains("profiles are Lua files ending in .lua"))
     }
   }
@@ -85,7 +85,7 @@ struct DiagnosticFixTests {
 
   @Test func aTypoInsideRatioIsAFieldWithDidYouMean() throws {
     let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { treshold = 0.5 } return p"))
-    #expect(error.diagnostics.first?.code == "E-PROFILE-FIELD")
+    #expect(error.diagnostics.first?.code == .profileField)
     #expect(error.messages.first == "compaction.treshold: unknown field `treshold`")
     #expect(error.rendered.contains("did you mean `threshold`?"))
     #expect(!error.rendered.contains("traceback"))
@@ -102,7 +102,8 @@ struct DiagnosticFixTests {
   @Test("both spellings of a ratio field (request and request_threshold) are an error, whichever yoi.compact.ratio saw first")
   func bothSpellingsOfARatioFieldAreAnError() throws {
     for fields in ["request = 0.7, request_threshold = 0.8", "worker_context_max_tokens = 0.2, worker = 0.3"] {
-      let error = try #require(support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { threshold = 0.5, \(fields) } return p"))
+      let error = try #require(
+        support.error("local p = yoi.profile.import('builtin:default') p.compaction = yoi.compact.ratio { threshold = 0.5, \(fields) } return p"))
       let alias = fields.contains("request") ? "request" : "worker"
       #expect(error.messages.first?.hasPrefix("compaction.\(alias): `\(alias)` and `") == true, "\(error.messages)")
       #expect(error.messages.first?.hasSuffix("are two spellings of the same field, and both are given") == true)

@@ -30,12 +30,12 @@ struct HostileCorpusTests {
     let before = try FileManager.default.contentsOfDirectory(atPath: workspace)
     let resolver = ProfileResolver(workingDirectory: workspace)
     let clock = ContinuousClock()
-    var failure: ProfileError?
+    var failure: YoiError?
     let cpuBefore = Self.threadCPUSeconds()
     let elapsed = clock.measure {
       do {
         _ = try resolver.resolve(.path("./\(file)"), inputs: ResolutionInputs(podName: "hostile", workspace: workspace))
-      } catch let error as ProfileError {
+      } catch let error as YoiError {
         failure = error
       } catch {
         Issue.record("unexpected error type: \(error)")
@@ -45,7 +45,7 @@ struct HostileCorpusTests {
     // Each file pins the diagnostic it must end in on its first line: `-- expect: CODE`.
     let text = try String(contentsOfFile: "\(Self.directory)/\(file)", encoding: .utf8)
     let expected = try #require(text.split(separator: "\n").first.flatMap { $0.hasPrefix("-- expect: ") ? $0.dropFirst(11) : nil }, "\(file) pins no code")
-    #expect(error.diagnostics.first?.code == String(expected), "\(file): \(error.diagnostics.first?.code ?? "none")")
+    #expect(error.diagnostics.first?.code?.rawValue == String(expected), "\(file): \(error.diagnostics.first?.code?.rawValue ?? "none")")
     // Within twice the 1 s deadline in work done (this thread's CPU time, which parallel tests
     // on 2 cores do not inflate); the wall clock only has to show it never hung.
     let cpu = Self.threadCPUSeconds() - cpuBefore

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import Testing
 import YoiManifest
@@ -42,8 +43,8 @@ struct ModelCatalogFileTests {
     #expect {
       try ModelCatalogFile.parse("[models.\"a/b\"]\ncontext_window = = 3\n", path: "models.toml")
     } throws: { error in
-      let diagnostic = (error as? ProfileError)?.diagnostics.first
-      return diagnostic?.code == "E-TOML" && diagnostic?.location?.line == 2
+      let diagnostic = (error as? YoiError)?.diagnostics.first
+      return diagnostic?.code == .toml && diagnostic?.location?.line == 2
     }
   }
 

@@ -130,7 +130,7 @@ struct ProfileAuthoringTests {
   @Test func plaintextSecretsAreRefusedAndNeverEchoed() throws {
     let error = try #require(failure("secrets.lua"))
     #expect(error.diagnostics.count == 3)
-    #expect(error.diagnostics.allSatisfy { $0.code == "E-PROFILE-SECRET" })
+    #expect(error.diagnostics.allSatisfy { $0.code == .profileSecret })
     #expect(!error.rendered.contains("CANARY"))
     #expect(error.rendered.contains("secret_ref"))
   }
@@ -163,7 +163,7 @@ struct ProfileAuthoringTests {
 
   @Test func invalidPodNameIsRefused() throws {
     let resolver = ProfileResolver(workingDirectory: fixtures)
-    #expect(throws: ProfileError.self) {
+    #expect(throws: YoiError.self) {
       try resolver.resolve(.default, inputs: ResolutionInputs(podName: "..", workspace: workspace))
     }
   }

@@ -8,12 +8,12 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 let snapshots = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots").path
 let workspace = "/work/ws"
 
-func resolve(_ selector: String, role: LaunchRole = .normal, podName: String? = "pod") throws(ProfileError) -> PodManifest {
+func resolve(_ selector: String, role: LaunchRole = .normal, podName: String? = "pod") throws(YoiError) -> PodManifest {
   let resolver = ProfileResolver(workingDirectory: fixtures)
   return try resolver.resolve(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: podName, workspace: workspace, role: role)).manifest
 }
 
-func failure(_ selector: String, role: LaunchRole = .normal, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> ProfileError? {
+func failure(_ selector: String, role: LaunchRole = .normal, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> YoiError? {
   do {
     _ = try resolve(selector, role: role)
     Issue.record("expected \(selector) to fail", sourceLocation: sourceLocation)
@@ -23,7 +23,7 @@ func failure(_ selector: String, role: LaunchRole = .normal, sourceLocation: Tes
   }
 }
 
-extension ProfileError {
+extension YoiError {
   var rendered: String { DiagnosticRenderer(useColor: false).render(diagnostics) }
   var messages: [String] { diagnostics.map(\.message) }
 }

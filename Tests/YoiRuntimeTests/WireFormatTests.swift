@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YoiDiagnostics
 import YoiManifest
 
 @testable import YoiAgent
@@ -111,7 +112,7 @@ struct WireFormatTests {
   @Test("the shipped prompt references are the ones spawn accepts")
   func promptReferences() throws {
     for reference in Prompts.references { #expect(try !Prompts.text(for: reference).isEmpty) }
-    #expect(throws: AgentError.self) { try Prompts.text(for: "$yoi/role/codr") }
+    #expect(throws: YoiError.self) { try Prompts.text(for: "$yoi/role/codr") }
     #expect(try Prompts.text(for: "Be terse.") == "Be terse.")
   }
 }

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import Testing
 import YoiManifest
@@ -47,7 +48,7 @@ struct PodStoreTests {
     #expect {
       try store.spawn(.init(name: "dup", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("dup")), versions: versions)
     } throws: { error in
-      (error as? StoreError)?.diagnostics.first?.message == "a Pod named dup already exists"
+      (error as? YoiError)?.diagnostics.first?.message == "a Pod named dup already exists"
     }
   }
 
@@ -55,7 +56,7 @@ struct PodStoreTests {
     let store = try PodStore(dataDirectory: Self.temporaryDirectory())
     // The CHECK constraint refuses each row, not some other error (a typo in the SQL would
     // pass an "any error" test).
-    func expectCheckViolation(_ sql: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectCheckViolation(_ sql: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
       #expect(sourceLocation: sourceLocation) {
         try store.executeForTesting(sql)
       } throws: { error in
@@ -92,7 +93,7 @@ struct PodStoreTests {
     #expect {
       try store.currentManifest(of: "t")
     } throws: { error in
-      let message = (error as? StoreError)?.diagnostics.first?.message ?? ""
+      let message = (error as? YoiError)?.diagnostics.first?.message ?? ""
       return message.contains("the snapshot was altered")
     }
   }
@@ -104,7 +105,7 @@ struct PodStoreTests {
     #expect {
       _ = try PodStore(dataDirectory: directory)
     } throws: { error in
-      (error as? StoreError)?.diagnostics.first?.code == "E-STORE-CORRUPT"
+      (error as? YoiError)?.diagnostics.first?.code == .storeCorrupt
     }
     // Left untouched.
     #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/yoi.sqlite")) == Data(repeating: 0x42, count: 8192))
@@ -125,7 +126,7 @@ struct SecretStoreTests {
     #expect("\(try store.dereference("providers/anthropic/default"))" == "SecretValue(redacted)")
     try store.remove("web/brave/default")
     #expect(try store.ids() == ["providers/anthropic/default"])
-    #expect(throws: StoreError.self) { try store.dereference("missing/id") }
+    #expect(throws: YoiError.self) { try store.dereference("missing/id") }
     // Encrypted at rest, key kept apart with 0600.
     for file in try FileManager.default.contentsOfDirectory(atPath: directory) {
       let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))
@@ -138,7 +139,7 @@ struct SecretStoreTests {
   @Test func invalidIDsAndAlteredFilesAreRefused() throws {
     let directory = PodStoreTests.temporaryDirectory()
     let store = SecretStore(dataDirectory: directory, environment: [:])
-    #expect(throws: StoreError.self) { try store.set("../escape", value: "x") }
+    #expect(throws: YoiError.self) { try store.set("../escape", value: "x") }
     try store.set("a/b", value: "x")
     var sealed = try Data(contentsOf: URL(fileURLWithPath: directory + "/secrets.sealed"))
     sealed[sealed.count - 1] ^= 0xFF
@@ -146,7 +147,7 @@ struct SecretStoreTests {
     #expect {
       try store.ids()
     } throws: { error in
-      (error as? StoreError)?.diagnostics.first?.code == "E-SECRET-INTEGRITY"
+      (error as? YoiError)?.diagnostics.first?.code == .secretIntegrity
     }
   }
 
@@ -158,7 +159,7 @@ struct SecretStoreTests {
     #expect(!FileManager.default.fileExists(atPath: directory + "/secret.key"))
     #expect(try SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": key]).dereference("x").plaintext == "y")
     let wrong = SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": Data(repeating: 8, count: 32).base64EncodedString()])
-    #expect(throws: StoreError.self) { try wrong.ids() }
-    #expect(throws: StoreError.self) { try SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": "short"]).ids() }
+    #expect(throws: YoiError.self) { try wrong.ids() }
+    #expect(throws: YoiError.self) { try SecretStore(dataDirectory: directory, environment: ["YOI_SECRET_KEY": "short"]).ids() }
   }
 }

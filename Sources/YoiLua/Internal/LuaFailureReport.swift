@@ -12,7 +12,7 @@ struct LuaFailureReport {
   /// script's frame that called into it.
   let preludeNames: Set<String>
 
-  func error() -> LuaError {
+  func error() -> YoiError {
     var length = 0
     let raw = LuaStateOwner.lossyString(yoi_sandbox_error_message(sandbox, &length), count: length)
     let truncated = yoi_sandbox_error_truncated(sandbox) != 0
@@ -42,30 +42,25 @@ struct LuaFailureReport {
       return !preludeNames.contains(chunk.displayName)
     }.joined(separator: "\n")
 
-    let kind: LuaError.Kind
     var help: [String] = []
-    var code = "E-LUA-RUNTIME"
+    var code = DiagnosticCode.luaRuntime
     switch status {
     case Int32(YOI_STATUS_SYNTAX.rawValue):
-      kind = .syntax
-      code = "E-LUA-SYNTAX"
+      code = .luaSyntax
       message = "syntax error: " + message
     case Int32(YOI_STATUS_LIMIT.rawValue):
       let limit = Self.limit(yoi_sandbox_limit(sandbox))
-      kind = .limit(limit)
-      code = "E-LUA-LIMIT"
+      code = .luaLimit
       message = describe(limit)
       help = ["a profile only builds a table; look for an endless loop, runaway recursion or a huge string or table near this line"]
     case Int32(YOI_STATUS_SETUP.rawValue):
-      kind = .setup
-      code = "E-LUA-SETUP"
+      code = .luaSetup
     default:
-      kind = .runtime
+      break
     }
-    let notes = traceback.isEmpty || kind == .syntax ? [] : ["traceback:\n" + traceback]
-    return LuaError(
-      kind: kind,
-      diagnostics: [
+    let notes = traceback.isEmpty || code == .luaSyntax ? [] : ["traceback:\n" + traceback]
+    return YoiError(
+      [
         Diagnostic(
           code: code, message: message, location: location,
           sourceLine: location.flatMap(sourceLine), help: help, notes: notes)

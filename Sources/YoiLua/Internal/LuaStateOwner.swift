@@ -14,7 +14,7 @@ final class LuaStateOwner {
     self.limits = limits
   }
 
-  func evaluate(_ chunk: LuaChunk, preludes: [LuaPrelude], argument: String?) throws(LuaError) -> LuaEvaluation {
+  func evaluate(_ chunk: LuaChunk, preludes: [LuaPrelude], argument: String?) throws(YoiError) -> LuaEvaluation {
     var cLimits = yoi_limits(
       memory_bytes: limits.memoryBytes,
       instruction_budget: limits.instructionBudget,
@@ -22,13 +22,13 @@ final class LuaStateOwner {
     )
     let context = Unmanaged.passUnretained(self).toOpaque()
     guard let sandbox = yoi_sandbox_new(&cLimits, hostDispatch, context) else {
-      throw LuaError(kind: .setup, diagnostics: [.error("could not create a Lua state (out of memory)", code: "E-LUA-SETUP")])
+      throw YoiError([.error("could not create a Lua state (out of memory)", code: .luaSetup)])
     }
     defer { yoi_sandbox_free(sandbox) }
-    return try withExtendedLifetime(self) { () throws(LuaError) -> LuaEvaluation in
+    return try withExtendedLifetime(self) { () throws(YoiError) -> LuaEvaluation in
       for (id, function) in hostFunctions.enumerated() {
         guard yoi_sandbox_add_host_function(sandbox, function.name, Int32(id)) == Int32(YOI_STATUS_OK.rawValue) else {
-          throw LuaError(kind: .setup, diagnostics: [.error("could not install host function \(function.name)", code: "E-LUA-SETUP")])
+          throw YoiError([.error("could not install host function \(function.name)", code: .luaSetup)])
         }
       }
       preludeNames = Set(preludes.map(\.chunk.displayName))
@@ -44,13 +44,13 @@ final class LuaStateOwner {
       }
       try run(chunk, in: sandbox, isPrelude: false, argument: argument)
       guard let state = yoi_sandbox_state(sandbox) else {
-        throw LuaError(kind: .setup, diagnostics: [.error("the Lua state vanished", code: "E-LUA-SETUP")])
+        throw YoiError([.error("the Lua state vanished", code: .luaSetup)])
       }
       var reader = LuaValueReader(state: state)
       let value = reader.read(at: yoi_read_gettop(state))
       yoi_sandbox_pop(sandbox)
       if !reader.problems.isEmpty {
-        throw LuaError(kind: .conversion, diagnostics: reader.problems.map { conversionDiagnostic($0, chunk: chunk) })
+        throw YoiError(reader.problems.map { conversionDiagnostic($0, chunk: chunk) })
       }
       var printedLength = 0
       let printed = yoi_sandbox_printed(sandbox, &printedLength)
@@ -63,7 +63,7 @@ final class LuaStateOwner {
     }
   }
 
-  private func run(_ chunk: LuaChunk, in sandbox: OpaquePointer, isPrelude: Bool, argument: String? = nil) throws(LuaError) {
+  private func run(_ chunk: LuaChunk, in sandbox: OpaquePointer, isPrelude: Bool, argument: String? = nil) throws(YoiError) {
     sources.append(chunk)
     var text = chunk.text
     let status = text.withUTF8 { bytes in
@@ -78,7 +78,7 @@ final class LuaStateOwner {
   private func conversionDiagnostic(_ problem: LuaValueReader.Problem, chunk: LuaChunk) -> Diagnostic {
     let path = problem.path.isEmpty ? "the returned value" : problem.path
     return Diagnostic(
-      code: "E-LUA-VALUE",
+      code: .luaValue,
       message: "\(path): \(problem.message)",
       location: SourceLocation(file: chunk.displayName),
       help: ["a profile returns plain data: tables, strings, numbers and booleans"]
