@@ -31,8 +31,6 @@ struct Compactor: Sendable {
   /// The model id summaries are requested from (`compaction.model`'s id, else the Pod's).
   let summaryModelID: String
 
-  func value(_ name: String) -> Int64 { policy[name] ?? ConfigSchema.compactionTokenDefaults.first { $0.0 == name }?.1 ?? 0 }
-
   /// Whether the request about to be sent is over `request_threshold`.
   func overRequestThreshold(_ estimate: Int64) -> Bool {
     guard let threshold = policy.requestThreshold else { return false }
@@ -48,7 +46,7 @@ struct Compactor: Sendable {
   /// The tool outputs to prune: those older than the newest `prune_protected_tokens`, if
   /// dropping them saves at least `prune_min_savings`.
   func pruning(_ events: [(seq: Int64, event: TranscriptEvent)]) -> [String] {
-    let protected = value("prune_protected_tokens")
+    let protected = policy.pruneProtectedTokens
     var seen: Int64 = 0
     var candidates: [String] = []
     var savings: Int64 = 0
@@ -70,14 +68,14 @@ struct Compactor: Sendable {
         savings += size - 12
       }
     }
-    return savings >= value("prune_min_savings") ? candidates : []
+    return savings >= policy.pruneMinSavings ? candidates : []
   }
 
   /// Where the verbatim tail starts: the newest events worth at most `retained_tokens`, cut
   /// only before a user message or an assistant turn (a tool call and its results stay
   /// together). Nil when there is nothing older to summarise.
   func retainedStart(_ events: [(seq: Int64, event: TranscriptEvent)], after previousStart: Int64) -> Int64? {
-    let budget = value("retained_tokens")
+    let budget = policy.retainedTokens
     var total: Int64 = 0
     var start: Int64?
     for (seq, event) in events.reversed() where seq >= previousStart {
@@ -120,8 +118,8 @@ struct Compactor: Sendable {
         for result in results { transcript += "TOOL RESULT \(result.name)\(result.isError ? " (error)" : ""): \(result.content)\n\n" }
       }
     }
-    let target = value("summary_target_tokens")
-    var summaryOptions = GenerationOptions(modelID: summaryModelID, maxTokens: value("summary_max_tokens"))
+    let target = policy.summaryTargetTokens
+    var summaryOptions = GenerationOptions(modelID: summaryModelID, maxTokens: policy.summaryMaxTokens)
     summaryOptions.temperature = options.temperature
     return ModelRequest(
       system: """

@@ -52,15 +52,15 @@ public struct PodRunner: Sendable {
         )
       }
       shell = ToolBox.ShellSettings(
-        helper: helper, mode: ShellMode(mode), allowNetwork: sections.feature.web,
+        helper: helper, mode: ShellMode(mode), allowNetwork: sections.feature.isEnabled(.web),
         searchPath: (environment["PATH"] ?? "").split(separator: ":").map(String.init))
     } else {
       notes.append("the shell tool is not offered: the sandbox helper \(ShellSandbox.helperName) is not installed beside yoi")
     }
-    let web = sections.feature.web ? sections.web.map { WebSettings(section: $0, secrets: secrets) } : nil
+    let web = sections.feature.isEnabled(.web) ? sections.web.map { WebSettings(section: $0, secrets: secrets) } : nil
     let children =
-      sections.feature.pods
-      ? launcher.map { ToolBox.ChildSettings(parent: name, launcher: $0, taskTokenLimit: sections.compaction?["worker_context_max_tokens"]) } : nil
+      sections.feature.isEnabled(.pods)
+      ? launcher.map { ToolBox.ChildSettings(parent: name, launcher: $0, taskTokenLimit: sections.compaction?.workerContextMaxTokens) } : nil
     let tools = ToolBox(
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
       children: children)
@@ -83,13 +83,10 @@ public struct PodRunner: Sendable {
       Compactor(policy: policy, summaryModelID: policy.model.map { String($0.split(separator: "/", maxSplits: 1).last ?? Substring($0)) } ?? options.modelID)
     }
     loop = AgentLoop(
-      podName: name, store: store, provider: provider, tools: tools, system: system, options: options, maxTurns: worker.maxTurns ?? 50,
+      podName: name, store: store, provider: provider, tools: tools, system: system, options: options, maxTurns: worker.maxTurns,
       parallelToolCalls: options.parallelToolCalls, compactor: compactor)
-    let feature = sections.feature
-    let unavailable = [
-      ("task", feature.task), ("memory", feature.memory), ("ticket", feature.ticket), ("ticket_orchestration", feature.ticketOrchestration),
-      ("pods", feature.pods && launcher == nil),
-    ].filter(\.1).map(\.0)
+    let offered: Set<Feature> = launcher == nil ? [.web] : [.web, .pods]
+    let unavailable = Feature.allCases.filter { sections.feature.isEnabled($0) && !offered.contains($0) }.map(\.rawValue)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1
       notes.append(

@@ -179,12 +179,7 @@ public struct ConfigDecoder {
       let given: String = if case .string(let text)? = object["kind"] { "\"\(text)\"" } else { "nothing" }
       return fail(KeyPath.join(path, "kind"), "expected one of \(Self.list(ConfigSchema.authKinds)), got \(given)")
     }
-    let fields: [ConfigField] =
-      switch kind {
-      case "api_key": [ConfigField("kind", .string), ConfigField("file", .relativePath)]
-      case "secret_ref": [ConfigField("kind", .string), ConfigField("ref", .secretID)]
-      default: [ConfigField("kind", .string)]
-      }
+    let fields = [ConfigField("kind", .string)] + (ConfigSchema.authVariants.first { $0.kind == kind }?.fields.fields ?? [])
     let decoded = decodeObject(object, ConfigObject(fields), path: path)
     for field in fields where decoded[field.name] == nil && object[field.name] == nil {
       problems.append(ConfigProblem(path: KeyPath.join(path, field.name), message: "`\(kind)` auth needs `\(field.name)`"))
@@ -202,10 +197,10 @@ public struct ConfigDecoder {
       return fail(KeyPath.join(path, "kind"), "expected \"tokens\" or \"ratio\"", help: ["use yoi.compact.tokens { ... } or yoi.compact.ratio { ... }"])
     }
     object["kind"] = nil
-    var fields: [ConfigField]
+    let schema: ConfigObject
     // Aliases yoi.compact.ratio accepts, renamed here only. Both spellings at once would
     // leave one value silently unused, so that is an error.
-    let ratioAliases = [("request", "request_threshold"), ("worker", "worker_context_max_tokens")]
+    let ratioAliases = zip(ConfigSchema.compactionRatio.aliases, ["request_threshold", "worker_context_max_tokens"])
     if kind == "ratio" {
       for (alias, name) in ratioAliases where object[alias] != nil {
         if object[name] == nil {
@@ -218,19 +213,18 @@ public struct ConfigDecoder {
         }
         object[alias] = nil
       }
-      fields = ConfigSchema.compactionRatioFields.map { ConfigField($0, .number(Double.leastNonzeroMagnitude...1)) }
+      schema = ConfigSchema.compactionRatio
       // A fraction out of range says what the fraction is of (the schema's range would print
       // the smallest Double); bad values are dropped here, so decodeObject sees only good ones.
-      for name in ConfigSchema.compactionRatioFields {
+      for name in schema.names {
         guard let given = object[name], let number = Self.double(given), !(number > 0 && number <= 1) else { continue }
         _ = fail(KeyPath.join(path, name), "expected a fraction in (0, 1] of the model's context window, got \(Self.format(number))")
         object[name] = nil
       }
     } else {
-      fields = ConfigSchema.compactionTokenDefaults.map { ConfigField($0.0, .count) }
-      fields.append(ConfigField("model", .modelRef))
+      schema = ConfigSchema.compactionTokens
     }
-    var decoded = decodeObject(object, ConfigObject(fields, aliases: kind == "ratio" ? ratioAliases.map(\.0) : []), path: path)
+    var decoded = decodeObject(object, schema, path: path)
     decoded["kind"] = .string(kind)
     return .object(decoded)
   }

@@ -38,11 +38,16 @@ public struct ConfigField: Sendable {
   public var type: ConfigType
   /// One line for docs and editor stubs.
   public var summary: String
+  /// The value a manifest gets when the profile leaves the field unset; nil means `null`
+  /// ("not set", which the runtime reads as such). The one place a default is written: the
+  /// manifest builder, the snapshot reader, the JSON Schema and the docs all take it here.
+  public var defaultValue: JSONValue?
 
-  public init(_ name: String, _ type: ConfigType, _ summary: String = "") {
+  public init(_ name: String, _ type: ConfigType, _ summary: String = "", default defaultValue: JSONValue? = nil) {
     self.name = name
     self.type = type
     self.summary = summary
+    self.defaultValue = defaultValue
   }
 }
 
@@ -74,58 +79,85 @@ extension ConfigType {
 
   static let positive = ConfigType.integer(minimum: 1)
   static let count = ConfigType.integer(minimum: 0)
-  static let enabled = ConfigType.object(ConfigObject([ConfigField("enabled", .boolean, "whether the feature is on")]))
+  static let enabled = ConfigType.object(ConfigObject([ConfigField("enabled", .boolean, "whether the feature is on", default: false)]))
 }
 
 /// The schema of the whole configuration (the top level of a profile).
 public enum ConfigSchema {
   public static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
   public static let schemes = ["anthropic", "openai_chat", "openai_responses", "gemini"]
-  public static let authKinds = ["none", "api_key", "codex_oauth", "secret_ref"]
+  public static var authKinds: [String] { authVariants.map(\.kind) }
   public static let scopeIntents = ["workspace_read", "workspace_write"]
 
-  /// Token-count fields of a `tokens` compaction, in manifest order, with their defaults.
-  public static let compactionTokenDefaults: [(String, Int64?)] = [
-    ("prune_protected_tokens", 8000), ("prune_min_savings", 4096), ("threshold", nil),
-    ("request_threshold", nil), ("retained_tokens", 8000), ("overview_target_tokens", 8000),
-    ("overview_warning_tokens", 16000), ("overview_deadline_tokens", 40000),
-    ("worker_context_max_tokens", 50000), ("finish_warning_remaining_tokens", 8000),
-    ("final_reserve_tokens", 4000), ("worker_max_turns", 20), ("summary_target_tokens", 2000),
-    ("summary_max_tokens", 4000), ("auto_read_budget_tokens", 8000), ("result_context_max_tokens", 60000),
-  ]
+  /// A `tokens` compaction (`yoi.compact.tokens`): counts, in manifest order. The manifest's
+  /// `compaction` section has these fields whichever kind the profile used.
+  public static let compactionTokens = ConfigObject([
+    ConfigField("prune_protected_tokens", .count, "recent tool output never pruned", default: 8000),
+    ConfigField("prune_min_savings", .count, "smallest saving worth a pruning", default: 4096),
+    ConfigField("threshold", .count, "context tokens after a response that start a compaction"),
+    ConfigField("request_threshold", .count, "context tokens before a request that start a compaction"),
+    ConfigField("retained_tokens", .count, "recent conversation kept verbatim", default: 8000),
+    ConfigField("overview_target_tokens", .count, "size the overview aims for", default: 8000),
+    ConfigField("overview_warning_tokens", .count, "overview size that warns", default: 16000),
+    ConfigField("overview_deadline_tokens", .count, "overview size that stops", default: 40000),
+    ConfigField("worker_context_max_tokens", .count, "context of the summarising worker", default: 50000),
+    ConfigField("finish_warning_remaining_tokens", .count, "remaining tokens that warn the worker", default: 8000),
+    ConfigField("final_reserve_tokens", .count, "tokens kept for the worker's answer", default: 4000),
+    ConfigField("worker_max_turns", .count, "turns of the summarising worker", default: 20),
+    ConfigField("summary_target_tokens", .count, "size the summary aims for", default: 2000),
+    ConfigField("summary_max_tokens", .count, "largest summary", default: 4000),
+    ConfigField("auto_read_budget_tokens", .count, "files re-read after a compaction", default: 8000),
+    ConfigField("result_context_max_tokens", .count, "largest tool result kept", default: 60000),
+    ConfigField("model", .modelRef, "model for summaries; the Pod's own when absent"),
+  ])
 
-  /// Fractions a `ratio` compaction may set (aliases `request` and `worker` are accepted).
-  public static let compactionRatioFields = ["threshold", "request_threshold", "worker_context_max_tokens"]
+  /// A `ratio` compaction (`yoi.compact.ratio`): fractions (0, 1] of the model's context
+  /// window, turned into token counts when the manifest is built.
+  public static let compactionRatio = ConfigObject(
+    [
+      ConfigField("threshold", .number(Double.leastNonzeroMagnitude...1), "fraction of the window after a response"),
+      ConfigField("request_threshold", .number(Double.leastNonzeroMagnitude...1), "fraction of the window before a request (alias request)"),
+      ConfigField(
+        "worker_context_max_tokens", .number(Double.leastNonzeroMagnitude...1), "fraction of the window for the summarising worker (alias worker)"),
+    ], aliases: ["request", "worker"])
+
+  /// The kinds of `model.auth`, each with its fields besides `kind`.
+  public static let authVariants: [(kind: String, fields: ConfigObject)] = [
+    ("none", ConfigObject([])),
+    ("api_key", ConfigObject([ConfigField("file", .relativePath, "path to a key file, relative to the profile")])),
+    ("codex_oauth", ConfigObject([])),
+    ("secret_ref", ConfigObject([ConfigField("ref", .secretID, "secret id in yoi's encrypted store")])),
+  ]
 
   public static let model = ConfigObject([
     ConfigField("ref", .modelRef, "provider/model_id, e.g. anthropic/claude-sonnet-4-6"),
     ConfigField("scheme", .enumeration(schemes), "wire protocol; derived from the provider when absent"),
     ConfigField("base_url", .string, "endpoint; derived from the provider when absent"),
     ConfigField("model_id", .string, "the provider's model name; derived from ref when absent"),
-    ConfigField("auth", .auth, "how to authenticate; a secret_ref, never a plaintext key"),
-    ConfigField("capability", .dictionary(.boolean), "capability flags, e.g. { vision = true }"),
+    ConfigField("auth", .auth, "how to authenticate; a secret_ref, never a plaintext key", default: ["kind": "none"]),
+    ConfigField("capability", .dictionary(.boolean), "capability flags, e.g. { vision = true }", default: [:]),
     ConfigField("context_window", .positive, "tokens; from the model catalog when absent"),
     ConfigField("max_context_window", .positive, "caps the window compaction ratios are taken of"),
   ])
 
   public static let worker = ConfigObject([
-    ConfigField("instruction", .string, "prompt reference, e.g. $yoi/role/coder"),
+    ConfigField("instruction", .string, "prompt reference, e.g. $yoi/role/coder", default: "$yoi/default"),
     ConfigField("language", .string, "reply language"),
     ConfigField("max_tokens", .positive, "output tokens per turn"),
-    ConfigField("max_turns", .positive, "turns before the worker stops"),
+    ConfigField("max_turns", .positive, "turns before the worker stops", default: 50),
     ConfigField("temperature", .number(0...2), "sampling temperature"),
     ConfigField("top_p", .number(0...1), "nucleus sampling"),
     ConfigField("top_k", .positive, "top-k sampling"),
-    ConfigField("stop_sequences", .list(.string), "stop sequences"),
+    ConfigField("stop_sequences", .list(.string), "stop sequences", default: []),
     ConfigField("reasoning", .reasoning, "effort (\(reasoningEfforts.joined(separator: ", "))) or a token budget"),
     ConfigField(
       "tool_output",
       .object(
         ConfigObject([
-          ConfigField("default_max_bytes", .positive, "bytes of tool output kept by default"),
-          ConfigField("per_tool", .dictionary(.positive), "per-tool overrides"),
+          ConfigField("default_max_bytes", .positive, "bytes of tool output kept by default", default: 65536),
+          ConfigField("per_tool", .dictionary(.positive), "per-tool overrides", default: [:]),
         ])), "tool output limits"),
-    ConfigField("file_upload", .object(ConfigObject([ConfigField("max_bytes", .positive, "largest upload")])), "upload limits"),
+    ConfigField("file_upload", .object(ConfigObject([ConfigField("max_bytes", .positive, "largest upload", default: 262_144)])), "upload limits"),
   ])
 
   public static let permissions = ConfigObject([
@@ -136,25 +168,22 @@ public enum ConfigSchema {
         .object(
           ConfigObject([
             ConfigField("tool", .string, "tool name"),
-            ConfigField("pattern", .string, "argument pattern"),
+            ConfigField("pattern", .string, "argument pattern", default: "*"),
             ConfigField("action", .enumeration(["allow", "ask", "deny"]), "what to do"),
-          ]))), "rules, first match wins"),
+          ]))), "rules, first match wins", default: []),
   ])
 
-  public static let feature = ConfigObject([
-    ConfigField("task", .enabled, "task tracking"),
-    ConfigField("memory", .enabled, "long-term memory (needs a memory section)"),
-    ConfigField("web", .enabled, "web search and fetch"),
-    ConfigField("pods", .enabled, "spawning child Pods (needs a delegation scope)"),
-    ConfigField("ticket_orchestration", .enabled, "orchestrating tickets"),
-    ConfigField(
-      "ticket",
-      .object(
-        ConfigObject([
-          ConfigField("enabled", .boolean, "whether the feature is on"),
-          ConfigField("access", .enumeration(["read_only", "lifecycle"]), "ticket access"),
-        ])), "tickets"),
-  ])
+  public static let feature = ConfigObject(
+    Feature.allCases.map { feature in
+      guard feature == .ticket else { return ConfigField(feature.rawValue, .enabled, feature.summary) }
+      return ConfigField(
+        feature.rawValue,
+        .object(
+          ConfigObject([
+            ConfigField("enabled", .boolean, "whether the feature is on", default: false),
+            ConfigField("access", .enumeration(TicketAccess.allCases.map(\.rawValue)), "ticket access", default: "lifecycle"),
+          ])), feature.summary)
+    })
 
   public static let memory = ConfigObject([
     ConfigField("workspace_root", .relativePath, "memory directory, relative to the profile"),
@@ -171,17 +200,17 @@ public enum ConfigSchema {
   ])
 
   public static let web = ConfigObject([
-    ConfigField("enabled", .boolean, "web access"),
-    ConfigField("allow_private_addresses", .boolean, "allow private network addresses"),
+    ConfigField("enabled", .boolean, "web access", default: false),
+    ConfigField("allow_private_addresses", .boolean, "allow private network addresses", default: false),
     ConfigField(
       "search",
       .object(
         ConfigObject([
-          ConfigField("enabled", .boolean, "web search"),
-          ConfigField("provider", .enumeration(["brave"]), "search provider"),
+          ConfigField("enabled", .boolean, "web search", default: false),
+          ConfigField("provider", .enumeration(["brave"]), "search provider", default: "brave"),
           ConfigField("api_key_secret", .secretID, "secret id of the API key"),
-          ConfigField("timeout_secs", .positive, "timeout"),
-          ConfigField("base_url", .string, "endpoint"),
+          ConfigField("timeout_secs", .positive, "timeout", default: 15),
+          ConfigField("base_url", .string, "endpoint", default: "https://api.search.brave.com"),
           ConfigField("country", .string, "country code"),
           ConfigField("search_lang", .string, "search language"),
           ConfigField("ui_lang", .string, "UI language"),
@@ -191,12 +220,12 @@ public enum ConfigSchema {
       "fetch",
       .object(
         ConfigObject([
-          ConfigField("enabled", .boolean, "web fetch"),
-          ConfigField("timeout_secs", .positive, "timeout"),
-          ConfigField("redirect_limit", .count, "redirects followed"),
-          ConfigField("max_response_bytes", .positive, "largest response"),
-          ConfigField("max_output_bytes", .positive, "largest output"),
-          ConfigField("allow_private_addresses", .boolean, "allow private network addresses"),
+          ConfigField("enabled", .boolean, "web fetch", default: false),
+          ConfigField("timeout_secs", .positive, "timeout", default: 30),
+          ConfigField("redirect_limit", .count, "redirects followed", default: 5),
+          ConfigField("max_response_bytes", .positive, "largest response", default: 5_242_880),
+          ConfigField("max_output_bytes", .positive, "largest output", default: 65536),
+          ConfigField("allow_private_addresses", .boolean, "allow private network addresses", default: false),
         ])), "fetch settings"),
   ])
 
@@ -208,12 +237,12 @@ public enum ConfigSchema {
     ConfigField("worker", .object(worker), "the worker loop"),
     ConfigField("scope", .scopeIntent, "intent for the Pod's own file access"),
     ConfigField("delegation_scope", .scopeIntent, "intent for what the Pod may delegate"),
-    ConfigField("session", .object(ConfigObject([ConfigField("record_event_trace", .boolean, "record an event trace")])), "session recording"),
+    ConfigField("session", .object(ConfigObject([ConfigField("record_event_trace", .boolean, "record an event trace", default: false)])), "session recording"),
     ConfigField("permissions", .object(permissions), "tool permissions"),
     ConfigField("feature", .object(feature), "features; absent means disabled"),
     ConfigField("compaction", .compaction, "context compaction; absent means off"),
     ConfigField("web", .object(web), "web access"),
     ConfigField("memory", .object(memory), "memory settings"),
-    ConfigField("skills", .object(ConfigObject([ConfigField("directories", .list(.relativePath), "skill directories")])), "skills"),
+    ConfigField("skills", .object(ConfigObject([ConfigField("directories", .list(.relativePath), "skill directories", default: [])])), "skills"),
   ])
 }

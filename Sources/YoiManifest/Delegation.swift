@@ -72,28 +72,22 @@ extension PodManifest {
   /// The manifest of a child configured as its parent (`spawn_pod` with `inherit`): this one
   /// renamed, with the granted `scope`, no delegation of its own and `feature.pods` off.
   public func inheritedByChild(named name: String, parent: String, scope: ScopeRules) -> PodManifest {
-    var json = self.json
-    var pod = json["pod"].object
-    pod["name"] = .string(name)
-    pod["parent"] = .string(parent)
-    json["pod"] = .object(pod)
-    json["scope"] = scope.json
-    json["delegation_scope"] = ScopeRules().json
-    var feature = json["feature"].object
-    if feature["pods"] != nil { feature["pods"] = ["enabled": false] }
-    json["feature"] = .object(feature)
-    return replacing(json)
+    var sections = self.sections
+    sections.pod.name = name
+    sections.pod.parent = parent
+    sections.scope = scope
+    sections.delegationScope = ScopeRules()
+    sections.feature.enabled.remove(.pods)
+    return PodManifest(sections: sections)
   }
 
   /// This manifest with its direct scope replaced.
   public func withScope(_ scope: ScopeRules) -> PodManifest {
-    var json = self.json
-    json["scope"] = scope.json
-    return replacing(json)
+    var sections = self.sections
+    sections.scope = scope
+    return PodManifest(sections: sections)
   }
-}
 
-extension PodManifest {
   /// The manifest a child the model asked for may run with (DESIGN.md §12.7): the same model
   /// endpoint and credential reference as this parent (else a problem naming the difference),
   /// only features the parent has, and web settings no wider than the parent's (never
@@ -109,45 +103,22 @@ extension PodManifest {
     } else if childModel.auth != parentModel.auth {
       problems.append("its model credential (\(childModel.auth.reference)) is not the parent's (\(parentModel.auth.reference))")
     }
-    var json = child.json
-    let parentFeature = sections.feature
-    var feature = json["feature"].object
-    for (name, enabledInParent) in [
-      ("task", parentFeature.task), ("memory", parentFeature.memory), ("web", parentFeature.web), ("pods", parentFeature.pods),
-      ("ticket_orchestration", parentFeature.ticketOrchestration), ("ticket", parentFeature.ticket),
-    ] where !enabledInParent {
-      if var entry = feature[name]?.object, entry["enabled"].bool == true {
-        entry["enabled"] = false
-        feature[name] = .object(entry)
-      }
-    }
-    if var ticket = feature["ticket"]?.object, parentFeature.ticketAccess != "lifecycle", ticket["access"].string == "lifecycle" {
-      ticket["access"] = .string(parentFeature.ticketAccess ?? "read_only")
-      feature["ticket"] = .object(ticket)
-    }
-    json["feature"] = .object(feature)
-    if var web = json["web"]?.object {
+    var narrowed = child.sections
+    narrowed.feature.enabled.formIntersection(sections.feature.enabled)
+    if sections.feature.ticketAccess == .readOnly { narrowed.feature.ticketAccess = .readOnly }
+    if var web = narrowed.web {
       let parentWeb = sections.web
       let parentMayReachPrivate = parentWeb.map { $0.allowPrivateAddresses || $0.fetch.allowPrivateAddresses } ?? false
-      if !(parentWeb?.allowPrivateAddresses ?? false) { web["allow_private_addresses"] = false }
-      if var fetch = web["fetch"]?.object {
-        if !parentMayReachPrivate { fetch["allow_private_addresses"] = false }
-        if !(parentWeb?.fetch.enabled ?? false) { fetch["enabled"] = false }
-        web["fetch"] = .object(fetch)
+      if !(parentWeb?.allowPrivateAddresses ?? false) { web.allowPrivateAddresses = false }
+      if !parentMayReachPrivate { web.fetch.allowPrivateAddresses = false }
+      if !(parentWeb?.fetch.enabled ?? false) { web.fetch.enabled = false }
+      if parentWeb?.search.enabled != true || web.search.apiKeySecret != parentWeb?.search.apiKeySecret || web.search.baseURL != parentWeb?.search.baseURL {
+        web.search.enabled = false
       }
-      if var search = web["search"]?.object {
-        let childSearch = child.sections.web?.search
-        if parentWeb?.search.enabled != true || childSearch?.apiKeySecret != parentWeb?.search.apiKeySecret
-          || childSearch?.baseURL != parentWeb?.search.baseURL
-        {
-          search["enabled"] = false
-        }
-        web["search"] = .object(search)
-      }
-      if !(parentWeb?.enabled ?? false) { web["enabled"] = false }
-      json["web"] = .object(web)
+      if !(parentWeb?.enabled ?? false) { web.enabled = false }
+      narrowed.web = web
     }
-    return (child.replacing(json), problems)
+    return (PodManifest(sections: narrowed), problems)
   }
 }
 

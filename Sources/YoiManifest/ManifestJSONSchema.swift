@@ -1,6 +1,6 @@
 /// The JSON Schema (draft 2020-12) of a resolved `PodManifest`, generated from `ConfigSchema`
-/// so that it cannot drift from what the decoder accepts. Optional settings the builder
-/// leaves unset are `null`.
+/// so that it cannot drift from what the decoder accepts and the builder fills in: a field
+/// with a default is always present (and says its default); one without is `null` when unset.
 public enum ManifestJSONSchema {
   public static var schema: JSONValue {
     let rule: JSONValue = object([
@@ -9,15 +9,6 @@ public enum ManifestJSONSchema {
       "recursive": ["type": "boolean"],
     ])
     let rules: JSONValue = object(["allow": ["type": "array", "items": rule], "deny": ["type": "array", "items": rule]])
-    let tokens = JSONValue.object(
-      JSONObject(
-        ConfigSchema.compactionTokenDefaults.map { ($0.0, nullable(["type": "integer", "minimum": 0])) }
-          + [("model", nullable(type(.modelRef)))]))
-    var compaction = tokens
-    if case .object(var object) = compaction {
-      object["type"] = "object"
-      compaction = .object(object)
-    }
     var sections: [(String, JSONValue)] = [
       (
         "pod",
@@ -26,45 +17,26 @@ public enum ManifestJSONSchema {
           "prompt_pack": nullable(["type": "string"]),
         ])
       ),
-      (
-        "model",
-        object(
-          ConfigSchema.model.fields.map { field in
-            (field.name, ["auth", "capability"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
-          })
-      ),
-      (
-        "worker",
-        object(
-          ConfigSchema.worker.fields.map { field in
-            (field.name, ["instruction", "stop_sequences", "tool_output", "file_upload"].contains(field.name) ? type(field.type) : nullable(type(field.type)))
-          })
-      ),
       ("scope", rules),
       ("delegation_scope", rules),
-      ("session", type(ConfigSchema.profile.field("session")!.type)),
-      ("permissions", nullable(type(.object(ConfigSchema.permissions)))),
-      ("feature", type(.object(ConfigSchema.feature))),
-      (
-        "compaction",
-        nullable(
-          object(ConfigSchema.compactionTokenDefaults.map { ($0.0, nullable(["type": "integer", "minimum": 0])) } + [("model", nullable(type(.modelRef)))]))
-      ),
-      ("memory", nullable(object(ConfigSchema.memory.fields.map { ($0.name, nullable(type($0.type))) }))),
-      ("web", nullable(type(.object(ConfigSchema.web), nullableLeaves: true))),
-      ("skills", nullable(object(["directories": ["type": "array", "items": ["type": "string", "pattern": "^/"]]]))),
       (
         "profile",
         nullable(
           object([
-            "source": ["type": "object"],
+            "source": nullable(["type": "object"]),
             "name": ["type": "string"],
             "description": nullable(["type": "string"]),
           ]))
       ),
     ]
+    for name in ConfigSchema.requiredSections {
+      sections.append((name, type(.object(ConfigSchema.manifestSchema(of: name)))))
+    }
+    for name in ConfigSchema.optionalSections {
+      sections.append((name, nullable(type(.object(ConfigSchema.manifestSchema(of: name))))))
+    }
     sections.sort { $0.0 < $1.0 }
-    var root = JSONObject(sections.isEmpty ? [] : [])
+    var root = JSONObject()
     root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     root["title"] = "yoi PodManifest"
     root["type"] = "object"
@@ -90,7 +62,17 @@ public enum ManifestJSONSchema {
     ["anyOf": [schema, ["type": "null"]]]
   }
 
-  static func type(_ type: ConfigType, nullableLeaves: Bool = false) -> JSONValue {
+  /// A field as the manifest has it: its type with its default, or nullable without one
+  /// (nested objects are always present).
+  static func field(_ field: ConfigField) -> JSONValue {
+    let schema = type(field.type)
+    if case .object = field.type { return schema }
+    guard let defaultValue = field.defaultValue, case .object(var object) = schema else { return nullable(schema) }
+    object["default"] = defaultValue
+    return .object(object)
+  }
+
+  static func type(_ type: ConfigType) -> JSONValue {
     switch type {
     case .string: return ["type": "string"]
     case .integer(let minimum): return ["type": "integer", "minimum": .integer(minimum)]
@@ -99,13 +81,7 @@ public enum ManifestJSONSchema {
     case .enumeration(let choices): return ["enum": .array(choices.map(JSONValue.string))]
     case .list(let element): return ["type": "array", "items": Self.type(element)]
     case .dictionary(let element): return ["type": "object", "additionalProperties": Self.type(element)]
-    case .object(let object):
-      return Self.object(
-        object.fields.map { field in
-          let inner = Self.type(field.type, nullableLeaves: nullableLeaves)
-          let isLeaf: Bool = if case .object = field.type { false } else { true }
-          return (field.name, nullableLeaves && isLeaf ? nullable(inner) : inner)
-        })
+    case .object(let object): return Self.object(object.fields.map { ($0.name, field($0)) })
     case .relativePath: return ["type": "string", "pattern": "^/"]
     case .workspacePath: return ["type": "string", "pattern": "^[^/~]"]
     case .secretID: return ["type": "string", "pattern": "^[A-Za-z0-9._/-]{1,128}$"]
@@ -113,13 +89,13 @@ public enum ManifestJSONSchema {
     case .reasoning: return ["anyOf": [["enum": .array(ConfigSchema.reasoningEfforts.map(JSONValue.string))], ["type": "integer", "minimum": 1]]]
     case .auth:
       return [
-        "oneOf": [
-          Self.object(["kind": ["const": "none"]]), Self.object(["kind": ["const": "codex_oauth"]]),
-          Self.object(["kind": ["const": "api_key"], "file": ["type": "string", "pattern": "^/"]]),
-          Self.object(["kind": ["const": "secret_ref"], "ref": Self.type(.secretID)]),
-        ]
+        "oneOf": .array(
+          ConfigSchema.authVariants.map { variant in
+            object([("kind", ["const": .string(variant.kind)])] + variant.fields.fields.map { ($0.name, Self.type($0.type)) })
+          })
       ]
-    case .compaction, .scopeIntent: return ["type": "object"]
+    case .compaction: return Self.type(.object(ConfigSchema.compactionTokens))
+    case .scopeIntent: return ["type": "object"]
     }
   }
 }

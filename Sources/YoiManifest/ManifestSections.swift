@@ -1,9 +1,10 @@
-/// Typed, read-only views of a resolved manifest's sections, for the code that acts on a
-/// manifest (services, and the runtime to come) instead of indexing JSON by string paths.
+/// The content of a resolved manifest (DESIGN.md §4), typed. A `PodManifest` holds one; its
+/// canonical JSON is this value encoded (`JSONCoding`, nils written as `null`), so the digest
+/// covers exactly what the runtime reads.
 ///
-/// The canonical JSON stays the stored form and the digest input; these are read from it
-/// (`PodManifest.sections`). Each view lists the keys it reads (`keys`), and a test checks
-/// them against `ConfigSchema`, so the schema stays the single source of the field set.
+/// No type here declares a default: every member is required when decoding. Defaults live in
+/// `ConfigSchema`, and the builder (and the snapshot reader, for snapshots older than a field)
+/// fills them in before the typed value is decoded.
 public struct ManifestSections: Sendable, Hashable, Codable {
   public var pod: PodSection
   public var model: ModelSection
@@ -17,41 +18,21 @@ public struct ManifestSections: Sendable, Hashable, Codable {
   public var memory: MemorySection?
   public var web: WebSection?
   public var skills: SkillsSection?
-  /// Where a profile-resolved manifest came from (name and description of the profile).
+  /// Where a profile-resolved manifest came from (nil for a `--manifest` file).
   public var profile: ProvenanceSection?
 
-  init(_ json: JSONObject) {
-    pod = PodSection(json["pod"].object)
-    model = ModelSection(json["model"].object)
-    worker = WorkerSection(json["worker"].object)
-    scope = ScopeRules(json["scope"].object)
-    delegationScope = ScopeRules(json["delegation_scope"].object)
-    session = SessionSection(recordEventTrace: json["session"].object["record_event_trace"].bool ?? false)
-    permissions = json["permissions"].optionalObject.map(PermissionsSection.init)
-    feature = FeatureSection(json["feature"].object)
-    compaction = json["compaction"].optionalObject.map(CompactionSection.init)
-    memory = json["memory"].optionalObject.map(MemorySection.init)
-    web = json["web"].optionalObject.map(WebSection.init)
-    skills = json["skills"].optionalObject.map { SkillsSection(directories: $0["directories"].array.compactMap(\.string)) }
-    profile = json["profile"].optionalObject.map { ProvenanceSection(name: $0["name"].string, description: $0["description"].string) }
+  enum CodingKeys: String, CodingKey {
+    case pod, model, worker, scope, delegationScope = "delegation_scope", session, permissions, feature, compaction, memory, web, skills, profile
   }
-}
-
-extension PodManifest {
-  /// The manifest's sections as typed values.
-  public var sections: ManifestSections { ManifestSections(json) }
 }
 
 public struct PodSection: Sendable, Hashable, Codable {
   public var name: String
   public var parent: String?
   public var promptPack: String?
-  static let keys = ["name", "parent", "prompt_pack"]
 
-  init(_ json: JSONObject) {
-    name = json["name"].string ?? ""
-    parent = json["parent"].string
-    promptPack = json["prompt_pack"].string
+  enum CodingKeys: String, CodingKey {
+    case name, parent, promptPack = "prompt_pack"
   }
 }
 
@@ -73,12 +54,35 @@ public enum ModelAuth: Sendable, Hashable, Codable {
   /// An id in the encrypted secret store.
   case secretReference(String)
 
-  init(_ json: JSONObject) {
-    switch json["kind"].string {
-    case "api_key": self = .apiKeyFile(json["file"].string ?? "")
+  private enum CodingKeys: String, CodingKey {
+    case kind, file, ref
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    let kind = try container.decode(String.self, forKey: .kind)
+    switch kind {
+    case "none": self = .none
+    case "api_key": self = .apiKeyFile(try container.decode(String.self, forKey: .file))
     case "codex_oauth": self = .codexOAuth
-    case "secret_ref": self = .secretReference(json["ref"].string ?? "")
-    default: self = .none
+    case "secret_ref": self = .secretReference(try container.decode(String.self, forKey: .ref))
+    default:
+      throw DecodingError.dataCorruptedError(
+        forKey: .kind, in: container, debugDescription: "unknown auth kind `\(kind)` (expected \(ConfigSchema.authKinds.joined(separator: ", ")))")
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .none: try container.encode("none", forKey: .kind)
+    case .apiKeyFile(let file):
+      try container.encode("api_key", forKey: .kind)
+      try container.encode(file, forKey: .file)
+    case .codexOAuth: try container.encode("codex_oauth", forKey: .kind)
+    case .secretReference(let id):
+      try container.encode("secret_ref", forKey: .kind)
+      try container.encode(id, forKey: .ref)
     }
   }
 }
@@ -92,7 +96,11 @@ public struct ModelSection: Sendable, Hashable, Codable {
   public var capability: [String: Bool]
   public var contextWindow: Int64?
   public var maxContextWindow: Int64?
-  static let keys = ["ref", "scheme", "base_url", "model_id", "auth", "capability", "context_window", "max_context_window"]
+
+  enum CodingKeys: String, CodingKey {
+    case ref, scheme, baseURL = "base_url", modelID = "model_id", auth, capability, contextWindow = "context_window",
+      maxContextWindow = "max_context_window"
+  }
 
   /// An inline model (for tests, benchmarks and summary models built at run time).
   public init(scheme: ModelScheme, baseURL: String, modelID: String, auth: ModelAuth, capability: [String: Bool] = [:], contextWindow: Int64? = nil) {
@@ -103,44 +111,56 @@ public struct ModelSection: Sendable, Hashable, Codable {
     self.capability = capability
     self.contextWindow = contextWindow
   }
-
-  init(_ json: JSONObject) {
-    ref = json["ref"].string
-    scheme = json["scheme"].string.flatMap(ModelScheme.init(rawValue:))
-    baseURL = json["base_url"].string
-    modelID = json["model_id"].string
-    auth = ModelAuth(json["auth"].object)
-    capability = Dictionary(uniqueKeysWithValues: json["capability"].object.compactMap { member in (member.value as JSONValue?).bool.map { (member.key, $0) } })
-    contextWindow = json["context_window"].integer
-    maxContextWindow = json["max_context_window"].integer
-  }
 }
 
 /// `worker.reasoning`: an effort name or a token budget.
 public enum ReasoningSetting: Sendable, Hashable, Codable {
   case effort(String)
   case budget(Int64)
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if let budget = try? container.decode(Int64.self) {
+      self = .budget(budget)
+    } else {
+      self = .effort(try container.decode(String.self))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .effort(let effort): try container.encode(effort)
+    case .budget(let budget): try container.encode(budget)
+    }
+  }
 }
 
 public struct WorkerSection: Sendable, Hashable, Codable {
   public var instruction: String
   public var language: String?
   public var maxTokens: Int64?
-  public var maxTurns: Int64?
+  public var maxTurns: Int64
   public var temperature: Double?
   public var topP: Double?
   public var topK: Int64?
   public var stopSequences: [String]
   public var reasoning: ReasoningSetting?
   public var toolOutput: ToolOutputLimits
-  public var fileUploadMaxBytes: Int64
-  static let keys = [
-    "instruction", "language", "max_tokens", "max_turns", "temperature", "top_p", "top_k", "stop_sequences", "reasoning", "tool_output", "file_upload",
-  ]
+  public var fileUpload: FileUpload
+
+  enum CodingKeys: String, CodingKey {
+    case instruction, language, maxTokens = "max_tokens", maxTurns = "max_turns", temperature, topP = "top_p", topK = "top_k",
+      stopSequences = "stop_sequences", reasoning, toolOutput = "tool_output", fileUpload = "file_upload"
+  }
 
   public struct ToolOutputLimits: Sendable, Hashable, Codable {
     public var defaultMaxBytes: Int64
     public var perTool: [String: Int64]
+
+    enum CodingKeys: String, CodingKey {
+      case defaultMaxBytes = "default_max_bytes", perTool = "per_tool"
+    }
 
     public init(defaultMaxBytes: Int64, perTool: [String: Int64]) {
       self.defaultMaxBytes = defaultMaxBytes
@@ -151,27 +171,21 @@ public struct WorkerSection: Sendable, Hashable, Codable {
     public func maxBytes(for tool: String) -> Int64 { perTool[tool] ?? defaultMaxBytes }
   }
 
-  init(_ json: JSONObject) {
-    instruction = json["instruction"].string ?? "$yoi/default"
-    language = json["language"].string
-    maxTokens = json["max_tokens"].integer
-    maxTurns = json["max_turns"].integer
-    temperature = json["temperature"].number
-    topP = json["top_p"].number
-    topK = json["top_k"].integer
-    stopSequences = json["stop_sequences"].array.compactMap(\.string)
-    reasoning = json["reasoning"].string.map(ReasoningSetting.effort) ?? json["reasoning"].integer.map(ReasoningSetting.budget)
-    let output = json["tool_output"].object
-    toolOutput = ToolOutputLimits(
-      defaultMaxBytes: output["default_max_bytes"].integer ?? 65536,
-      perTool: Dictionary(
-        uniqueKeysWithValues: output["per_tool"].object.compactMap { member in (member.value as JSONValue?).integer.map { (member.key, $0) } }))
-    fileUploadMaxBytes = json["file_upload"].object["max_bytes"].integer ?? 262_144
+  public struct FileUpload: Sendable, Hashable, Codable {
+    public var maxBytes: Int64
+
+    enum CodingKeys: String, CodingKey {
+      case maxBytes = "max_bytes"
+    }
   }
 }
 
 public struct SessionSection: Sendable, Hashable, Codable {
   public var recordEventTrace: Bool
+
+  enum CodingKeys: String, CodingKey {
+    case recordEventTrace = "record_event_trace"
+  }
 }
 
 /// What happens to a tool call (DESIGN.md §12.6).
@@ -188,153 +202,234 @@ public struct PermissionsSection: Sendable, Hashable, Codable {
 
   public var defaultAction: PermissionAction
   public var rules: [Rule]
-  static let keys = ["default_action", "rule"]
 
-  init(_ json: JSONObject) {
-    defaultAction = json["default_action"].string.flatMap(PermissionAction.init(rawValue:)) ?? .deny
-    rules = json["rule"].array.compactMap { item in
-      guard case .object(let rule) = item, let tool = rule["tool"].string,
-        let action = rule["action"].string.flatMap(PermissionAction.init(rawValue:))
-      else { return nil }
-      return Rule(tool: tool, pattern: rule["pattern"].string ?? "*", action: action)
+  enum CodingKeys: String, CodingKey {
+    case defaultAction = "default_action", rules = "rule"
+  }
+}
+
+/// A capability a profile switches on in its `feature` section.
+public enum Feature: String, Sendable, Hashable, Codable, CaseIterable {
+  case task
+  case memory
+  case web
+  case pods
+  case ticketOrchestration = "ticket_orchestration"
+  case ticket
+
+  /// One line for docs and editor stubs.
+  public var summary: String {
+    switch self {
+    case .task: "task tracking"
+    case .memory: "long-term memory (needs a memory section)"
+    case .web: "web search and fetch"
+    case .pods: "spawning child Pods (needs a delegation scope)"
+    case .ticketOrchestration: "orchestrating tickets"
+    case .ticket: "tickets"
     }
   }
 }
 
-public struct FeatureSection: Sendable, Hashable, Codable {
-  public var task: Bool
-  public var memory: Bool
-  public var web: Bool
-  public var pods: Bool
-  public var ticketOrchestration: Bool
-  public var ticket: Bool
-  /// `read_only` or `lifecycle`.
-  public var ticketAccess: String?
-  static let keys = ["task", "memory", "web", "pods", "ticket_orchestration", "ticket"]
+/// `feature.ticket.access`.
+public enum TicketAccess: String, Sendable, Hashable, Codable, CaseIterable {
+  case readOnly = "read_only"
+  case lifecycle
+}
 
-  init(_ json: JSONObject) {
-    func enabled(_ name: String) -> Bool { json[name].object["enabled"].bool ?? false }
-    task = enabled("task")
-    memory = enabled("memory")
-    web = enabled("web")
-    pods = enabled("pods")
-    ticketOrchestration = enabled("ticket_orchestration")
-    ticket = enabled("ticket")
-    ticketAccess = json["ticket"].object["access"].string
+/// Which features are on; written as `{"task": {"enabled": true}, ...}`.
+public struct FeatureSection: Sendable, Hashable, Codable {
+  public var enabled: Set<Feature>
+  public var ticketAccess: TicketAccess
+
+  public init(enabled: Set<Feature>, ticketAccess: TicketAccess) {
+    self.enabled = enabled
+    self.ticketAccess = ticketAccess
+  }
+
+  public func isEnabled(_ feature: Feature) -> Bool { enabled.contains(feature) }
+
+  private struct Switch: Codable {
+    var enabled: Bool
+    /// Only `ticket` has an access level; the other features have no such member.
+    var access: TicketAccess?
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(enabled, forKey: .enabled)
+      if let access { try container.encode(access, forKey: .access) }
+    }
+  }
+
+  private struct FeatureKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ feature: Feature) { stringValue = feature.rawValue }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: FeatureKey.self)
+    enabled = []
+    ticketAccess = .lifecycle
+    for feature in Feature.allCases {
+      let entry = try container.decode(Switch.self, forKey: FeatureKey(feature))
+      if entry.enabled { enabled.insert(feature) }
+      if feature == .ticket {
+        guard let access = entry.access else {
+          throw DecodingError.keyNotFound(
+            FeatureKey(feature), .init(codingPath: container.codingPath + [FeatureKey(feature)], debugDescription: "access is missing"))
+        }
+        ticketAccess = access
+      }
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: FeatureKey.self)
+    for feature in Feature.allCases {
+      try container.encode(Switch(enabled: isEnabled(feature), access: feature == .ticket ? ticketAccess : nil), forKey: FeatureKey(feature))
+    }
   }
 }
 
-/// Token counts of a compaction policy (ratios are resolved to counts when the manifest is
-/// built); nil where the policy leaves a threshold unset.
+/// A compaction policy in token counts (a ratio policy is turned into counts when the
+/// manifest is built); nil where the policy leaves a threshold unset. The fields are those of
+/// `ConfigSchema.compactionTokens`, which holds their defaults.
 public struct CompactionSection: Sendable, Hashable, Codable {
-  public var tokens: [String: Int64]
+  public var pruneProtectedTokens: Int64
+  public var pruneMinSavings: Int64
+  public var threshold: Int64?
+  public var requestThreshold: Int64?
+  public var retainedTokens: Int64
+  public var overviewTargetTokens: Int64
+  public var overviewWarningTokens: Int64
+  public var overviewDeadlineTokens: Int64
+  public var workerContextMaxTokens: Int64
+  public var finishWarningRemainingTokens: Int64
+  public var finalReserveTokens: Int64
+  public var workerMaxTurns: Int64
+  public var summaryTargetTokens: Int64
+  public var summaryMaxTokens: Int64
+  public var autoReadBudgetTokens: Int64
+  public var resultContextMaxTokens: Int64
+  /// The model that writes summaries; the Pod's own when nil.
   public var model: String?
-  static let keys = ConfigSchema.compactionTokenDefaults.map(\.0) + ["model"]
 
-  /// The count for `name` (one of `ConfigSchema.compactionTokenDefaults`), if set.
-  public subscript(name: String) -> Int64? { tokens[name] }
-  public var threshold: Int64? { tokens["threshold"] }
-  public var requestThreshold: Int64? { tokens["request_threshold"] }
-
-  init(_ json: JSONObject) {
-    tokens = Dictionary(uniqueKeysWithValues: ConfigSchema.compactionTokenDefaults.compactMap { name, _ in json[name].integer.map { (name, $0) } })
-    model = json["model"].string
+  enum CodingKeys: String, CodingKey {
+    case pruneProtectedTokens = "prune_protected_tokens", pruneMinSavings = "prune_min_savings", threshold,
+      requestThreshold = "request_threshold", retainedTokens = "retained_tokens", overviewTargetTokens = "overview_target_tokens",
+      overviewWarningTokens = "overview_warning_tokens", overviewDeadlineTokens = "overview_deadline_tokens",
+      workerContextMaxTokens = "worker_context_max_tokens", finishWarningRemainingTokens = "finish_warning_remaining_tokens",
+      finalReserveTokens = "final_reserve_tokens", workerMaxTurns = "worker_max_turns", summaryTargetTokens = "summary_target_tokens",
+      summaryMaxTokens = "summary_max_tokens", autoReadBudgetTokens = "auto_read_budget_tokens",
+      resultContextMaxTokens = "result_context_max_tokens", model
   }
 }
 
 public struct MemorySection: Sendable, Hashable, Codable {
+  /// The memory directory (absolute once resolved).
   public var workspaceRoot: String?
-  public var settings: [String: String]
-  static let keys = ConfigSchema.memory.names
+  public var queryResultLimit: Int64?
+  public var queryExcerptLines: Int64?
+  public var injectSummary: Bool?
+  public var language: String?
+  public var extractModel: String?
+  public var extractThreshold: Int64?
+  public var extractWorkerMaxTurns: Int64?
+  public var consolidationModel: String?
+  public var consolidationThresholdFiles: Int64?
+  public var consolidationThresholdBytes: Int64?
 
-  init(_ json: JSONObject) {
-    workspaceRoot = json["workspace_root"].string
-    settings = Dictionary(
-      uniqueKeysWithValues: json.compactMap { member in
-        member.key == "workspace_root" || member.value == .null ? nil : (member.key, CanonicalJSON.compact(member.value))
-      })
+  enum CodingKeys: String, CodingKey {
+    case workspaceRoot = "workspace_root", queryResultLimit = "query_result_limit", queryExcerptLines = "query_excerpt_lines",
+      injectSummary = "inject_summary", language, extractModel = "extract_model", extractThreshold = "extract_threshold",
+      extractWorkerMaxTurns = "extract_worker_max_turns", consolidationModel = "consolidation_model",
+      consolidationThresholdFiles = "consolidation_threshold_files", consolidationThresholdBytes = "consolidation_threshold_bytes"
   }
 }
 
 public struct WebSection: Sendable, Hashable, Codable {
   public struct Search: Sendable, Hashable, Codable {
     public var enabled: Bool
+    public var provider: String
     public var apiKeySecret: String?
-    public var timeoutSeconds: Int64?
-    public var baseURL: String?
+    public var timeoutSeconds: Int64
+    public var baseURL: String
+    public var country: String?
+    public var searchLanguage: String?
+    public var interfaceLanguage: String?
+    public var safesearch: String?
+
+    enum CodingKeys: String, CodingKey {
+      case enabled, provider, apiKeySecret = "api_key_secret", timeoutSeconds = "timeout_secs", baseURL = "base_url", country,
+        searchLanguage = "search_lang", interfaceLanguage = "ui_lang", safesearch
+    }
   }
 
   public struct Fetch: Sendable, Hashable, Codable {
     public var enabled: Bool
-    public var timeoutSeconds: Int64?
-    public var redirectLimit: Int64?
-    public var maxResponseBytes: Int64?
-    public var maxOutputBytes: Int64?
+    public var timeoutSeconds: Int64
+    public var redirectLimit: Int64
+    public var maxResponseBytes: Int64
+    public var maxOutputBytes: Int64
     public var allowPrivateAddresses: Bool
+
+    enum CodingKeys: String, CodingKey {
+      case enabled, timeoutSeconds = "timeout_secs", redirectLimit = "redirect_limit", maxResponseBytes = "max_response_bytes",
+        maxOutputBytes = "max_output_bytes", allowPrivateAddresses = "allow_private_addresses"
+    }
   }
 
   public var enabled: Bool
   public var allowPrivateAddresses: Bool
   public var search: Search
   public var fetch: Fetch
-  static let keys = ["enabled", "allow_private_addresses", "search", "fetch"]
 
-  init(_ json: JSONObject) {
-    enabled = json["enabled"].bool ?? false
-    allowPrivateAddresses = json["allow_private_addresses"].bool ?? false
-    let search = json["search"].object
-    self.search = Search(
-      enabled: search["enabled"].bool ?? false, apiKeySecret: search["api_key_secret"].string,
-      timeoutSeconds: search["timeout_secs"].integer, baseURL: search["base_url"].string)
-    let fetch = json["fetch"].object
-    self.fetch = Fetch(
-      enabled: fetch["enabled"].bool ?? false, timeoutSeconds: fetch["timeout_secs"].integer, redirectLimit: fetch["redirect_limit"].integer,
-      maxResponseBytes: fetch["max_response_bytes"].integer, maxOutputBytes: fetch["max_output_bytes"].integer,
-      allowPrivateAddresses: fetch["allow_private_addresses"].bool ?? false)
+  enum CodingKeys: String, CodingKey {
+    case enabled, allowPrivateAddresses = "allow_private_addresses", search, fetch
   }
 }
 
+/// The profile a manifest was resolved from, as the resolver recorded it.
 public struct ProvenanceSection: Sendable, Hashable, Codable {
-  public var name: String?
+  /// How the profile was selected: `kind` "registry" (with `source`, `name`, maybe `path`) or
+  /// "path" (with `path`); nil for a builtin selected by name.
+  public struct Source: Sendable, Hashable, Codable {
+    public var kind: String
+    public var source: String?
+    public var name: String?
+    public var path: String?
+
+    public init(kind: String, source: String? = nil, name: String? = nil, path: String? = nil) {
+      self.kind = kind
+      self.source = source
+      self.name = name
+      self.path = path
+    }
+
+    // Members that do not apply to the kind are left out rather than written as null.
+    public func encode(to encoder: any Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(kind, forKey: .kind)
+      if let source { try container.encode(source, forKey: .source) }
+      if let name { try container.encode(name, forKey: .name) }
+      if let path { try container.encode(path, forKey: .path) }
+    }
+  }
+
+  public var source: Source?
+  public var name: String
   public var description: String?
+
+  public init(source: Source?, name: String, description: String?) {
+    self.source = source
+    self.name = name
+    self.description = description
+  }
 }
 
 public struct SkillsSection: Sendable, Hashable, Codable {
+  /// Absolute skill directories.
   public var directories: [String]
-}
-
-extension ScopeRules {
-  /// The rules of a manifest's `scope` or `delegation_scope` section.
-  init(_ json: JSONObject) {
-    func read(_ list: String) -> [ScopeRule] {
-      json[list].array.compactMap { item in
-        guard case .object(let rule) = item, let target = rule["target"].string,
-          let permission = rule["permission"].string.flatMap(ScopeRule.Permission.init(rawValue:))
-        else { return nil }
-        return ScopeRule(target: target, permission: permission, recursive: rule["recursive"].bool ?? true)
-      }
-    }
-    self.init(allow: read("allow"), deny: read("deny"))
-  }
-}
-
-extension Optional where Wrapped == JSONValue {
-  var bool: Bool? {
-    if case .bool(let flag)? = self { return flag }
-    return nil
-  }
-
-  var number: Double? {
-    switch self {
-    case .number(let number)?: number
-    case .integer(let number)?: Double(number)
-    default: nil
-    }
-  }
-
-  /// The object, or nil for null or absent (an optional section).
-  var optionalObject: JSONObject? {
-    if case .object(let object)? = self { return object }
-    return nil
-  }
 }

@@ -2,14 +2,21 @@
 /// `PodManifestBuilder` makes one; its canonical JSON is the snapshot a Pod stores, and the
 /// sha256 of that text is its digest.
 public struct PodManifest: Sendable, Hashable {
-  /// Every section, with defaults filled in.
+  /// Every section, typed, with defaults filled in.
+  public let sections: ManifestSections
+  /// The document: `sections` encoded, or for a stored snapshot the text as stored (one from
+  /// an older yoi may lack fields added since; `sections` has their defaults).
   public let json: JSONObject
   /// The compact canonical JSON the digest is taken over.
   public let canonicalJSON: String
   /// Lowercase hex sha256 of `canonicalJSON`.
   public let digest: String
 
-  init(json: JSONObject) {
+  /// A manifest of `sections`, which the builder validated (or a narrowing of a validated
+  /// manifest made in this module): nothing outside it constructs one.
+  init(sections: ManifestSections) {
+    self.sections = sections
+    guard case .object(let json) = JSONCoding.encode(sections, nils: .null) else { preconditionFailure("a manifest encodes as an object") }
     self.json = json
     self.canonicalJSON = CanonicalJSON.compact(.object(json))
     self.digest = SHA256.hex(canonicalJSON.utf8)
@@ -43,13 +50,15 @@ public struct PodManifest: Sendable, Hashable {
       throw .unreadable(error.description)
     }
     guard case .object(let object) = value else { throw .unreadable("not an object") }
-    self.init(json: object)
-    guard canonicalJSON == text else { throw .notCanonical }
-  }
-
-  /// A copy with `json` replaced (e.g. a parent's scope after delegating).
-  public func replacing(_ json: JSONObject) -> PodManifest {
-    PodManifest(json: json)
+    guard CanonicalJSON.compact(value) == text else { throw .notCanonical }
+    do {
+      sections = try JSONCoding.decode(ManifestSections.self, from: .object(ConfigSchema.completingSnapshot(object)))
+    } catch {
+      throw .unreadable(error.description)
+    }
+    json = object
+    canonicalJSON = text
+    self.digest = digest
   }
 
   /// The pretty form for people (same content, same key order).
@@ -66,8 +75,5 @@ public struct PodManifest: Sendable, Hashable {
   }
 
   /// The Pod's name.
-  public var podName: String {
-    if case .string(let name)? = self[path: "pod.name"] { return name }
-    return ""
-  }
+  public var podName: String { sections.pod.name }
 }

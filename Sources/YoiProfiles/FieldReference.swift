@@ -5,13 +5,22 @@ import YoiManifest
 /// embeds it and a test checks the copy, so the reference cannot drift from the decoder).
 public enum FieldReference {
   public static var markdown: String {
-    var rows = ["| field | type | what it is |", "|---|---|---|"]
-    func walk(_ object: ConfigObject, prefix: String) {
+    var rows = ["| field | type | default | what it is |", "|---|---|---|---|"]
+    func walk(_ object: ConfigObject, prefix: String, suffix: String = "") {
       for field in object.fields {
         let path = KeyPath.join(prefix, field.name)
-        rows.append("| `\(path)` | \(describe(field.type)) | \(field.summary) |")
-        if case .object(let inner) = field.type { walk(inner, prefix: path) }
-        if case .list(.object(let inner)) = field.type { walk(inner, prefix: path + "[]") }
+        let defaultValue = field.defaultValue.map { "`\(CanonicalJSON.compact($0))`" } ?? ""
+        rows.append("| `\(path)`\(suffix) | \(describe(field.type)) | \(defaultValue) | \(field.summary) |")
+        switch field.type {
+        case .object(let inner): walk(inner, prefix: path)
+        case .list(.object(let inner)): walk(inner, prefix: path + "[]")
+        case .auth:
+          for variant in ConfigSchema.authVariants { walk(variant.fields, prefix: path, suffix: " (\(variant.kind))") }
+        case .compaction:
+          walk(ConfigSchema.compactionTokens, prefix: path, suffix: " (tokens)")
+          walk(ConfigSchema.compactionRatio, prefix: path, suffix: " (ratio)")
+        default: break
+        }
       }
     }
     walk(ConfigSchema.profile, prefix: "")

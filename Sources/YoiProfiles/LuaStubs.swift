@@ -37,19 +37,22 @@ public enum LuaStubs {
       classes.append(lines.joined(separator: "\n"))
     }
     emit(ConfigSchema.profile, as: "yoi.Profile")
+    // Auth: `kind` plus the union of each kind's fields (the kind is named on each).
+    var auth = ["---@class yoi.Auth", "---@field kind \(ConfigSchema.authKinds.map { "\"\($0)\"" }.joined(separator: "|"))"]
+    for variant in ConfigSchema.authVariants {
+      for field in variant.fields.fields { auth.append("---@field \(field.name)? \(luaType(field.type, name: "yoi.Auth")) \(field.summary) (\(variant.kind))") }
+    }
+    classes.append(auth.joined(separator: "\n"))
+    // Compaction: a token field is an integer, a ratio field a number; both kinds share a class.
+    var compaction = ["---@class yoi.Compaction", "---@field kind \"tokens\"|\"ratio\""]
+    for field in ConfigSchema.compactionTokens.fields {
+      let isRatio = ConfigSchema.compactionRatio.field(field.name) != nil
+      let type = isRatio ? "number" : luaType(field.type, name: "yoi.Compaction")
+      compaction.append("---@field \(field.name)? \(type) \(field.summary)\(isRatio ? " (a count, or a fraction of the window with yoi.compact.ratio)" : "")")
+    }
+    classes.append(compaction.joined(separator: "\n"))
     out += classes.reversed().joined(separator: "\n\n") + "\n\n"
     out += """
-      ---@class yoi.Auth
-      ---@field kind "none"|"api_key"|"codex_oauth"|"secret_ref"
-      ---@field file? string path to a key file, relative to the profile (api_key)
-      ---@field ref? string secret id (secret_ref)
-
-      ---@class yoi.Compaction
-      ---@field kind "tokens"|"ratio"
-      ---@field threshold? number
-      ---@field request_threshold? number
-      ---@field worker_context_max_tokens? number
-
       ---@class yoi.ScopeIntent
       ---@field intent "workspace_read"|"workspace_write"
       ---@field deny_write? string[] workspace-relative paths that get a deny-write rule

@@ -21,11 +21,7 @@ public struct ManifestSummary: Sendable {
 
   /// Enabled features, in manifest order.
   public var features: [String] {
-    let feature = sections.feature
-    return [
-      ("memory", feature.memory), ("pods", feature.pods), ("task", feature.task), ("ticket", feature.ticket),
-      ("ticket_orchestration", feature.ticketOrchestration), ("web", feature.web),
-    ].filter(\.1).map(\.0)
+    Feature.allCases.filter(sections.feature.isEnabled).map(\.rawValue).sorted()
   }
 
   /// Every secret reference (model auth and the web search key), never a value.

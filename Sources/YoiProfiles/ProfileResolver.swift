@@ -246,23 +246,23 @@ public struct ProfileResolver: Sendable {
     return SHA256.hex(input)
   }
 
-  static func provenance(source: ProfileSource, config: PodManifestConfig, entry: RegistryEntry?) -> JSONValue {
-    let sourceJSON: JSONValue
-    if let entry {
-      var object = JSONObject([("kind", "registry"), ("source", .string(entry.source.rawValue)), ("name", .string(entry.name))])
-      if let path = entry.path { object["path"] = .string(path) }
-      sourceJSON = .object(object)
-    } else if case .file(let path) = source.origin {
-      sourceJSON = ["kind": "path", "path": .string(path)]
-    } else {
-      sourceJSON = .null
-    }
+  static func provenance(source: ProfileSource, config: PodManifestConfig, entry: RegistryEntry?) -> ProvenanceSection {
+    let recorded: ProvenanceSection.Source? =
+      if let entry {
+        ProvenanceSection.Source(kind: "registry", source: entry.source.rawValue, name: entry.name, path: entry.path)
+      } else if case .file(let path) = source.origin {
+        ProvenanceSection.Source(kind: "path", path: path)
+      } else {
+        nil
+      }
     let stem: String =
       switch source.origin {
       case .builtin(let name): name
       case .file(let path): String(PathLexer.basename(path).split(separator: ".").first ?? "")
       }
-    let name = config["slug"] ?? entry.map { JSONValue.string($0.name) } ?? .string(stem)
-    return ["source": sourceJSON, "name": name, "description": config["description"] ?? .null]
+    let slug: String? = if case .string(let slug)? = config["slug"] { slug } else { nil }
+    let description: String? = if case .string(let text)? = config["description"] { text } else { nil }
+    return ProvenanceSection(source: recorded, name: slug ?? entry?.name ?? stem, description: description)
   }
+
 }

@@ -162,10 +162,10 @@ struct WebFetchTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     var url = try decode(Arguments.self, arguments).url
-    let timeout = fetch.timeoutSeconds ?? 30
-    let redirectLimit = fetch.redirectLimit ?? 5
-    let maxResponse = Int(clamping: fetch.maxResponseBytes ?? 5 << 20)
-    let maxOutput = Int(clamping: fetch.maxOutputBytes ?? 64 << 10)
+    let timeout = fetch.timeoutSeconds
+    let redirectLimit = fetch.redirectLimit
+    let maxResponse = Int(clamping: fetch.maxResponseBytes)
+    let maxOutput = Int(clamping: fetch.maxOutputBytes)
     var redirects: Int64 = 0
     while true {
       guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -237,11 +237,11 @@ struct WebSearchTool: FileTool {
       throw ToolFailure(
         "web search cannot run: secret `\(secretID)` (web.search.api_key_secret) is not in the secret store; store it with `yoi secret set \(secretID)`")
     }
-    var components = URLComponents(string: (search.baseURL ?? "https://api.search.brave.com") + "/res/v1/web/search")
+    var components = URLComponents(string: search.baseURL + "/res/v1/web/search")
     components?.queryItems = [URLQueryItem(name: "q", value: query), URLQueryItem(name: "count", value: "10")]
     guard let url = components?.url?.absoluteString else { throw ToolFailure("web.search.base_url is not a URL") }
     let response = try await client.get(
-      url, headers: [("accept", "application/json"), ("x-subscription-token", key)], timeout: search.timeoutSeconds ?? 15, limit: 2 << 20)
+      url, headers: [("accept", "application/json"), ("x-subscription-token", key)], timeout: search.timeoutSeconds, limit: 2 << 20)
     guard response.status == 200 else { throw ToolFailure("the search API answered HTTP \(response.status)") }
     struct Results: Decodable {
       struct Web: Decodable {
