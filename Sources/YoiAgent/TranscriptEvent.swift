@@ -30,79 +30,63 @@ public enum TranscriptEvent: Sendable, Hashable {
   private struct UserBody: Codable { var text: String }
   private struct AssistantBody: Codable {
     var message: AssistantMessage
-    var stop_reason: String?
+    var stopReason: String?
+    enum CodingKeys: String, CodingKey { case message, stopReason = "stop_reason" }
   }
   private struct CancelledBody: Codable {
     var reason: String
-    var partial_text: String
+    var partialText: String
+    enum CodingKeys: String, CodingKey { case reason, partialText = "partial_text" }
   }
   private struct ErrorBody: Codable {
     var code: String
     var message: String
   }
 
-  /// One coder each way for every event (making one per event was a third of `pod log`).
-  private static let encoder: JSONEncoder = {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return encoder
-  }()
-
-  /// The stored JSON body (sorted keys, so bytes are stable).
+  /// The stored JSON body: compact canonical JSON, without members for unset optionals.
   public var body: String {
-    let encoder = Self.encoder
-    let data: Data?
     switch self {
-    case .user(let text): data = try? encoder.encode(UserBody(text: text))
-    case .assistant(let message, let stopReason): data = try? encoder.encode(AssistantBody(message: message, stop_reason: stopReason))
-    case .toolResult(let result): data = try? encoder.encode(result)
-    case .usage(let usage): data = try? encoder.encode(usage)
-    case .cancelled(let reason, let partial): data = try? encoder.encode(CancelledBody(reason: reason, partial_text: partial))
-    case .error(let code, let message): data = try? encoder.encode(ErrorBody(code: code, message: message))
-    case .compaction(let record): data = try? encoder.encode(record)
+    case .user(let text): JSONCoding.text(UserBody(text: text))
+    case .assistant(let message, let stopReason): JSONCoding.text(AssistantBody(message: message, stopReason: stopReason))
+    case .toolResult(let result): JSONCoding.text(result)
+    case .usage(let usage): JSONCoding.text(usage)
+    case .cancelled(let reason, let partial): JSONCoding.text(CancelledBody(reason: reason, partialText: partial))
+    case .error(let code, let message): JSONCoding.text(ErrorBody(code: code, message: message))
+    case .compaction(let record): JSONCoding.text(record)
     }
-    return data.map { String(decoding: $0, as: UTF8.self) } ?? "{}"
   }
 
-  /// Reads a stored row back.
+  /// Reads a stored row back, strictly: a body that is not what this kind's writer writes
+  /// is an error naming the event, never a value read as empty.
   /// - Throws: `YoiError` for a row this version cannot read (a damaged store, or one from
   ///   a newer yoi); the transcript is never silently shortened.
   public init(_ row: TranscriptRow) throws(YoiError) {
-    // yoi's own JSON reader and a direct mapping: Foundation's JSONDecoder made `pod log` of
-    // 10,000 events take twice as long.
-    guard let body = JSONFields.parse(row.body) else {
-      throw YoiError("transcript event \(row.seq) (\(row.kind)) is damaged and cannot be read", code: .transcript)
-    }
-    let read = StoredEventReader(body)
-    switch row.kind {
-    case "user": self = .user(text: read.string("text"))
-    case "assistant":
-      let message = StoredEventReader(read.object("message"))
-      let reasoning = message.objects("reasoning").map { block in
-        ReasoningBlock(
-          text: block.string("text"), signature: block.optionalString("signature"), redactedData: block.optionalString("redacted_data"),
-          itemID: block.optionalString("item_id"), encryptedContent: block.optionalString("encrypted_content"))
+    do {
+      switch row.kind {
+      case "user": self = .user(text: try JSONCoding.decode(UserBody.self, from: row.body).text)
+      case "assistant":
+        let body = try JSONCoding.decode(AssistantBody.self, from: row.body)
+        self = .assistant(body.message, stopReason: body.stopReason)
+      case "tool_result": self = .toolResult(try JSONCoding.decode(ToolResult.self, from: row.body))
+      case "usage": self = .usage(try JSONCoding.decode(Usage.self, from: row.body))
+      case "cancelled":
+        let body = try JSONCoding.decode(CancelledBody.self, from: row.body)
+        self = .cancelled(reason: body.reason, partialText: body.partialText)
+      case "error":
+        let body = try JSONCoding.decode(ErrorBody.self, from: row.body)
+        self = .error(code: body.code, message: body.message)
+      case "compaction": self = .compaction(try JSONCoding.decode(CompactionRecord.self, from: row.body))
+      default:
+        throw YoiError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: .transcript)
       }
-      let calls = message.objects("tool_calls").map { call in
-        ToolCall(id: call.string("id"), name: call.string("name"), arguments: call.string("arguments"), signature: call.optionalString("signature"))
-      }
-      self = .assistant(AssistantMessage(reasoning: reasoning, text: message.string("text"), toolCalls: calls), stopReason: read.optionalString("stop_reason"))
-    case "tool_result":
-      self = .toolResult(ToolResult(callID: read.string("call_id"), name: read.string("name"), content: read.string("content"), isError: read.bool("is_error")))
-    case "usage":
-      self = .usage(
-        Usage(
-          inputTokens: read.integer("input_tokens") ?? 0, outputTokens: read.integer("output_tokens") ?? 0,
-          cachedInputTokens: read.integer("cached_input_tokens"), reasoningTokens: read.integer("reasoning_tokens")))
-    case "cancelled": self = .cancelled(reason: read.string("reason"), partialText: read.string("partial_text"))
-    case "error": self = .error(code: read.string("code"), message: read.string("message"))
-    case "compaction":
-      self = .compaction(
-        CompactionRecord(
-          summary: read.optionalString("summary"), retainedFromSeq: read.integer("retained_from_seq"),
-          prunedCallIDs: read.strings("pruned_call_ids"), tokensBefore: read.integer("tokens_before") ?? 0,
-          tokensAfter: read.integer("tokens_after") ?? 0, model: read.optionalString("model")))
-    default: throw YoiError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: .transcript)
+    } catch let error as JSONCoding.Failure {
+      throw YoiError(
+        "transcript event \(row.seq) (\(row.kind)) is damaged and cannot be read: \(error)", code: .transcript,
+        help: ["the Pod's other events are intact; `yoi pod log NAME --json` shows each stored body"])
+    } catch let error as YoiError {
+      throw error
+    } catch {
+      throw YoiError("transcript event \(row.seq) (\(row.kind)) cannot be read: \(error)", code: .transcript)
     }
   }
 
@@ -115,23 +99,6 @@ public enum TranscriptEvent: Sendable, Hashable {
     let prefix = "{\"seq\":\(seq),\"type\":\"\(kind)\""
     return body == "{}" || !body.hasPrefix("{") ? prefix + "}" : prefix + "," + body.dropFirst()
   }
-}
-
-/// Typed reads of a stored event body (written by `TranscriptEvent.body`, so a missing key
-/// is an empty value, as the encoder would have written it, and a key of another type, which
-/// the store's writer never produces, reads the same).
-private struct StoredEventReader {
-  let fields: JSONFields
-  init(_ object: JSONObject) { fields = JSONFields(object) }
-  init(_ fields: JSONFields) { self.fields = fields }
-
-  func string(_ key: String) -> String { optionalString(key) ?? "" }
-  func optionalString(_ key: String) -> String? { (try? fields.string(key)) ?? nil }
-  func integer(_ key: String) -> Int64? { (try? fields.integer(key)) ?? nil }
-  func bool(_ key: String) -> Bool { ((try? fields.bool(key)) ?? nil) ?? false }
-  func strings(_ key: String) -> [String] { ((try? fields.strings(key)) ?? nil) ?? [] }
-  func object(_ key: String) -> JSONObject { ((try? fields.fields(key)) ?? nil)?.object ?? JSONObject() }
-  func objects(_ key: String) -> [StoredEventReader] { (try? fields.objects(key, StoredEventReader.init)) ?? [] }
 }
 
 /// What a compaction replaced (DESIGN.md §12.7). The transcript keeps every event; replay

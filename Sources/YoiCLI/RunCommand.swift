@@ -3,6 +3,7 @@ import Foundation
 import YoiAgent
 import YoiPods
 import YoiDiagnostics
+import YoiManifest
 import YoiProfiles
 import YoiProviders
 import YoiStore
@@ -154,7 +155,7 @@ final class JSONLinesObserver: RunObserver, @unchecked Sendable {
   private let lock = NSLock()
 
   func textDelta(_ text: String) {
-    let encoded = (try? JSONEncoder().encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+    let encoded = CanonicalJSON.compact(.string(text))
     emit("{\"type\":\"text_delta\",\"text\":\(encoded)}")
   }
 

@@ -93,8 +93,8 @@ struct AnthropicWire: WireFormat {
     private var stopReason: String?
     private var stopped = false
 
-    private struct Event: WireEvent {
-      struct ContentBlock {
+    private struct Event: Decodable {
+      struct ContentBlock: Decodable {
         var type: String?
         var text: String?
         var id: String?
@@ -102,18 +102,8 @@ struct AnthropicWire: WireFormat {
         var thinking: String?
         var signature: String?
         var data: String?
-
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          type = try json.string("type")
-          text = try json.string("text")
-          id = try json.string("id")
-          name = try json.string("name")
-          thinking = try json.string("thinking")
-          signature = try json.string("signature")
-          data = try json.string("data")
-        }
       }
-      struct Delta {
+      struct Delta: Decodable {
         var type: String?
         var text: String?
         var partialJSON: String?
@@ -121,51 +111,36 @@ struct AnthropicWire: WireFormat {
         var signature: String?
         var stopReason: String?
 
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          type = try json.string("type")
-          text = try json.string("text")
-          partialJSON = try json.string("partial_json")
-          thinking = try json.string("thinking")
-          signature = try json.string("signature")
-          stopReason = try json.string("stop_reason")
+        enum CodingKeys: String, CodingKey {
+          case type, text, partialJSON = "partial_json", thinking, signature, stopReason = "stop_reason"
         }
       }
-      struct UsageJSON {
+      struct UsageJSON: Decodable {
         var inputTokens: Int64?
         var outputTokens: Int64?
         var cacheReadInputTokens: Int64?
 
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          inputTokens = try json.integer("input_tokens")
-          outputTokens = try json.integer("output_tokens")
-          cacheReadInputTokens = try json.integer("cache_read_input_tokens")
+        enum CodingKeys: String, CodingKey {
+          case inputTokens = "input_tokens", outputTokens = "output_tokens", cacheReadInputTokens = "cache_read_input_tokens"
         }
       }
-      struct ErrorJSON {
+      struct MessageJSON: Decodable {
+        var usage: UsageJSON?
+      }
+      struct ErrorJSON: Decodable {
         var type: String?
         var message: String?
-
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          type = try json.string("type")
-          message = try json.string("message")
-        }
       }
       var type: String?
       var index: Int?
-      var messageUsage: UsageJSON?
+      var message: MessageJSON?
       var contentBlock: ContentBlock?
       var delta: Delta?
       var usage: UsageJSON?
       var error: ErrorJSON?
 
-      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-        type = try json.string("type")
-        index = try json.integer("index").map { Int(clamping: $0) }
-        messageUsage = try json.fields("message")?.object("usage", UsageJSON.init)
-        contentBlock = try json.object("content_block", ContentBlock.init)
-        delta = try json.object("delta", Delta.init)
-        usage = try json.object("usage", UsageJSON.init)
-        error = try json.object("error", ErrorJSON.init)
+      enum CodingKeys: String, CodingKey {
+        case type, index, message, contentBlock = "content_block", delta, usage, error
       }
     }
 
@@ -174,7 +149,7 @@ struct AnthropicWire: WireFormat {
       guard let type = event.type else { throw .malformedStream("an event without a `type`") }
       switch type {
       case "message_start":
-        if let start = event.messageUsage {
+        if let start = event.message?.usage {
           usage.inputTokens = start.inputTokens ?? 0
           usage.outputTokens = start.outputTokens ?? 0
           usage.cachedInputTokens = start.cacheReadInputTokens

@@ -66,7 +66,9 @@ public struct CredentialResolver: Sendable {
       guard let data = FileManager.default.contents(atPath: path) else {
         throw ProviderError(.credential, "model.auth is codex_oauth but \(path) does not exist", help: [signIn])
       }
-      guard let file = try? JSONDecoder().decode(AuthFile.self, from: data), let token = file.tokens?.access_token, !token.isEmpty else {
+      guard let file = try? JSONCoding.decode(AuthFile.self, from: String(decoding: data, as: UTF8.self)), let token = file.tokens?.access_token,
+        !token.isEmpty
+      else {
         throw ProviderError(.credential, "model.auth is codex_oauth but \(path) holds no access token", help: [signIn])
       }
       return Credential(kind: .codexOAuth, token: token, accountID: file.tokens?.account_id)

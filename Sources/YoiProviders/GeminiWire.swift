@@ -78,43 +78,44 @@ struct GeminiWire: WireFormat {
     private var finishReason: String?
     private var usage: Usage?
 
-    private struct Chunk: WireEvent {
-      struct Part {
+    private struct Chunk: Decodable {
+      struct Part: Decodable {
+        struct Call: Decodable {
+          var id: String?
+          var name: String?
+          /// The arguments as the model wrote them.
+          var args: JSONValue?
+        }
         var text: String?
         var thought: Bool?
-        var call: (id: String?, name: String?, args: JSONValue?)? = nil
+        var functionCall: Call?
         var thoughtSignature: String?
-
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          text = try json.string("text")
-          thought = try json.bool("thought")
-          if let call = try json.fields("functionCall") { self.call = (id: try call.string("id"), name: try call.string("name"), args: call.value("args")) }
-          thoughtSignature = try json.string("thoughtSignature")
-        }
       }
-      struct Candidate {
-        var parts: [Part]
+      struct Candidate: Decodable {
+        struct Content: Decodable { var parts: [Part]? }
+        var content: Content?
         var finishReason: String?
+        var parts: [Part] { content?.parts ?? [] }
+      }
+      struct UsageJSON: Decodable {
+        var promptTokenCount: Int64?
+        var candidatesTokenCount: Int64?
+        var thoughtsTokenCount: Int64?
+        var cachedContentTokenCount: Int64?
 
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          parts = try json.fields("content")?.objects("parts", Part.init) ?? []
-          finishReason = try json.string("finishReason")
+        var usage: Usage {
+          Usage(
+            inputTokens: promptTokenCount ?? 0, outputTokens: (candidatesTokenCount ?? 0) + (thoughtsTokenCount ?? 0),
+            cachedInputTokens: cachedContentTokenCount, reasoningTokens: thoughtsTokenCount)
         }
       }
-      var candidates: [Candidate]
-      var usage: Usage? = nil
-      var error: (message: String?, status: String?)? = nil
-
-      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-        candidates = try json.objects("candidates", Candidate.init)
-        if let usage = try json.fields("usageMetadata") {
-          let thoughts = try usage.integer("thoughtsTokenCount")
-          self.usage = Usage(
-            inputTokens: try usage.integer("promptTokenCount") ?? 0, outputTokens: (try usage.integer("candidatesTokenCount") ?? 0) + (thoughts ?? 0),
-            cachedInputTokens: try usage.integer("cachedContentTokenCount"), reasoningTokens: thoughts)
-        }
-        if let error = try json.fields("error") { self.error = (message: try error.string("message"), status: try error.string("status")) }
+      struct ReportedError: Decodable {
+        var message: String?
+        var status: String?
       }
+      var candidates: [Candidate]?
+      var usageMetadata: UsageJSON?
+      var error: ReportedError?
     }
 
     mutating func consume(_ event: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
@@ -124,11 +125,11 @@ struct GeminiWire: WireFormat {
           .reported, "the provider reported an error: \(error.message ?? "unknown") (\(error.status ?? "error"))",
           isRetryable: error.status == "UNAVAILABLE" || error.status == "RESOURCE_EXHAUSTED")
       }
-      if let reported = chunk.usage { usage = reported }
-      guard let candidate = chunk.candidates.first else { return [] }
+      if let reported = chunk.usageMetadata { usage = reported.usage }
+      guard let candidate = chunk.candidates?.first else { return [] }
       var updates: [StreamUpdate] = []
       for part in candidate.parts {
-        if let call = part.call {
+        if let call = part.functionCall {
           guard let name = call.name else { throw .malformedStream("a functionCall without a name") }
           // Gemini sends each call whole; older versions give it no id.
           let id = call.id ?? "call_\(calls.count + 1)"

@@ -199,7 +199,7 @@ public final class ProviderClient: Sendable {
       var error: Inner?
       var message: String?
     }
-    let parsed = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.utf8))
+    let parsed = try? JSONCoding.decode(ErrorBody.self, from: body)
     let detail = parsed?.error?.message ?? parsed?.message ?? String(body.prefix(300))
     let retryable = [408, 409, 429, 529].contains(status) || status >= 500
     let retryAfter = response.headers.first(name: "retry-after").flatMap(Double.init)

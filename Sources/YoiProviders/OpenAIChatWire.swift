@@ -58,58 +58,65 @@ struct OpenAIChatWire: WireFormat {
     private var usage: Usage?
     private var done = false
 
-    private struct Chunk: WireEvent {
-      struct Choice {
-        struct Delta {
-          struct Call {
+    private struct Chunk: Decodable {
+      struct Choice: Decodable {
+        struct Delta: Decodable {
+          struct Call: Decodable {
+            struct Function: Decodable {
+              var name: String?
+              var arguments: String?
+            }
             var index: Int64?
             var id: String?
-            var name: String?
-            var arguments: String?
-
-            init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-              index = try json.integer("index")
-              id = try json.string("id")
-              name = try json.fields("function")?.string("name")
-              arguments = try json.fields("function")?.string("arguments")
-            }
+            var function: Function?
           }
           var content: String?
+          // DeepSeek and vLLM say reasoning_content; OpenRouter and Ollama say reasoning.
+          var reasoningContent: String?
           var reasoning: String?
-          var toolCalls: [Call]
+          var toolCalls: [Call]?
 
-          init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-            content = try json.string("content")
-            // DeepSeek and vLLM say reasoning_content; OpenRouter and Ollama say reasoning.
-            reasoning = try json.string("reasoning_content")
-            if reasoning == nil { reasoning = try json.string("reasoning") }
-            toolCalls = try json.objects("tool_calls", Call.init)
+          enum CodingKeys: String, CodingKey {
+            case content, reasoningContent = "reasoning_content", reasoning, toolCalls = "tool_calls"
           }
         }
         var delta: Delta?
         var finishReason: String?
 
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          delta = try json.object("delta", Delta.init)
-          finishReason = try json.string("finish_reason")
+        enum CodingKeys: String, CodingKey {
+          case delta, finishReason = "finish_reason"
         }
       }
-      var choices: [Choice]
-      var usage: Usage? = nil
-      /// The `error` object some compatible servers send mid-stream.
-      var error: ReportedError? = nil
-      struct ReportedError { var message: String? }
+      struct UsageJSON: Decodable {
+        struct PromptDetails: Decodable {
+          var cachedTokens: Int64?
+          enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+        }
+        struct CompletionDetails: Decodable {
+          var reasoningTokens: Int64?
+          enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
+        }
+        var promptTokens: Int64?
+        var completionTokens: Int64?
+        var promptTokensDetails: PromptDetails?
+        var completionTokensDetails: CompletionDetails?
 
-      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-        choices = try json.objects("choices", Choice.init)
-        if let usage = try json.fields("usage") {
-          self.usage = Usage(
-            inputTokens: try usage.integer("prompt_tokens") ?? 0, outputTokens: try usage.integer("completion_tokens") ?? 0,
-            cachedInputTokens: try usage.fields("prompt_tokens_details")?.integer("cached_tokens"),
-            reasoningTokens: try usage.fields("completion_tokens_details")?.integer("reasoning_tokens"))
+        enum CodingKeys: String, CodingKey {
+          case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", promptTokensDetails = "prompt_tokens_details",
+            completionTokensDetails = "completion_tokens_details"
         }
-        if let error = try json.fields("error") { self.error = ReportedError(message: try error.string("message")) }
+
+        var usage: Usage {
+          Usage(
+            inputTokens: promptTokens ?? 0, outputTokens: completionTokens ?? 0, cachedInputTokens: promptTokensDetails?.cachedTokens,
+            reasoningTokens: completionTokensDetails?.reasoningTokens)
+        }
       }
+      /// The `error` object some compatible servers send mid-stream.
+      struct ReportedError: Decodable { var message: String? }
+      var choices: [Choice]?
+      var usage: UsageJSON?
+      var error: ReportedError?
     }
 
     mutating func consume(_ event: ServerSentEvent) throws(ProviderError) -> [StreamUpdate] {
@@ -121,10 +128,10 @@ struct OpenAIChatWire: WireFormat {
       if let error = chunk.error {
         throw ProviderError(.reported, "the provider reported an error: \(error.message ?? "unknown")")
       }
-      if let reported = chunk.usage { usage = reported }
-      guard let choice = chunk.choices.first else { return [] }
+      if let reported = chunk.usage { usage = reported.usage }
+      guard let choice = chunk.choices?.first else { return [] }
       var updates: [StreamUpdate] = []
-      if let thinking = choice.delta?.reasoning, !thinking.isEmpty {
+      if let thinking = choice.delta?.reasoningContent ?? choice.delta?.reasoning, !thinking.isEmpty {
         reasoning += thinking
         updates.append(.reasoningDelta(thinking))
       }
@@ -133,16 +140,17 @@ struct OpenAIChatWire: WireFormat {
         updates.append(.textDelta(content))
       }
       for piece in choice.delta?.toolCalls ?? [] {
+        let name = piece.function?.name
         let index = Int(piece.index ?? 0)
         if calls[index] != nil {
           // Appended in place (a copy taken out and put back made long arguments quadratic).
-          calls[index]!.arguments += piece.arguments ?? ""
-          if let name = piece.name, calls[index]!.name.isEmpty { calls[index]!.name = name }
+          calls[index]!.arguments += piece.function?.arguments ?? ""
+          if let name, calls[index]!.name.isEmpty { calls[index]!.name = name }
         } else {
-          guard let id = piece.id, let name = piece.name else {
+          guard let id = piece.id, let name else {
             throw .malformedStream("tool call \(index) starts without an id and a function name")
           }
-          calls[index] = ToolCall(id: id, name: name, arguments: piece.arguments ?? "")
+          calls[index] = ToolCall(id: id, name: name, arguments: piece.function?.arguments ?? "")
           updates.append(.toolCallStarted(id: id, name: name))
         }
       }

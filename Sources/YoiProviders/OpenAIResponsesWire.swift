@@ -72,8 +72,8 @@ struct OpenAIResponsesWire: WireFormat {
     private var status: String?
     private var completed = false
 
-    private struct Event: WireEvent {
-      struct ItemJSON {
+    private struct Event: Decodable {
+      struct ItemJSON: Decodable {
         var type: String?
         var id: String?
         var callID: String?
@@ -81,31 +81,51 @@ struct OpenAIResponsesWire: WireFormat {
         var arguments: String?
         var encryptedContent: String?
 
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          type = try json.string("type")
-          id = try json.string("id")
-          callID = try json.string("call_id")
-          name = try json.string("name")
-          arguments = try json.string("arguments")
-          encryptedContent = try json.string("encrypted_content")
+        enum CodingKeys: String, CodingKey {
+          case type, id, callID = "call_id", name, arguments, encryptedContent = "encrypted_content"
         }
       }
-      struct Response {
-        var status: String?
-        var incompleteReason: String?
-        var usage: Usage? = nil
-        var error: (code: String?, message: String?)? = nil
-
-        init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-          status = try json.string("status")
-          incompleteReason = try json.fields("incomplete_details")?.string("reason")
-          if let usage = try json.fields("usage") {
-            self.usage = Usage(
-              inputTokens: try usage.integer("input_tokens") ?? 0, outputTokens: try usage.integer("output_tokens") ?? 0,
-              cachedInputTokens: try usage.fields("input_tokens_details")?.integer("cached_tokens"),
-              reasoningTokens: try usage.fields("output_tokens_details")?.integer("reasoning_tokens"))
+      struct Response: Decodable {
+        struct IncompleteDetails: Decodable { var reason: String? }
+        struct UsageJSON: Decodable {
+          struct InputDetails: Decodable {
+            var cachedTokens: Int64?
+            enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
           }
-          if let error = try json.fields("error") { self.error = (code: try error.string("code"), message: try error.string("message")) }
+          struct OutputDetails: Decodable {
+            var reasoningTokens: Int64?
+            enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
+          }
+          var inputTokens: Int64?
+          var outputTokens: Int64?
+          var inputTokensDetails: InputDetails?
+          var outputTokensDetails: OutputDetails?
+
+          enum CodingKeys: String, CodingKey {
+            case inputTokens = "input_tokens", outputTokens = "output_tokens", inputTokensDetails = "input_tokens_details",
+              outputTokensDetails = "output_tokens_details"
+          }
+        }
+        struct ReportedError: Decodable {
+          var code: String?
+          var message: String?
+        }
+        var status: String?
+        var incompleteDetails: IncompleteDetails?
+        var usageJSON: UsageJSON?
+        var error: ReportedError?
+
+        enum CodingKeys: String, CodingKey {
+          case status, incompleteDetails = "incomplete_details", usageJSON = "usage", error
+        }
+
+        var incompleteReason: String? { incompleteDetails?.reason }
+        var usage: Usage? {
+          usageJSON.map { usage in
+            Usage(
+              inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0, cachedInputTokens: usage.inputTokensDetails?.cachedTokens,
+              reasoningTokens: usage.outputTokensDetails?.reasoningTokens)
+          }
         }
       }
       var type: String?
@@ -117,15 +137,8 @@ struct OpenAIResponsesWire: WireFormat {
       var message: String?
       var code: String?
 
-      init(_ json: JSONFields) throws(JSONFields.Mismatch) {
-        type = try json.string("type")
-        outputIndex = try json.integer("output_index").map { Int(clamping: $0) }
-        item = try json.object("item", ItemJSON.init)
-        delta = try json.string("delta")
-        arguments = try json.string("arguments")
-        response = try json.object("response", Response.init)
-        message = try json.string("message")
-        code = try json.string("code")
+      enum CodingKeys: String, CodingKey {
+        case type, outputIndex = "output_index", item, delta, arguments, response, message, code
       }
     }
 

@@ -17,21 +17,15 @@ protocol StreamDecoder {
   func finish() throws(ProviderError) -> ModelResponse
 }
 
-/// A stream event's JSON mapped by hand to a typed model (see `JSONFields` for why not
-/// `Decodable`).
-protocol WireEvent {
-  init(_ json: JSONFields) throws(JSONFields.Mismatch)
-}
-
 extension StreamDecoder {
   /// Reads an event's JSON into a wire model; bad JSON is a malformed stream.
-  func decode<T: WireEvent>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
+  func decode<T: Decodable>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
     let name = event.event.isEmpty ? "a data event" : "a `\(event.event)` event"
-    guard let fields = JSONFields.parse(event.data) else {
+    guard case .object(let object)? = try? JSONParser.parse(event.data) else {
       throw ProviderError.malformedStream("\(name) is not a JSON object")
     }
     do {
-      return try T(fields)
+      return try JSONCoding.decode(T.self, from: .object(object))
     } catch {
       throw ProviderError.malformedStream("\(name) is not the JSON its API documents (\(error))")
     }
@@ -55,7 +49,8 @@ enum WireJSON {
   /// model wrote that is not a JSON object is sent as an empty object (the tool already told
   /// the model its arguments were unparsable).
   static func argumentsObject(_ text: String) -> JSONValue {
-    .object(JSONFields.parse(text.isEmpty ? "{}" : text)?.object ?? JSONObject())
+    guard case .object(let object)? = try? JSONParser.parse(text.isEmpty ? "{}" : text) else { return .object(JSONObject()) }
+    return .object(object)
   }
 
   static func compact(_ value: JSONValue) -> String { CanonicalJSON.compact(value) }

@@ -122,7 +122,7 @@ public final class StubProvider: @unchecked Sendable {
   }
 
   private func errorBody(_ message: String, status: Int) -> String {
-    let quoted = String(decoding: (try? JSONEncoder().encode(message)) ?? Data("\"\"".utf8), as: UTF8.self)
+    let quoted = CanonicalJSON.compact(.string(message))
     switch scheme {
     case .anthropic: return #"{"type":"error","error":{"type":"api_error","message":\#(quoted)}}"#
     case .gemini: return #"{"error":{"code":\#(status),"message":\#(quoted),"status":"ERROR"}}"#

@@ -219,13 +219,10 @@ extension FileTool {
   /// Decodes the model's argument JSON, or says what was wrong with it.
   func decode<T: Decodable>(_ type: T.Type, _ arguments: String) throws(ToolFailure) -> T {
     do {
-      return try JSONDecoder().decode(T.self, from: Data((arguments.isEmpty ? "{}" : arguments).utf8))
-    } catch DecodingError.keyNotFound(let key, _) {
-      throw ToolFailure("invalid arguments for \(Self.name): `\(key.stringValue)` is required")
-    } catch DecodingError.typeMismatch(_, let context) {
-      throw ToolFailure("invalid arguments for \(Self.name): `\(context.codingPath.map(\.stringValue).joined(separator: "."))` has the wrong type")
+      return try JSONCoding.decode(T.self, from: arguments.isEmpty ? "{}" : arguments)
     } catch {
-      throw ToolFailure("invalid arguments for \(Self.name): not a JSON object (\(arguments.prefix(80)))")
+      let problem = error.path.isEmpty ? error.problem : "`\(error.path)` \(error.problem.hasPrefix("is ") ? "" : "— ")\(error.problem)"
+      throw ToolFailure("invalid arguments for \(Self.name): \(problem)")
     }
   }
 

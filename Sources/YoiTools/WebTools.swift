@@ -254,7 +254,7 @@ struct WebSearchTool: FileTool {
       }
       var web: Web?
     }
-    guard let results = try? JSONDecoder().decode(Results.self, from: Data(response.body)) else {
+    guard let results = try? JSONCoding.decode(Results.self, from: String(decoding: response.body, as: UTF8.self)) else {
       throw ToolFailure("the search API's answer is not the JSON it documents")
     }
     let items = results.web?.results ?? []

@@ -144,8 +144,8 @@ struct RuntimeTests {
     #expect(run.status == 0, "\(run.stderr)")
     let bodies = fixture.provider.requests.map(\.body)
     #expect(bodies[1].contains("unknown tool `launch_rockets`; the tools are: read_file, list_dir, glob, grep, write_file, edit_file"))
-    #expect(bodies[1].contains("invalid arguments for read_file: not a JSON object"))
-    #expect(bodies[2].contains("invalid arguments for read_file: `path` is required"))
+    #expect(bodies[1].contains("invalid arguments for read_file: not JSON"))
+    #expect(bodies[2].contains("invalid arguments for read_file: `path` is missing"))
   }
 
   @Test("worker.max_turns stops the task with a diagnostic naming it")

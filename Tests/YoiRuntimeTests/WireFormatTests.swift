@@ -93,10 +93,13 @@ struct WireFormatTests {
   @Test(
     "an event member of the wrong type is a malformed stream naming the member, for every scheme",
     arguments: [
-      (ModelScheme.anthropic, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":\"0\"}\n\n", "`index` is not an integer"),
-      (.openaiChat, "data: {\"choices\":[{\"delta\":{\"content\":7}}]}\n\n", "`content` is not a string"),
-      (.openaiResponses, "data: {\"type\":\"response.output_text.delta\",\"delta\":[]}\n\n", "`delta` is not a string"),
-      (.gemini, "data: {\"candidates\":{}}\n\n", "`candidates` is not an array"),
+      (
+        ModelScheme.anthropic, "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":\"0\"}\n\n",
+        "index: expected an integer, found a string"
+      ),
+      (.openaiChat, "data: {\"choices\":[{\"delta\":{\"content\":7}}]}\n\n", "choices[1].delta.content: expected a string, found a number"),
+      (.openaiResponses, "data: {\"type\":\"response.output_text.delta\",\"delta\":[]}\n\n", "delta: expected a string, found an array"),
+      (.gemini, "data: {\"candidates\":{}}\n\n", "candidates: expected an array, found an object"),
       (.gemini, "data: [1]\n\n", "is not a JSON object"),
     ])
   func wrongTypes(scheme: ModelScheme, stream: String, detail: String) {
