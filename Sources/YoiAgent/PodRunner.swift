@@ -123,12 +123,12 @@ public struct PodRunner: Sendable {
 public final class RunLock: Sendable {
   private let descriptor: Int32
 
-  public init(dataDirectory: String, pod: String) throws(YoiError) {
+  public init(dataDirectory: String, pod: PodName) throws(YoiError) {
     let directory = dataDirectory + "/runs"
     guard FileLock.createPrivateDirectory(dataDirectory), FileLock.createPrivateDirectory(directory) else {
       throw YoiError("cannot create \(directory)", code: .podBusy)
     }
-    let path = directory + "/" + pod + ".lock"
+    let path = directory + "/" + pod.rawValue + ".lock"
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else { throw YoiError("cannot open the run lock \(path): \(String(cString: strerror(errno)))", code: .podBusy) }
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

@@ -3,13 +3,14 @@ import Foundation
 import YoiAgent
 import YoiPods
 import YoiDiagnostics
+import YoiManifest
 import YoiProfiles
 import YoiProviders
 import YoiStore
 import YoiTools
 
 /// `yoi pod attach NAME`: the interactive session (DESIGN.md §12.1).
-struct PodAttachCommand: ParsableCommand {
+struct PodAttachCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "attach", abstract: "Work with a Pod interactively in the terminal.",
     discussion: """
@@ -24,25 +25,29 @@ struct PodAttachCommand: ParsableCommand {
 
   @Argument(help: "The Pod.") var name: String
 
-  func run() throws {
-    try AttachSession.run(pod: name)
+  func run() async throws {
+    try await AttachSession.run(pod: PodName(name))
   }
 }
 
 /// One interactive session on a terminal. The terminal is raw for the whole session (so
 /// Ctrl-C arrives as a key, not a signal) and put back however it ends.
 enum AttachSession {
-  static func run(pod name: String) throws {
+  static func run(pod: PodName) async throws {
     guard isatty(0) != 0, isatty(1) != 0 else {
       throw YoiError([
-        .error("yoi pod attach is interactive and needs a terminal", code: .noTty, help: ["in scripts, use `yoi pod run \(name) \"TASK\"`"])
+        .error("yoi pod attach is interactive and needs a terminal", code: .noTty, help: ["in scripts, use `yoi pod run \(pod) \"TASK\"`"])
       ])
     }
-    let directories = YoiDirectories.from()
-    let store = try Stores.pods()
-    let lock = try RunLock(dataDirectory: directories.data, pod: name)
+    let runs = try Services.runs()
     let router = KeyRouter()
-    let runner = try Runners.make(pod: name, store: store, directories: directories, approval: TerminalApproval(router: router))
+    try await runs.withSession(pod: pod, approval: TerminalApproval(router: router)) { runner in
+      try await session(runner, pod: pod, store: runs.store, router: router)
+    }
+  }
+
+  private static func session(_ runner: PodRunner, pod: PodName, store: PodStore, router: KeyRouter) async throws {
+    let name = pod.rawValue
     let sections = runner.sections
     let screen = SessionScreen()
 
@@ -64,25 +69,21 @@ enum AttachSession {
 
     var editor = LineEditor()
     while true {
-      guard let text = editor.read(router: router, screen: screen) else { break }
+      guard let text = await editor.read(router: router, screen: screen) else { break }
       let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
       if trimmed.isEmpty { continue }
       if trimmed == "/exit" { break }
-      runTurn(text, runner: runner, router: router, screen: screen)
+      await runTurn(text, runner: runner, router: router, screen: screen)
     }
-    withExtendedLifetime(lock) {}
     screen.write("\n")
-    BlockingTask.run { await runner.shutdown() }
   }
 
   /// One task: streamed to the screen, cancelled by Ctrl-C.
-  private static func runTurn(_ text: String, runner: PodRunner, router: KeyRouter, screen: SessionScreen) {
+  private static func runTurn(_ text: String, runner: PodRunner, router: KeyRouter, screen: SessionScreen) async {
     let observer = SessionObserver(screen: screen)
-    let result = BlockingTask.run {
-      await Result(catching: { try await runner.run(prompt: text, observer: observer) })
-    } started: { cancel in
-      router.running(onInterrupt: cancel)
-    }
+    let turn = Task { try await runner.run(prompt: text, observer: observer) }
+    router.running { turn.cancel() }
+    let result = await turn.result
     router.idle()
     observer.endLine()
     switch result {
@@ -133,8 +134,10 @@ enum SessionKey: Equatable {
 /// Where keys go: to the line editor while it waits for input, to Ctrl-C handling while a
 /// turn runs, to the approval asked for while one is pending. One thread reads the terminal.
 final class KeyRouter: @unchecked Sendable {
-  private let lock = NSCondition()
+  private let lock = NSLock()
   private var editorKeys: [SessionKey] = []
+  /// The line editor, waiting for its next key.
+  private var waitingEditor: CheckedContinuation<SessionKey, Never>?
   private var onInterrupt: (@Sendable () -> Void)?
   /// Takes a key while an approval is pending; true once it was answered.
   private var approval: ((SessionKey) -> Bool)?
@@ -175,17 +178,29 @@ final class KeyRouter: @unchecked Sendable {
       return
     }
     // While a turn runs, other keys are typed ahead for the next input line.
+    if let waiting = waitingEditor {
+      waitingEditor = nil
+      lock.unlock()
+      waiting.resume(returning: key)
+      return
+    }
     editorKeys.append(key)
-    lock.signal()
     lock.unlock()
   }
 
-  /// The next key for the line editor (blocks).
-  func nextEditorKey() -> SessionKey {
-    lock.lock()
-    defer { lock.unlock() }
-    while editorKeys.isEmpty { lock.wait() }
-    return editorKeys.removeFirst()
+  /// The next key for the line editor.
+  func nextEditorKey() async -> SessionKey {
+    await withCheckedContinuation { continuation in
+      lock.lock()
+      if editorKeys.isEmpty {
+        waitingEditor = continuation
+        lock.unlock()
+      } else {
+        let key = editorKeys.removeFirst()
+        lock.unlock()
+        continuation.resume(returning: key)
+      }
+    }
   }
 
   func running(onInterrupt: @escaping @Sendable () -> Void) { lock.withLock { self.onInterrupt = onInterrupt } }
@@ -359,12 +374,12 @@ struct LineEditor {
   private var shownLines = 1
 
   /// The next message, or nil when the user leaves (Ctrl-D on an empty line, end of input).
-  mutating func read(router: KeyRouter, screen: SessionScreen) -> String? {
+  mutating func read(router: KeyRouter, screen: SessionScreen) async -> String? {
     buffer = ""
     shownLines = 1
     redraw(screen)
     while true {
-      switch router.nextEditorKey() {
+      switch await router.nextEditorKey() {
       case .character(let character): buffer.append(character)
       case .newline: buffer.append("\n")
       case .backspace: if !buffer.isEmpty { buffer.removeLast() }

@@ -7,7 +7,7 @@ import YoiPods
 import YoiStore
 
 /// `yoi new` (and plain `yoi` on a terminal): the new-Pod dialog.
-struct NewCommand: ParsableCommand {
+struct NewCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "new", abstract: "Create a Pod in a small terminal dialog, then attach to it (--no-attach: only create it).")
 
@@ -17,7 +17,7 @@ struct NewCommand: ParsableCommand {
   @Flag(help: "With --profile and --profile-pod-name: spawn without waiting for input (and trust a project profile).") var yes = false
   @Flag(help: "Only create the Pod; do not attach to it afterwards.") var noAttach = false
 
-  func run() throws {
+  func run() async throws {
     if yes, let profile, let profilePodName {
       _ = try SpawnRendering.spawn(PodService.SpawnRequest(profile: profile, name: profilePodName, workspace: workspace, trustPolicy: .grant))
       return
@@ -82,7 +82,7 @@ struct NewCommand: ParsableCommand {
         profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
         trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false)))
     // The Pod was made to be worked with: go straight into it.
-    if !noAttach { try AttachSession.run(pod: spawned.record.name) }
+    if !noAttach { try await AttachSession.run(pod: PodName(spawned.record.name)) }
   }
 
   private func preselection(_ text: String, registry: ProfileRegistry, choices: [NewPodDialog.Choice]) -> Int? {

@@ -256,10 +256,12 @@ struct PodRemoveCommand: ParsableCommand {
   @Argument(help: "The Pod.") var name: String
 
   func run() throws {
+    let pod = try PodName(name)
     let store = try Stores.pods()
+    _ = try store.pod(named: pod.rawValue)
     // A Pod being run is not removed under its runner.
-    let lock = try RunLock(dataDirectory: YoiDirectories.from().data, pod: name)
-    try store.remove(named: name)
+    let lock = try RunLock(dataDirectory: YoiDirectories.from().data, pod: pod)
+    try store.remove(named: pod.rawValue)
     withExtendedLifetime(lock) {}
     Terminal.write("removed \(name)\n")
   }

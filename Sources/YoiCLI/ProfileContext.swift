@@ -92,11 +92,16 @@ enum Services {
     return PodService(
       store: try store ?? Stores.pods(), secrets: Stores.secrets(), trust: ProjectTrust(dataDirectory: directories.data), versions: Stores.versions
     ) { workspace, trustPolicy throws(YoiError) in
-      do throws(YoiError) {
-        return try ProfileContext.resolver(directories: directories, workspace: workspace, trustPolicy: trustPolicy)
-      } catch {
-        throw YoiError(error.diagnostics)
-      }
+      try ProfileContext.resolver(directories: directories, workspace: workspace, trustPolicy: trustPolicy)
+    }
+  }
+
+  /// How Pods run in this process (one store connection, shared with spawned children).
+  static func runs() throws -> PodRuns {
+    let directories = YoiDirectories.from()
+    let store = try Stores.pods()
+    return PodRuns(store: store, secrets: Stores.secrets(), dataDirectory: directories.data, configDirectory: directories.config) {
+      try Services.pods(store: store)
     }
   }
 }

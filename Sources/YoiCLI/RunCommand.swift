@@ -10,7 +10,7 @@ import YoiStore
 import YoiTools
 
 /// `yoi pod run NAME [PROMPT...]`: one task, headless (DESIGN.md §12.1).
-struct PodRunCommand: ParsableCommand {
+struct PodRunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
     abstract: "Run one task in a Pod, headless: the answer streams to stdout, tool notes to stderr.",
@@ -30,23 +30,21 @@ struct PodRunCommand: ParsableCommand {
   @Argument(help: "The task (default: read from stdin).") var prompt: [String] = []
   @Flag(help: "Print JSON Lines events on stdout instead of text.") var json = false
 
-  func run() throws {
-    let directories = YoiDirectories.from()
+  func run() async throws {
+    let pod = try PodName(name)
     let task = try taskText()
-    let store = try Stores.pods()
-    let lock = try RunLock(dataDirectory: directories.data, pod: name)
-    let runner = try Runners.make(pod: name, store: store, directories: directories)
-    for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
+    let runs = try Services.runs()
     let observer: any RunObserver = json ? JSONLinesObserver() : TextObserver()
-    var signals: SignalCancellation?
-    let result = BlockingTask.run {
-      let result = await Result(catching: { try await runner.run(prompt: task, observer: observer) })
-      await runner.shutdown()
-      return result
-    } started: { cancel in
-      signals = SignalCancellation(cancel: cancel)
+    let run = Task {
+      try await runs.withSession(pod: pod) { runner in
+        for note in runner.notes { Terminal.writeLines(["note: " + note], toStandardError: true) }
+        return try await runner.run(prompt: task, observer: observer)
+      }
     }
-    withExtendedLifetime((lock, signals)) {}
+    // SIGINT and SIGTERM cancel the run (the `cancelled` event is recorded), not the process.
+    let signals = SignalCancellation { run.cancel() }
+    let result = await run.result
+    withExtendedLifetime(signals) {}
     (observer as? TextObserver)?.endLine()
     switch result {
     case .success(.finished): return
@@ -66,53 +64,6 @@ struct PodRunCommand: ParsableCommand {
       throw YoiError(.error("the task read from stdin is empty", code: .usage), exitStatus: 64)
     }
     return text
-  }
-}
-
-/// The runner of `run` and `attach`: the Pod's snapshot, the secret store, and child Pods
-/// through the service layer.
-enum Runners {
-  static func make(
-    pod name: String, store: PodStore, directories: YoiDirectories, approval: any ApprovalHandler = HeadlessApproval()
-  ) throws -> PodRunner {
-    let secrets = Stores.secrets()
-    let protected = [directories.data, directories.config]
-    return try PodRunner(
-      pod: name, store: store, secrets: secrets, approval: approval,
-      children: ChildPods(store: store, secrets: secrets, dataDirectory: directories.data, protectedDirectories: protected) {
-        try Services.pods(store: store)
-      }, protectedDirectories: protected)
-  }
-}
-
-/// Runs async work to its end from a synchronous command. `started` receives the way to
-/// cancel it (SIGINT/SIGTERM for `pod run`, Ctrl-C for `attach`).
-enum BlockingTask {
-  static func run<T: Sendable>(
-    _ body: @escaping @Sendable () async -> T, started: (@escaping @Sendable () -> Void) -> Void = { _ in }
-  ) -> T {
-    let box = Box<T>()
-    let done = DispatchSemaphore(value: 0)
-    let task = Task {
-      box.value = await body()
-      done.signal()
-    }
-    started { task.cancel() }
-    done.wait()
-    return box.value!
-  }
-
-  private final class Box<T>: @unchecked Sendable { var value: T? }
-}
-
-extension Result where Failure == any Error {
-  /// The outcome of async work, thrown errors included.
-  init(catching body: () async throws -> Success) async {
-    do {
-      self = .success(try await body())
-    } catch {
-      self = .failure(error)
-    }
   }
 }
 

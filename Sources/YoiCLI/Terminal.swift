@@ -54,8 +54,6 @@ enum Terminal {
 
 }
 
-/// A command that failed with diagnostics: thrown by commands, rendered once by the root
-/// (`YoiCommand.main`), which exits with `exitCode`.
 /// Reading user files, with a diagnostic when they cannot be read.
 enum SourceFile {
   static func read(_ path: String) throws(YoiError) -> LuaChunk {

@@ -3,7 +3,7 @@ import YoiDiagnostics
 import YoiLua
 
 /// The `yoi` command line. Commands are thin: parse, call a library, render.
-public struct YoiCommand: ParsableCommand {
+public struct YoiCommand: AsyncParsableCommand {
   public static let version = "0.1.0"
 
   public static let configuration = CommandConfiguration(
@@ -27,12 +27,16 @@ public struct YoiCommand: ParsableCommand {
 
   /// Parses the command line and runs the command. Every failure carrying diagnostics is
   /// rendered here, once, by the one renderer; commands only throw.
-  public static func main() {
+  public static func start() async {
     do {
       let arguments = try takeColorOption(Array(CommandLine.arguments.dropFirst()))
       try checkCommandNames(arguments)
       var command = try parseAsRoot(arguments)
-      try command.run()
+      if var asynchronous = command as? any AsyncParsableCommand {
+        try await asynchronous.run()
+      } else {
+        try command.run()
+      }
     } catch let failure as YoiError {
       Terminal.report(failure.diagnostics)
       exit(withError: ExitCode(failure.exitStatus))

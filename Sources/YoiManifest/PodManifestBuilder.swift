@@ -53,7 +53,7 @@ public struct PodManifestBuilder {
     var problems: [ConfigProblem] = []
     let base = inputs.baseDirectory
 
-    if !Self.isValidPodName(inputs.podName) {
+    if !PodName.isValid(inputs.podName) {
       problems.append(
         ConfigProblem(
           path: "pod.name", message: "invalid Pod name \"\(inputs.podName)\"",
@@ -205,11 +205,6 @@ public struct PodManifestBuilder {
     return ScopeIntent(kind: kind, denyWrite: denyWrite)
   }
 
-  /// `[A-Za-z0-9._-]+`, not `.` or `..`.
-  public static func isValidPodName(_ name: String) -> Bool {
-    !name.isEmpty && name != "." && name != ".."
-      && name.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }
-  }
 }
 
 /// Problems found while building a manifest.

@@ -13,30 +13,19 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   public static let maximumDepth = 3
   public static let maximumRunning = 4
 
+  /// How children run (and the service they are spawned through).
+  private let runs: PodRuns
+  private var store: PodStore { runs.store }
   /// Made on first use: most runs spawn no child, and the service resolves profiles.
-  private let makeService: @Sendable () throws -> PodService
   private var madeService: PodService?
-  private let store: PodStore
-  private let secrets: SecretStore
-  private let dataDirectory: String
   /// Spawning and giving back both rewrite the parent's snapshot: one at a time.
   private let lock = NSLock()
   private var running: [String: (parent: String, granted: [ScopeRule])] = [:]
   /// The parent's scope before it lent anything to a child of this process.
   private var originalScopes: [String: ScopeRules] = [:]
 
-  /// yoi's data and config directories: out of every tool's reach, the children's too.
-  private let protectedDirectories: [String]
-
-  public init(
-    store: PodStore, secrets: SecretStore, dataDirectory: String, protectedDirectories: [String] = [],
-    service: @escaping @Sendable () throws -> PodService
-  ) {
-    self.makeService = service
-    self.protectedDirectories = protectedDirectories
-    self.store = store
-    self.secrets = secrets
-    self.dataDirectory = dataDirectory
+  public init(runs: PodRuns) {
+    self.runs = runs
   }
 
   public func runChild(
@@ -87,20 +76,9 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     return try outcome.get()
   }
 
-  /// Runs `task` in the child until it answers (holding the child's run lock).
+  /// Runs `task` in the child until it answers; its own children share this launcher.
   private func runToEnd(_ child: String, task: String) async throws -> String {
-    let runLock = try RunLock(dataDirectory: dataDirectory, pod: child)
-    defer { withExtendedLifetime(runLock) {} }
-    let runner = try PodRunner(pod: child, store: store, secrets: secrets, children: self, protectedDirectories: protectedDirectories)
-    let outcome: RunOutcome
-    do {
-      outcome = try await runner.run(prompt: task, observer: SilentObserver())
-    } catch {
-      await runner.shutdown()
-      throw error
-    }
-    await runner.shutdown()
-    switch outcome {
+    switch try await runs.run(pod: PodName(child), task: task, observer: SilentObserver(), children: self) {
     case .finished(let answer): return answer
     case .cancelled: throw CancellationError()
     }
@@ -109,7 +87,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   /// The service, made once (callers hold `lock`).
   private func service() throws -> PodService {
     if let madeService { return madeService }
-    let made = try makeService()
+    let made = try runs.makeService()
     madeService = made
     return made
   }

@@ -133,7 +133,7 @@ public struct PodService: Sendable {
   public func spawnInheriting(parent: String, name: String, scope: [String]) throws(YoiError) -> PodRecord {
     let parentRecord = try store.pod(named: parent)
     let parentManifest = try store.currentManifest(of: parent)
-    guard PodManifestBuilder.isValidPodName(name) else {
+    guard PodName.isValid(name) else {
       throw YoiError("\(TerminalText.inline(name)) is not a valid Pod name", code: .podName, help: ["use letters, digits, '.', '_' and '-'"])
     }
     let delegated = try Self.grant(scope: scope, delegate: [], parent: parent, parentManifest: parentManifest, workspace: parentRecord.workspace)

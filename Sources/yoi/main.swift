@@ -1,3 +1,3 @@
 import YoiCLI
 
-YoiCommand.main()
+await YoiCommand.start()
