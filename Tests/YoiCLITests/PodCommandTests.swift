@@ -117,6 +117,22 @@ struct PodCommandTests {
     #expect(outcome.stderr.contains("the snapshot was altered"))
   }
 
+  @Test("a run, attach or rm of a bad or unknown Pod name is refused before any run lock is made from it")
+  func podNamesAreCheckedBeforeTheRunLock() throws {
+    let home = try YoiHome()
+    for command in [["pod", "run"], ["pod", "rm"]] {
+      let task = command == ["pod", "run"] ? ["task"] : []
+      let traversal = try home.run(command + ["../escape"] + task)
+      #expect(traversal.status != 0)
+      #expect(traversal.stderr.contains("E-POD-NAME"), "\(traversal.stderr)")
+      let unknown = try home.run(command + ["nosuch"] + task)
+      #expect(unknown.status == 1)
+      #expect(unknown.stderr.contains("E-POD-NOT-FOUND"), "\(unknown.stderr)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: home.data.appendingPathComponent("escape.lock").path))
+    #expect(!FileManager.default.fileExists(atPath: home.data.appendingPathComponent("runs/nosuch.lock").path))
+  }
+
   @Test func corruptStoreIsAClearError() throws {
     let home = try YoiHome()
     try home.write("data/yoi.sqlite", String(repeating: "not a database ", count: 500))
