@@ -1,6 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Boundaries the compiler checks on every Swift target: an import is internal unless it says
+/// `public import`, a member is visible only from a module the file imports, and an
+/// existential is spelled `any`.
+let strictBoundaries: [SwiftSetting] = [
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
   name: "yoi",
   platforms: [.macOS(.v15)],
@@ -20,6 +29,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
   ],
   targets: [
     // Debian's Lua 5.4, found through pkg-config; no foreign source is vendored.
@@ -67,12 +77,13 @@ let package = Package(
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
       ]),
     .target(name: "YoiAgent", dependencies: ["YoiProviders", "YoiTools", "YoiSandbox", "YoiStore", "YoiManifest", "YoiDiagnostics"]),
     .target(
       name: "YoiCLI",
       dependencies: [
-        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods", "YoiAgent",
+        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods", "YoiAgent", "YoiProviders", "YoiTools",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -88,8 +99,14 @@ let package = Package(
       name: "YoiProfilesTests", dependencies: ["YoiProfiles", "YoiManifest", "YoiLua", "YoiDiagnostics"],
       exclude: ["Fixtures", "Snapshots", "Hostile"]),
     .testTarget(
-      name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "yoi-sandbox", "YoiStubProvider", "YoiManifest", "YoiDiagnostics"], exclude: ["Fixtures"]),
-    .testTarget(name: "YoiRuntimeTests", dependencies: ["YoiProviders", "YoiTools", "YoiAgent", "YoiManifest", "YoiDiagnostics", "YoiStubProvider"]),
+      name: "YoiCLITests", dependencies: ["YoiCLI", "yoi", "yoi-sandbox", "YoiStubProvider", "YoiManifest", "YoiDiagnostics", "YoiStore"], exclude: ["Fixtures"]
+    ),
+    .testTarget(
+      name: "YoiRuntimeTests", dependencies: ["YoiProviders", "YoiTools", "YoiAgent", "YoiManifest", "YoiDiagnostics", "YoiStore", "YoiStubProvider"]),
   ],
   swiftLanguageModes: [.v6]
 )
+
+for target in package.targets where target.type != .system && !["YoiCLua", "YoiCSandbox", "yoi-sandbox"].contains(target.name) {
+  target.swiftSettings = (target.swiftSettings ?? []) + strictBoundaries
+}

@@ -1,9 +1,9 @@
 import YoiDiagnostics
 import Foundation
 import YoiManifest
-import YoiProviders
+public import YoiProviders
 import YoiStore
-import YoiTools
+public import YoiTools
 
 /// Watches a run as it happens: streamed text, tool activity, each event once stored.
 public protocol RunObserver: Sendable {

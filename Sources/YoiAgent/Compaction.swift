@@ -1,5 +1,5 @@
 import YoiManifest
-import YoiProviders
+public import YoiProviders
 
 /// The token estimate of what is about to be sent: one token per 4 bytes of UTF-8 (rounded
 /// up), plus 4 per message for its framing. No tokenizer is downloaded; for English text and

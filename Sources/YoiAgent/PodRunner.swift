@@ -1,11 +1,11 @@
-import Foundation
+public import Foundation
 import Glibc
-import YoiDiagnostics
-import YoiManifest
-import YoiProviders
+public import YoiDiagnostics
+public import YoiManifest
+public import YoiProviders
 import YoiSandbox
-import YoiStore
-import YoiTools
+public import YoiStore
+public import YoiTools
 
 /// The secret store hands values to provider clients, and only to them.
 extension SecretStore: SecretSource {

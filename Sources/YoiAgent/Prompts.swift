@@ -1,5 +1,5 @@
-import YoiDiagnostics
-import YoiManifest
+public import YoiDiagnostics
+public import YoiManifest
 
 /// The system prompts shipped in the binary: `$yoi/default` and `$yoi/role/<role>`
 /// (`worker.instruction`). Any other instruction text is used as written.

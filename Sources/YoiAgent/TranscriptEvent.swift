@@ -1,8 +1,8 @@
-import YoiDiagnostics
+public import YoiDiagnostics
 import Foundation
 import YoiManifest
-import YoiProviders
-import YoiStore
+public import YoiProviders
+public import YoiStore
 
 /// One event of a Pod's transcript (DESIGN.md §12.3). Stored as its kind and a JSON body;
 /// `--json` prints the same body with `seq` and `type` added.

@@ -2,7 +2,7 @@
 import Glibc
 #endif
 internal import YoiCLua
-import YoiDiagnostics
+public import YoiDiagnostics
 
 /// A trusted chunk run before each script (yoi's authoring API), compiled to bytecode once per
 /// process so that a fresh state loads it without parsing. Only yoi's own source becomes a

@@ -1,5 +1,5 @@
 internal import YoiCLua
-import YoiDiagnostics
+public import YoiDiagnostics
 
 /// Evaluates untrusted Lua in a fresh, limited state and returns plain Swift values.
 ///

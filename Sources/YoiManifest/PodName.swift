@@ -1,4 +1,4 @@
-import YoiDiagnostics
+public import YoiDiagnostics
 
 /// A Pod's name, checked: `[A-Za-z0-9._-]+`, not `.` or `..`. A name is used in file paths
 /// (the run lock), so nothing takes a raw string where a Pod is meant.

@@ -1,10 +1,11 @@
+import YoiProfiles
 import Foundation
 import YoiAgent
 import YoiDiagnostics
-import YoiManifest
+public import YoiManifest
 import YoiProviders
 import YoiStore
-import YoiTools
+public import YoiTools
 
 /// Runs `spawn_pod` children in this process (DESIGN.md §12.7): each child is created through
 /// the delegation rules (child ⊆ parent), run to the end with its own transcript, and its lent

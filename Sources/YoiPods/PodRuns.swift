@@ -1,9 +1,9 @@
 import Foundation
-import YoiAgent
+public import YoiAgent
 import YoiDiagnostics
-import YoiManifest
-import YoiStore
-import YoiTools
+public import YoiManifest
+public import YoiStore
+public import YoiTools
 
 /// Running Pods: the one place that takes a Pod's run lock, builds its runner from the stored
 /// snapshot, and shuts the runner down and releases the lock however the run ends. `pod run`,

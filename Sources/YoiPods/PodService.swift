@@ -1,8 +1,8 @@
-import Foundation
-import YoiDiagnostics
-import YoiManifest
-import YoiProfiles
-import YoiStore
+public import Foundation
+public import YoiDiagnostics
+public import YoiManifest
+public import YoiProfiles
+public import YoiStore
 import YoiTools
 
 /// The Pod services the commands call: spawning (with delegation), re-resolving and the

@@ -1,7 +1,7 @@
 import YoiDiagnostics
-import YoiManifest
-import YoiProfiles
-import YoiStore
+public import YoiManifest
+public import YoiProfiles
+public import YoiStore
 
 /// What `spawn` and `reresolve` resolve: a profile or a manifest file, with the record of
 /// where it came from.

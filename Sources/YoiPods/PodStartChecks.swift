@@ -1,8 +1,8 @@
 import YoiAgent
-import YoiDiagnostics
-import YoiManifest
+public import YoiDiagnostics
+public import YoiManifest
 import YoiProfiles
-import YoiStore
+public import YoiStore
 
 /// What would stop a Pod at start but is only a warning at spawn (the user may fix it in
 /// between): a referenced secret that is not stored, an instruction reference that names no

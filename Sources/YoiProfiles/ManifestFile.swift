@@ -1,6 +1,6 @@
 import Foundation
-import YoiDiagnostics
-import YoiManifest
+public import YoiDiagnostics
+public import YoiManifest
 
 /// `--manifest FILE.toml`: a configuration written as TOML, merged over `builtin:default`
 /// through the same `PodManifestConfig -> PodManifest` boundary as profiles. Relative paths

@@ -1,5 +1,5 @@
 import YoiDiagnostics
-import YoiManifest
+public import YoiManifest
 
 /// A readable summary of a manifest: model, instruction, features, compaction, scope,
 /// secret references. Used by `profile show`, trust confirmations and the new-Pod dialog.

@@ -1,6 +1,6 @@
 import Foundation
-import YoiDiagnostics
-import YoiManifest
+public import YoiDiagnostics
+public import YoiManifest
 
 /// `<config>/models.toml`: additions and overrides to the builtin model catalog.
 ///

@@ -1,6 +1,6 @@
 import YoiDiagnostics
-import YoiLua
-import YoiManifest
+public import YoiLua
+public import YoiManifest
 
 /// Decodes the table a profile returned into a validated configuration, with the refusals
 /// of DESIGN.md §3 and every problem located in the profile's source.

@@ -1,4 +1,4 @@
-import YoiDiagnostics
+public import YoiDiagnostics
 import YoiManifest
 
 /// Answers "where does this field's value come from?" by following the profile's source and

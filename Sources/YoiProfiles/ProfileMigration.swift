@@ -1,5 +1,5 @@
-import Foundation
-import YoiDiagnostics
+public import Foundation
+public import YoiDiagnostics
 import YoiManifest
 
 /// `yoi profile migrate OLD.nix`: turns a profile of the earlier Nix format (an

@@ -1,5 +1,5 @@
 import Foundation
-import YoiDiagnostics
+public import YoiDiagnostics
 import YoiManifest
 
 /// One named profile in a registry.

@@ -1,7 +1,7 @@
-import Foundation
-import YoiDiagnostics
-import YoiLua
-import YoiManifest
+public import Foundation
+public import YoiDiagnostics
+public import YoiLua
+public import YoiManifest
 
 /// What a resolution needs beyond the profile: the runtime inputs no profile may decide.
 public struct ResolutionInputs: Sendable, Hashable {

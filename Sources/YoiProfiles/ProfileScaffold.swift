@@ -1,5 +1,5 @@
 import Foundation
-import YoiDiagnostics
+public import YoiDiagnostics
 import YoiManifest
 
 /// `yoi profile new`: writes a commented starter profile that imports its base and registers

@@ -1,5 +1,5 @@
-import YoiDiagnostics
-import Foundation
+public import YoiDiagnostics
+public import Foundation
 import YoiLua
 import YoiManifest
 

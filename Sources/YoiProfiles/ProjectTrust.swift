@@ -1,5 +1,5 @@
 import Foundation
-import YoiDiagnostics
+public import YoiDiagnostics
 import YoiManifest
 
 /// Which project profiles the user has trusted, pinned by content digest, stored in

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import YoiManifest
 
 /// Where yoi keeps configuration and data (DESIGN.md §6):

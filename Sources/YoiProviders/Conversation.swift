@@ -1,4 +1,4 @@
-import YoiManifest
+public import YoiManifest
 
 /// A tool call the model made: its arguments exactly as the model wrote them (JSON text,
 /// untrusted; the tool decides whether it parses).

@@ -1,5 +1,5 @@
-import Foundation
-import YoiManifest
+public import Foundation
+public import YoiManifest
 
 /// Where secret values come from (the encrypted secret store implements it). Values are
 /// asked for only when a request is built, and live no longer than that request.

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
+public import NIOCore
 import NIOHTTP1
-import YoiDiagnostics
-import YoiManifest
+public import YoiDiagnostics
+public import YoiManifest
 
 /// A streaming model client for one `model` section: the scheme's wire format over one
 /// AsyncHTTPClient, with the retry, timeout and error rules of DESIGN.md §12.2.

@@ -1,4 +1,4 @@
-import YoiDiagnostics
+public import YoiDiagnostics
 
 /// Why a model request failed, with what the retry loop needs to decide on another attempt.
 /// Messages never hold request headers or a secret value. It stays inside the runtime: what

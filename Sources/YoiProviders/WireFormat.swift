@@ -1,5 +1,5 @@
 import Foundation
-import YoiManifest
+public import YoiManifest
 
 /// One provider's HTTP API: where a request goes, its headers and body, and how its stream
 /// is read. The transport (retries, timeouts, cancellation) is shared by all of them.

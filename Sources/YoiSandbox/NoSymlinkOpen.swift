@@ -1,5 +1,5 @@
 import Glibc
-import YoiCSandbox
+public import YoiCSandbox
 
 /// Opening a path the scope checker approved, so that what is opened is that path: no symlink
 /// in any component is followed (a directory swapped for a symlink between the check and the

@@ -1,7 +1,7 @@
-import YoiDiagnostics
+public import YoiDiagnostics
 import Foundation
 internal import GRDB
-import YoiManifest
+public import YoiManifest
 
 /// The Pod store: SQLite through GRDB at `<data>/yoi.sqlite`, in WAL mode, with named
 /// append-only migrations, foreign keys and CHECK constraints. Every change is one

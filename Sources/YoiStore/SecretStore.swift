@@ -1,6 +1,6 @@
 internal import Crypto
-import YoiDiagnostics
-import Foundation
+public import YoiDiagnostics
+public import Foundation
 import YoiManifest
 
 /// A secret's plaintext, as handed to a consumer (provider client, web search). Its

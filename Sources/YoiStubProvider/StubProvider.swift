@@ -1,5 +1,5 @@
 import Foundation
-import YoiManifest
+public import YoiManifest
 
 /// A scripted model provider on loopback, for tests and the demo: it speaks each scheme's
 /// streaming wire format as the providers' API references describe it, answers requests with

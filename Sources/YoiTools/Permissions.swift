@@ -1,4 +1,4 @@
-import YoiManifest
+public import YoiManifest
 
 /// The manifest's `permissions` (DESIGN.md §12.6): the first rule whose tool and pattern
 /// match the call decides, else `default_action`; no section allows everything (scope still

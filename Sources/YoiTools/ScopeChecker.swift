@@ -1,5 +1,5 @@
 import Foundation
-import YoiManifest
+public import YoiManifest
 
 /// What a path may be used for.
 public enum Access: Int, Sendable, Comparable {

@@ -1,5 +1,5 @@
 import Foundation
-import YoiManifest
+public import YoiManifest
 import YoiProviders
 
 /// Starts child Pods for `spawn_pod` (implemented by the service layer, which may resolve the

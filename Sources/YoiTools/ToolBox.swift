@@ -1,7 +1,7 @@
 import Foundation
-import YoiManifest
-import YoiProviders
-import YoiSandbox
+public import YoiManifest
+public import YoiProviders
+public import YoiSandbox
 
 /// What a tool call produced: the text the model reads (already capped) and a one-line note
 /// for people watching the run.

@@ -1,9 +1,10 @@
+import NIOHTTPCompression
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import YoiManifest
-import YoiProviders
+public import YoiManifest
+public import YoiProviders
 
 /// What the web tools may do (`feature.web` with `web.fetch` / `web.search` enabled).
 public struct WebSettings: Sendable {

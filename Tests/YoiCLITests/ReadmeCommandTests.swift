@@ -1,3 +1,4 @@
+import YoiManifest
 import Foundation
 import Testing
 import YoiStubProvider

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Testing
 @testable import YoiLua
 
