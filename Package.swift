@@ -69,6 +69,8 @@ let package = Package(
     // Landlock for the shell tool: the C calls, and the policy built from a Pod's scope.
     .target(name: "YoiCSandbox"),
     .target(name: "YoiSandbox", dependencies: ["YoiCSandbox"]),
+    // The terminal: colour, width, raw mode and its restoring, for every interactive command.
+    .target(name: "YoiTerminal", dependencies: ["YoiDiagnostics"]),
     .executableTarget(name: "yoi-sandbox", dependencies: ["YoiCSandbox"], linkerSettings: [.unsafeFlags(["-static-executable"])]),
     .target(
       name: "YoiTools",
@@ -83,7 +85,7 @@ let package = Package(
     .target(
       name: "YoiCLI",
       dependencies: [
-        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods", "YoiAgent", "YoiProviders", "YoiTools",
+        "YoiLua", "YoiDiagnostics", "YoiManifest", "YoiProfiles", "YoiStore", "YoiPods", "YoiAgent", "YoiProviders", "YoiTools", "YoiTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Glibc
 public import YoiDiagnostics
 public import YoiManifest
@@ -26,7 +26,7 @@ public struct PodRunner: Sendable {
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
     children launcher: (any ChildPodLauncher)? = nil, protectedDirectories: [String] = [],
-    environment: [String: String] = ProcessInfo.processInfo.environment
+    environment: Environment = .process
   ) throws {
     let record = try store.pod(named: name)
     let manifest = try store.currentManifest(of: name)
@@ -45,7 +45,7 @@ public struct PodRunner: Sendable {
     if ShellSandbox.abi == nil {
       notes.append("the shell tool is not offered: this kernel has no Landlock, and yoi never runs a command unconfined")
     } else if let helper = Self.sandboxHelper {
-      let mode = ShellSandbox.expectedMode(forceLandlock: environment["YOI_SANDBOX"] == "landlock")
+      let mode = ShellSandbox.expectedMode(forceLandlock: environment[.yoiSandbox] == "landlock")
       if case .landlockOnly(let reason) = mode {
         notes.append(
           "the shell runs under Landlock alone (\(reason)): it cannot create entries directly in a directory holding a denied path (often the workspace root), and background processes, unix sockets and UDP are confined less than with namespaces; see docs/running.md"
@@ -53,7 +53,7 @@ public struct PodRunner: Sendable {
       }
       shell = ToolBox.ShellSettings(
         helper: helper, mode: ShellMode(mode), allowNetwork: sections.feature.isEnabled(.web),
-        searchPath: (environment["PATH"] ?? "").split(separator: ":").map(String.init))
+        searchPath: (environment[.path] ?? "").split(separator: ":").map(String.init))
     } else {
       notes.append("the shell tool is not offered: the sandbox helper \(ShellSandbox.helperName) is not installed beside yoi")
     }
@@ -66,8 +66,8 @@ public struct PodRunner: Sendable {
       children: children)
     // The stream caps (§12.2), adjustable for slow local models and for tests.
     var timing = ProviderClient.Timing()
-    if let seconds = environment["YOI_STREAM_IDLE_SECONDS"].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
-    if let bytes = environment["YOI_STREAM_MAX_BYTES"].flatMap(Int.init), bytes > 0 { timing.maximumStreamBytes = bytes }
+    if let seconds = environment[.yoiStreamIdleSeconds].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
+    if let bytes = environment[.yoiStreamMaxBytes].flatMap(Int.init), bytes > 0 { timing.maximumStreamBytes = bytes }
     provider = try ProviderClient(
       model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment), timing: timing)
     let worker = sections.worker

@@ -7,6 +7,7 @@ import YoiManifest
 import YoiProfiles
 import YoiProviders
 import YoiStore
+import YoiTerminal
 import YoiTools
 
 /// `yoi pod attach NAME`: the interactive session (DESIGN.md §12.1).
@@ -51,9 +52,9 @@ enum AttachSession {
     let sections = runner.sections
     let screen = SessionScreen()
 
-    guard TerminalModeGuard.save() != nil else { throw YoiError(.error("cannot read the terminal's mode", code: .noTty)) }
+    guard let saved = TerminalModeGuard.save() else { throw YoiError(.error("cannot read the terminal's mode", code: .noTty)) }
     defer { TerminalModeGuard.restore() }
-    SessionScreen.enterRawMode()
+    TerminalControl.enterRawMode(from: saved)
     router.startReading()
 
     let model = "\(sections.model.scheme?.rawValue ?? "?") \(sections.model.modelID ?? "?")"
@@ -277,7 +278,7 @@ final class TerminalApproval: ApprovalHandler, @unchecked Sendable {
     let key = tool + "\u{0}" + subject
     if lock.withLock({ always.contains(key) }) { return true }
     let screen = SessionScreen()
-    screen.write("\n" + Self.prompt(tool: tool, subject: subject, reason: reason, width: RawTerminal.columns))
+    screen.write("\n" + Self.prompt(tool: tool, subject: subject, reason: reason, width: TerminalControl.columns))
     let answer = await router.awaitAnswer()
     switch answer {
     case .character("y"), .character("Y"):
@@ -298,25 +299,10 @@ final class TerminalApproval: ApprovalHandler, @unchecked Sendable {
   }
 }
 
-/// Writes to the session's terminal: text as it streams, notes dimmed (no colour with
-/// NO_COLOR or TERM=dumb).
+/// Writes to the session's terminal: text as it streams, notes dimmed (colour as `--color`,
+/// NO_COLOR and TERM decide).
 final class SessionScreen: @unchecked Sendable {
-  let useColor: Bool = {
-    let environment = ProcessInfo.processInfo.environment
-    return (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
-  }()
-
-  static func enterRawMode() {
-    var raw = termios()
-    tcgetattr(0, &raw)
-    raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
-    raw.c_iflag &= ~tcflag_t(IXON | ICRNL | BRKINT | INPCK | ISTRIP)
-    withUnsafeMutableBytes(of: &raw.c_cc) { cc in
-      cc[Int(VMIN)] = 1
-      cc[Int(VTIME)] = 0
-    }
-    tcsetattr(0, TCSAFLUSH, &raw)
-  }
+  let useColor = TerminalControl.useColor(on: 1)
 
   /// `text` with control characters escaped (newlines kept), or exactly with `raw`.
   func write(_ text: String, raw: Bool = false) {

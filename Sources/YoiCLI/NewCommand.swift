@@ -1,3 +1,4 @@
+import YoiTerminal
 import ArgumentParser
 import Foundation
 import YoiDiagnostics

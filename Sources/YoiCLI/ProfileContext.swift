@@ -63,7 +63,7 @@ struct ProfileContext {
 
   /// `--yes` or `YOI_TRUST_PROJECT=1` grant; a terminal asks; anything else requires trust.
   static func trustPolicy(yes: Bool) -> TrustPolicy {
-    if yes || ProcessInfo.processInfo.environment["YOI_TRUST_PROJECT"] == "1" { return .grant }
+    if yes || Environment.process[.yoiTrustProject] == "1" { return .grant }
     guard isatty(0) != 0, isatty(2) != 0 else { return .require }
     return .ask { request in
       let why = request.reason == .firstUse ? "is not trusted yet" : "changed since you trusted it"

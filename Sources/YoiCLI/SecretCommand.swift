@@ -1,3 +1,4 @@
+import YoiTerminal
 import ArgumentParser
 import Foundation
 import YoiDiagnostics
@@ -63,9 +64,8 @@ struct SecretRemoveCommand: ParsableCommand {
 enum HiddenPrompt {
   static func read(_ prompt: String) throws -> String {
     Terminal.writeError(prompt)
-    guard var quiet = TerminalModeGuard.save() else { return readLine() ?? "" }
-    quiet.c_lflag &= ~tcflag_t(ECHO)
-    tcsetattr(0, TCSAFLUSH, &quiet)
+    guard let saved = TerminalModeGuard.save() else { return readLine() ?? "" }
+    TerminalControl.disableEcho(from: saved)
     defer {
       TerminalModeGuard.restore()
       Terminal.writeError("\n")

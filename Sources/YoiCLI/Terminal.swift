@@ -1,3 +1,4 @@
+import YoiTerminal
 import ArgumentParser
 import YoiLua
 import Foundation
@@ -30,21 +31,8 @@ enum Terminal {
     FileHandle.standardError.write(Data(TerminalText.neutralise(text).utf8))
   }
 
-  /// `--color auto|always|never` (taken off the command line before parsing).
-  enum ColorChoice: String, CaseIterable { case auto, always, never }
-  nonisolated(unsafe) static var colorChoice = ColorChoice.auto
-
-  /// Colour on stderr: `always`; or `auto` on a terminal unless `NO_COLOR` is set (to anything
-  /// non-empty, per no-color.org) or `TERM=dumb`.
-  static var useColor: Bool {
-    switch colorChoice {
-    case .always: return true
-    case .never: return false
-    case .auto:
-      let environment = ProcessInfo.processInfo.environment
-      return isatty(2) != 0 && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
-    }
-  }
+  /// Colour on stderr (see `TerminalControl.useColor`).
+  static var useColor: Bool { TerminalControl.useColor(on: 2) }
 
   /// Renders diagnostics on stderr (colour only on a TTY).
   static func report(_ diagnostics: [Diagnostic]) {

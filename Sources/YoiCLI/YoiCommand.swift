@@ -1,3 +1,4 @@
+import YoiTerminal
 public import ArgumentParser
 import YoiDiagnostics
 import YoiLua
@@ -64,10 +65,10 @@ public struct YoiCommand: AsyncParsableCommand {
         value = String(argument.dropFirst("--color=".count))
       }
       if let value {
-        guard let choice = Terminal.ColorChoice(rawValue: value) else {
+        guard let choice = TerminalControl.ColorChoice(rawValue: value) else {
           throw YoiError(.error("--color takes auto, always or never, not `\(TerminalText.inline(value))`", code: .usage), exitStatus: 64)
         }
-        Terminal.colorChoice = choice
+        TerminalControl.colorChoice = choice
       } else {
         rest.append(argument)
       }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import YoiDiagnostics
 import YoiManifest
 
@@ -11,8 +11,8 @@ public struct ProfileMigration {
   public var nix: String
   public var timeoutSeconds: Double = 10
 
-  public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-    nix = environment["YOI_NIX"] ?? "nix"
+  public init(environment: Environment = .process) {
+    nix = environment[.yoiNix] ?? "nix"
   }
 
   /// The migrated Lua text, with the notes it carries as comments.

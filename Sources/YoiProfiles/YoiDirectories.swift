@@ -1,4 +1,5 @@
-public import Foundation
+public import YoiDiagnostics
+import Foundation
 import YoiManifest
 
 /// Where yoi keeps configuration and data (DESIGN.md §6):
@@ -14,15 +15,13 @@ public struct YoiDirectories: Sendable, Hashable {
   }
 
   /// The directories for `environment` (the process environment by default).
-  public static func from(environment: [String: String] = ProcessInfo.processInfo.environment) -> YoiDirectories {
-    let home = environment["HOME"] ?? NSHomeDirectory()
-    func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
+  public static func from(environment: Environment = .process) -> YoiDirectories {
     let config =
-      nonEmpty("YOI_CONFIG_DIR")
-      ?? nonEmpty("YOI_HOME").map { $0 + "/config" }
-      ?? nonEmpty("XDG_CONFIG_HOME").map { $0 + "/yoi" }
-      ?? home + "/.config/yoi"
-    let data = nonEmpty("YOI_DATA_DIR") ?? nonEmpty("YOI_HOME") ?? home + "/.yoi"
+      environment[.yoiConfigDirectory]
+      ?? environment[.yoiHome].map { $0 + "/config" }
+      ?? environment[.xdgConfigHome].map { $0 + "/yoi" }
+      ?? environment.home + "/.config/yoi"
+    let data = environment[.yoiDataDirectory] ?? environment[.yoiHome] ?? environment.home + "/.yoi"
     let cwd = FileManager.default.currentDirectoryPath
     return YoiDirectories(config: PathLexer.join(cwd, config), data: PathLexer.join(cwd, data))
   }

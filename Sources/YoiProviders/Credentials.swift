@@ -1,4 +1,5 @@
-public import Foundation
+public import YoiDiagnostics
+import Foundation
 public import YoiManifest
 
 /// Where secret values come from (the encrypted secret store implements it). Values are
@@ -26,17 +27,17 @@ public struct Credential: Sendable, CustomStringConvertible {
 public struct CredentialResolver: Sendable {
   public var auth: ModelAuth
   public var secrets: any SecretSource
-  public var environment: [String: String]
+  public var environment: Environment
 
-  public init(auth: ModelAuth, secrets: any SecretSource, environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(auth: ModelAuth, secrets: any SecretSource, environment: Environment = .process) {
     self.auth = auth
     self.secrets = secrets
     self.environment = environment
   }
 
   /// The Codex CLI's home (`$CODEX_HOME`, else `~/.codex`): where its sign-in lives.
-  public static func codexHome(_ environment: [String: String]) -> String {
-    environment["CODEX_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.codex")
+  public static func codexHome(_ environment: Environment) -> String {
+    environment[.codexHome] ?? environment.home + "/.codex"
   }
 
   public func credential() throws -> Credential {

@@ -416,8 +416,8 @@ public final class PodStore: Sendable {
   /// Compiled into debug builds only (the tests' build), never into the release binary.
   private static func pauseForCrashTests() throws {
     #if DEBUG
-    guard let marker = ProcessInfo.processInfo.environment["YOI_TEST_PAUSE_IN_TRANSACTION"], !marker.isEmpty else { return }
-    FileManager.default.createFile(atPath: marker, contents: Data())
+    guard let marker = Environment.process[.yoiTestPauseInTransaction], !marker.isEmpty else { return }
+    _ = FileManager.default.createFile(atPath: marker, contents: Data())
     Thread.sleep(forTimeInterval: 30)
     #endif
   }

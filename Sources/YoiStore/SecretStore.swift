@@ -1,6 +1,6 @@
 internal import Crypto
 public import YoiDiagnostics
-public import Foundation
+import Foundation
 import YoiManifest
 
 /// A secret's plaintext, as handed to a consumer (provider client, web search). Its
@@ -23,10 +23,10 @@ public struct SecretStore: Sendable {
   private let environmentKey: String?
 
   /// The store in `dataDirectory`; `environment` supplies `YOI_SECRET_KEY`.
-  public init(dataDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(dataDirectory: String, environment: Environment = .process) {
     sealedPath = dataDirectory + "/secrets.sealed"
     keyPath = dataDirectory + "/secret.key"
-    environmentKey = environment["YOI_SECRET_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    environmentKey = environment[.yoiSecretKey]
   }
 
   /// The ids of every stored secret, sorted.

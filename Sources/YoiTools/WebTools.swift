@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import NIOHTTPCompression
 import AsyncHTTPClient
 import Foundation
@@ -124,8 +125,7 @@ enum AddressPolicy {
   static func isForbidden(_ address: String) -> Bool {
     #if DEBUG
     // Tests stand in for the public internet with loopback aliases named here.
-    if let publicForTests = ProcessInfo.processInfo.environment["YOI_TEST_PUBLIC_ADDRESSES"], publicForTests.split(separator: ",").contains(Substring(address))
-    {
+    if let publicForTests = Environment.process[.yoiTestPublicAddresses], publicForTests.split(separator: ",").contains(Substring(address)) {
       return false
     }
     #endif

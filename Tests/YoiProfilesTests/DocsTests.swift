@@ -68,6 +68,22 @@ struct DocsTests {
     #expect(try Self.read("api.md").contains(FieldReference.markdown))
   }
 
+  @Test("every environment variable is read through the one table, and docs/running.md lists each")
+  func environmentVariablesHaveOneTable() throws {
+    let running = try Self.read("running.md")
+    for key in EnvironmentKey.allCases {
+      #expect(running.contains("| `\(key.rawValue)` | \(key.summary) |"), "\(key.rawValue) is not in docs/running.md's table")
+    }
+    let sources = Self.root.appendingPathComponent("Sources")
+    for case let file as String in FileManager.default.enumerator(atPath: sources.path) ?? FileManager.DirectoryEnumerator()
+    where file.hasSuffix(".swift") && !file.hasSuffix("YoiDiagnostics/Environment.swift") {
+      let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+      for reading in ["processInfo.environment", "getenv(", "environment[\""] {
+        #expect(!text.contains(reading), "\(file) reads the environment with \(reading) instead of Environment")
+      }
+    }
+  }
+
   @Test("the code enum and docs/diagnostics.md list the same codes")
   func everyDiagnosticCodeIsDocumented() throws {
     let headings = try Self.read("diagnostics.md").split(separator: "\n").filter { $0.hasPrefix("### ") }

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import Testing
 import YoiManifest
