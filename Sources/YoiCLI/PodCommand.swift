@@ -62,7 +62,23 @@ struct PodSpawnCommand: ParsableCommand {
     _ = try SpawnRendering.spawn(
       PodService.SpawnRequest(
         profile: profile, manifestFile: manifest, name: name ?? profilePodName, workspace: workspace, role: try SpawnRendering.role(role),
-        parent: parent, scope: scope, delegate: delegate, trustPolicy: ProfileContext.trustPolicy(yes: yes)), json: json)
+        parent: parent, scope: try Self.rules(scope, flag: "--scope"), delegate: try Self.rules(delegate, flag: "--delegate"),
+        trustPolicy: ProfileContext.trustPolicy(yes: yes)), json: json)
+  }
+
+  /// `PERMISSION:PATH[:exact]` options as typed rules; every malformed one is named.
+  static func rules(_ texts: [String], flag: String) throws(YoiError) -> [RequestedScopeRule] {
+    var problems: [Diagnostic] = []
+    let rules = texts.compactMap { text in
+      let rule = RequestedScopeRule(parsing: text)
+      if rule == nil {
+        problems.append(
+          .error("\(flag) \(TerminalText.inline(text)): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: .delegation))
+      }
+      return rule
+    }
+    if !problems.isEmpty { throw YoiError(problems) }
+    return rules
   }
 }
 

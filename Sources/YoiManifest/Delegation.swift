@@ -1,9 +1,18 @@
-/// Delegation (DESIGN.md §7): a Pod may hand a child only rules inside its own
-/// `delegation_scope`; what it hands out for writing, it stops writing itself.
-public enum Delegation {
-  /// Parses `PERMISSION:PATH` (recursive) or `PERMISSION:PATH:exact` (that path only), with
-  /// PATH absolute or relative to `workspace`.
-  public static func parseRule(_ text: String, workspace: String) -> ScopeRule? {
+/// A rule a child is asked to get (`--scope`, `--delegate`, or `spawn_pod`'s `scope`), its
+/// target as given: absolute, or relative to the workspace. Granting checks it (§7).
+public struct RequestedScopeRule: Sendable, Hashable, CustomStringConvertible {
+  public var target: String
+  public var permission: ScopeRule.Permission
+  public var recursive: Bool
+
+  public init(target: String, permission: ScopeRule.Permission, recursive: Bool = true) {
+    self.target = target
+    self.permission = permission
+    self.recursive = recursive
+  }
+
+  /// Parses `PERMISSION:PATH` (recursive) or `PERMISSION:PATH:exact` (that path only).
+  public init?(parsing text: String) {
     var parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     var recursive = true
     if parts.count == 3, parts[2] == "exact" {
@@ -11,9 +20,21 @@ public enum Delegation {
       parts.removeLast()
     }
     guard parts.count == 2, let permission = ScopeRule.Permission(rawValue: parts[0]), !parts[1].isEmpty else { return nil }
-    return ScopeRule(target: PathLexer.join(workspace, parts[1]), permission: permission, recursive: recursive)
+    self.init(target: parts[1], permission: permission, recursive: recursive)
   }
 
+  /// The rule with its target made absolute against `workspace`.
+  public func resolved(in workspace: String) -> ScopeRule {
+    ScopeRule(target: PathLexer.join(workspace, target), permission: permission, recursive: recursive)
+  }
+
+  /// `PERMISSION:PATH[:exact]`.
+  public var description: String { "\(permission.rawValue):\(target)\(recursive ? "" : ":exact")" }
+}
+
+/// Delegation (DESIGN.md §7): a Pod may hand a child only rules inside its own
+/// `delegation_scope`; what it hands out for writing, it stops writing itself.
+public enum Delegation {
   /// Why `rule` cannot be delegated from `parent`, or nil when it can: it must be covered by
   /// one of the parent's delegation allow rules and must not overlap a delegation deny rule.
   public static func problem(delegating rule: ScopeRule, from parent: ScopeRules) -> String? {

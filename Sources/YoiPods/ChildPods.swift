@@ -30,7 +30,8 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   }
 
   public func runChild(
-    parent: String, name: String, task: String, scope: [String], profile: String?, parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
+    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?,
+    parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
   ) async throws -> String {
     let depth = try depth(of: parent) + 1
     guard depth <= Self.maximumDepth else {

@@ -40,8 +40,9 @@ public struct PodService: Sendable {
     public var workspace: String?
     public var role: LaunchRole
     public var parent: String?
-    public var scope: [String]
-    public var delegate: [String]
+    /// What the child may touch, and what it may delegate in turn.
+    public var scope: [RequestedScopeRule]
+    public var delegate: [RequestedScopeRule]
     public var trustPolicy: TrustPolicy
     /// The model asked for this child (`spawn_pod`): only a registry entry the user already
     /// trusted may be named, and the child gets no endpoint, credential, feature or web
@@ -50,7 +51,8 @@ public struct PodService: Sendable {
 
     public init(
       profile: String? = nil, manifestFile: String? = nil, name: String? = nil, workspace: String? = nil, role: LaunchRole = .normal,
-      parent: String? = nil, scope: [String] = [], delegate: [String] = [], trustPolicy: TrustPolicy = .require, requestedByModel: Bool = false
+      parent: String? = nil, scope: [RequestedScopeRule] = [], delegate: [RequestedScopeRule] = [], trustPolicy: TrustPolicy = .require,
+      requestedByModel: Bool = false
     ) {
       self.requestedByModel = requestedByModel
       self.profile = profile
@@ -130,7 +132,7 @@ public struct PodService: Sendable {
 
   /// A child configured as its parent (`spawn_pod` with `profile = "inherit"`): the parent's
   /// snapshot with the granted scope, no delegation of its own and `feature.pods` off.
-  public func spawnInheriting(parent: String, name: String, scope: [String]) throws(YoiError) -> PodRecord {
+  public func spawnInheriting(parent: String, name: String, scope: [RequestedScopeRule]) throws(YoiError) -> PodRecord {
     let parentRecord = try store.pod(named: parent)
     let parentManifest = try store.currentManifest(of: parent)
     guard PodName.isValid(name) else {
@@ -171,40 +173,38 @@ public struct PodService: Sendable {
   /// Validates the requested rules against the parent's delegation scope: the child's scopes,
   /// and the parent's manifest after lending the written parts (nil when nothing changes).
   static func grant(
-    scope: [String], delegate: [String], parent: String, parentManifest: PodManifest, workspace: String
+    scope: [RequestedScopeRule], delegate: [RequestedScopeRule], parent: String, parentManifest: PodManifest, workspace: String
   ) throws(YoiError)
     -> (scopes: DelegatedScopes, parentAfter: PodManifest?)
   {
     let parentDelegation = parentManifest.sections.delegationScope
     var problems: [Diagnostic] = []
-    func parse(_ texts: [String], flag: String) -> [ScopeRule] {
-      texts.compactMap { text in
-        guard let rule = Delegation.parseRule(text, workspace: workspace) else {
-          problems.append(.error("\(flag) \(text): expected PERMISSION:PATH or PERMISSION:PATH:exact, e.g. write:src", code: .delegation))
-          return nil
-        }
+    func check(_ requested: [RequestedScopeRule], _ kind: String) -> [ScopeRule] {
+      requested.compactMap { request in
+        let text = "\(kind) \(TerminalText.inline(request.description))"
+        let rule = request.resolved(in: workspace)
         // Checked on the path the scope checker would use: a target that is or passes through
         // a symlink would grant whatever the link points at (§12.7).
         let canonical = ScopeChecker.canonicalTarget(rule.target, workspace: workspace)
         if canonical == nil || (!PathLexer.isInside(rule.target, directory: workspace) && canonical != rule.target) {
           problems.append(
             .error(
-              "\(flag) \(text): \(TerminalText.inline(rule.target)) is or passes through a symlink (or climbs with `..` through a missing directory); delegate the real directory",
+              "\(text): \(TerminalText.inline(rule.target)) is or passes through a symlink (or climbs with `..` through a missing directory); delegate the real directory",
               code: .delegation))
           return nil
         }
         if let problem = Delegation.problem(delegating: rule, from: parentDelegation) {
           problems.append(
             .error(
-              "\(flag) \(text): \(problem)", code: .delegation,
+              "\(text): \(problem)", code: .delegation,
               help: ["a child can only get what \(parent) may delegate; see `yoi pod show \(parent)`"]))
           return nil
         }
         return rule
       }
     }
-    let granted = parse(scope, flag: "--scope")
-    let delegated = parse(delegate, flag: "--delegate")
+    let granted = check(scope, "scope")
+    let delegated = check(delegate, "delegation")
     if !problems.isEmpty { throw YoiError(problems) }
     let scopes = DelegatedScopes(
       parent: parent, scope: Delegation.childScope(granted: granted, parent: parentDelegation),

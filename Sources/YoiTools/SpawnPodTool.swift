@@ -5,12 +5,12 @@ import YoiProviders
 /// Starts child Pods for `spawn_pod` (implemented by the service layer, which may resolve the
 /// child's profile: creating a Pod is explicit, unlike resuming one).
 public protocol ChildPodLauncher: Sendable {
-  /// Creates `name` as a child of `parent` with `scope` (rules `PERMISSION:PATH[:exact]`,
-  /// delegated under §7), runs `task` in it to the end, and returns its final answer.
+  /// Creates `name` as a child of `parent` with `scope` (delegated under §7), runs `task` in it to the end, and returns its final answer.
   /// `parentScopeChanged` is called with the parent's direct scope after lending and again
   /// after the lent write comes back. Throws a diagnostic the model will read.
   func runChild(
-    parent: String, name: String, task: String, scope: [String], profile: String?, parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
+    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?,
+    parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
   ) async throws -> String
 }
 
@@ -49,7 +49,7 @@ struct SpawnPodTool: FileTool {
   struct Arguments: Decodable {
     struct Rule: Decodable {
       var target: String
-      var permission: String
+      var permission: ScopeRule.Permission
       var recursive: Bool?
     }
     var name: String
@@ -73,12 +73,7 @@ struct SpawnPodTool: FileTool {
     if let taskTokenLimit, Int64((arguments.task.utf8.count + 3) / 4) > taskTokenLimit {
       throw ToolFailure("the task is longer than compaction.worker_context_max_tokens (\(taskTokenLimit) tokens); hand the child a shorter brief")
     }
-    var rules: [String] = []
-    for rule in arguments.scope {
-      guard rule.permission == "read" || rule.permission == "write" else { throw ToolFailure("scope permission must be read or write, not \(rule.permission)") }
-      guard !rule.target.contains(":") else { throw ToolFailure("scope target \(rule.target) may not contain ':'") }
-      rules.append("\(rule.permission):\(rule.target)\(rule.recursive == false ? ":exact" : "")")
-    }
+    let rules = arguments.scope.map { RequestedScopeRule(target: $0.target, permission: $0.permission, recursive: $0.recursive ?? true) }
     let holder = scopeHolder
     do {
       let answer = try await launcher.runChild(

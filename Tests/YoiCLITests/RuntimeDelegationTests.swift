@@ -115,6 +115,8 @@ struct RuntimeDelegationTests {
     let results = Self.toolResults(try #require(fixture.provider.requests.last { $0.body.contains("Try things") }).body)
     #expect(results.count == 7)
     #expect(results[0].contains("is outside the parent's delegation scope"), "\(results[0])")
+    // The model reads the rule it asked for, not a command-line flag it never typed.
+    #expect(results[0].contains("scope write:src") && !results[0].contains("--scope"), "\(results[0])")
     #expect(results[1].contains("feature.pods"), "\(results[1])")
     #expect(results[2...].filter { $0.contains("4 child Pods are already running") }.count == 1, "\(results)")
   }
