@@ -1,3 +1,5 @@
+import Foundation
+
 /// Keeps plaintext secrets out of diagnostics: the renderer passes every message and source
 /// line through here, so a credential quoted by Lua or written in a profile is never echoed.
 public enum SecretRedaction {
@@ -6,6 +8,12 @@ public enum SecretRedaction {
   /// Keys whose string values are secrets (DESIGN.md §3); `SecretHeuristics` refuses them.
   public static let secretKeys: Set<String> = ["api_key", "apikey", "token", "password", "secret", "key"]
   public static let mask = "«redacted»"
+
+  /// `text` with each of `values` (a credential yoi sent, which a server may echo back)
+  /// masked; values shorter than 4 characters are left, as masking them would mask words.
+  public static func redact(_ values: [String], in text: String) -> String {
+    values.filter { $0.count >= 4 }.reduce(text) { text, value in text.replacingOccurrences(of: value, with: mask) }
+  }
 
   /// `text` with credential-looking words (known prefixes) masked.
   public static func redactWords(_ text: String) -> String {

@@ -20,7 +20,7 @@ public struct Credential: Sendable, CustomStringConvertible {
   public static let none = Credential(kind: .none, token: "", accountID: nil)
 
   /// The value to scrub from anything the provider sends back (an echoed key).
-  var secretWords: [String] { token.count >= 4 ? [token] : [] }
+  var secretWords: [String] { [token] }
 }
 
 /// Reads `model.auth` into a credential (DESIGN.md §12.2).

@@ -215,7 +215,7 @@ public final class ProviderClient: Sendable {
   /// Removes the credential from a message (a provider may echo a wrong key back).
   private static func scrubbed(_ error: ProviderError, _ credential: Credential) -> ProviderError {
     var error = error
-    for word in credential.secretWords { error.message = error.message.replacingOccurrences(of: word, with: "[redacted]") }
+    error.message = SecretRedaction.redact(credential.secretWords, in: error.message)
     return error
   }
 }

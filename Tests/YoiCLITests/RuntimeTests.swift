@@ -177,13 +177,15 @@ struct RuntimeTests {
       turns: [
         .reply(text: "", toolCalls: [(name: "write_file", arguments: #"{"path": "out.txt", "content": "hello"}"#)]),
         .reply(text: "done"),
-        .status(401, message: "bad key"),
+        // A server that echoes the wrong key back in its error.
+        .status(401, message: "bad key \(RuntimeFixture.canary)"),
       ])
     var outputs = [try fixture.run("write"), try fixture.run("again"), try fixture.home.run(["pod", "log", fixture.pod])]
     outputs.append(try fixture.home.run(["pod", "log", fixture.pod, "--json"]))
     for outcome in outputs {
       #expect(!outcome.stdout.contains(RuntimeFixture.canary) && !outcome.stderr.contains(RuntimeFixture.canary))
     }
+    #expect(outputs[1].stderr.contains("bad key «redacted»"), "\(outputs[1].stderr)")
     for request in fixture.provider.requests {
       #expect(!request.body.contains(RuntimeFixture.canary))
       #expect(request.header("authorization") == "Bearer " + RuntimeFixture.canary)
