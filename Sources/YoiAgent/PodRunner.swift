@@ -8,10 +8,6 @@ public import YoiStore
 public import YoiTools
 
 /// The secret store hands values to provider clients, and only to them.
-extension SecretStore: SecretSource {
-  public func secretPlaintext(_ id: String) throws -> String { try dereference(id).plaintext }
-}
-
 /// Builds a runnable agent from a Pod's stored snapshot. It reads the snapshot verbatim
 /// (digest verified) and never sees a profile: this module cannot import one.
 public struct PodRunner: Sendable {

@@ -2,13 +2,6 @@ public import YoiDiagnostics
 import Foundation
 public import YoiManifest
 
-/// Where secret values come from (the encrypted secret store implements it). Values are
-/// asked for only when a request is built, and live no longer than that request.
-public protocol SecretSource: Sendable {
-  /// The plaintext of secret `id`; throws a diagnostic naming the id when it is missing.
-  func secretPlaintext(_ id: String) throws -> String
-}
-
 /// A credential ready for one request. Its description never shows the value.
 public struct Credential: Sendable, CustomStringConvertible {
   public enum Kind: Sendable { case none, apiKey, codexOAuth }

@@ -1,7 +1,7 @@
 internal import Crypto
 public import YoiDiagnostics
 import Foundation
-import YoiManifest
+public import YoiManifest
 
 /// A secret's plaintext, as handed to a consumer (provider client, web search). Its
 /// descriptions never show the value.
@@ -193,4 +193,9 @@ public struct SecretStore: Sendable {
     }
     return bytes
   }
+}
+
+/// The store hands values to provider clients and tools, and only through this.
+extension SecretStore: SecretSource {
+  public func secretPlaintext(_ id: String) throws -> String { try dereference(id).plaintext }
 }
