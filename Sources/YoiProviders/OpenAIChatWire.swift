@@ -88,18 +88,10 @@ struct OpenAIChatWire: WireFormat {
         }
       }
       struct UsageJSON: Decodable {
-        struct PromptDetails: Decodable {
-          var cachedTokens: Int64?
-          enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
-        }
-        struct CompletionDetails: Decodable {
-          var reasoningTokens: Int64?
-          enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
-        }
         var promptTokens: Int64?
         var completionTokens: Int64?
-        var promptTokensDetails: PromptDetails?
-        var completionTokensDetails: CompletionDetails?
+        var promptTokensDetails: OpenAITokenDetails.Input?
+        var completionTokensDetails: OpenAITokenDetails.Output?
 
         enum CodingKeys: String, CodingKey {
           case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", promptTokensDetails = "prompt_tokens_details",

@@ -88,18 +88,10 @@ struct OpenAIResponsesWire: WireFormat {
       struct Response: Decodable {
         struct IncompleteDetails: Decodable { var reason: String? }
         struct UsageJSON: Decodable {
-          struct InputDetails: Decodable {
-            var cachedTokens: Int64?
-            enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
-          }
-          struct OutputDetails: Decodable {
-            var reasoningTokens: Int64?
-            enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
-          }
           var inputTokens: Int64?
           var outputTokens: Int64?
-          var inputTokensDetails: InputDetails?
-          var outputTokensDetails: OutputDetails?
+          var inputTokensDetails: OpenAITokenDetails.Input?
+          var outputTokensDetails: OpenAITokenDetails.Output?
 
           enum CodingKeys: String, CodingKey {
             case inputTokens = "input_tokens", outputTokens = "output_tokens", inputTokensDetails = "input_tokens_details",

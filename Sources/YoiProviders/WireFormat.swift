@@ -104,3 +104,18 @@ public enum StreamReading {
     WireJSON.compact(WireFormats.format(for: scheme).body(request))
   }
 }
+
+/// The token breakdowns both OpenAI APIs report inside `usage` (Chat Completions as
+/// `prompt_tokens_details`/`completion_tokens_details`, Responses as
+/// `input_tokens_details`/`output_tokens_details`).
+enum OpenAITokenDetails {
+  struct Input: Decodable {
+    var cachedTokens: Int64?
+    enum CodingKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
+  }
+
+  struct Output: Decodable {
+    var reasoningTokens: Int64?
+    enum CodingKeys: String, CodingKey { case reasoningTokens = "reasoning_tokens" }
+  }
+}
