@@ -15,15 +15,15 @@ extension ConfigSchema {
     return object
   }
 
-  /// A stored snapshot's document, with the defaults of fields its yoi did not write.
+  /// A stored snapshot's document, with the defaults of fields its yoi did not write (absent
+  /// or `null`). A member of the wrong type is left as it is, for the typed decoding to
+  /// report with its path: a damaged snapshot is never read as defaults.
   static func completingSnapshot(_ document: JSONObject) -> JSONObject {
     var out = document
-    for name in requiredSections {
-      out[name] = .object(manifestSchema(of: name).completing(document[name]?.objectValue ?? JSONObject(), resolvingAgainst: nil))
-    }
-    for name in optionalSections {
-      guard let section = document[name]?.objectValue else { continue }
-      out[name] = .object(manifestSchema(of: name).completing(section, resolvingAgainst: nil))
+    for name in requiredSections + optionalSections {
+      let schema = ConfigField(name, .object(manifestSchema(of: name)))
+      if optionalSections.contains(name), document[name] == nil || document[name] == .null { continue }
+      out[name] = schema.completing(document[name], resolvingAgainst: nil)
     }
     return out
   }
@@ -47,10 +47,12 @@ extension ConfigField {
       return .string(PathLexer.join(base, text))
     }
     switch (type, value) {
-    case (.object(let schema), _):
-      return .object(schema.completing(value?.objectValue ?? JSONObject(), resolvingAgainst: base))
+    case (.object(let schema), nil):
+      return .object(schema.completing(JSONObject(), resolvingAgainst: base))
+    case (.object(let schema), .object(let given)?):
+      return .object(schema.completing(given, resolvingAgainst: base))
     case (.list(.object(let schema)), .array(let items)?):
-      return .array(items.map { .object(schema.completing($0.objectValue ?? JSONObject(), resolvingAgainst: base)) })
+      return .array(items.map { item in item.objectValue.map { .object(schema.completing($0, resolvingAgainst: base)) } ?? item })
     case (.list(.relativePath), .array(let items)?):
       return .array(items.map(resolved))
     case (.relativePath, let path?):

@@ -146,15 +146,22 @@ struct TypedManifestTests {
     #expect(old.sections.permissions?.rules.first?.pattern == "*")
   }
 
-  @Test("a stored snapshot with a member of the wrong type is refused with its path, not read as a default")
-  func aWrongTypeInASnapshotIsNamed() throws {
+  @Test(
+    "a stored snapshot with a member of the wrong type is refused with its path, not read as a default",
+    arguments: [
+      (#""max_turns":50"#, #""max_turns":"many""#, "worker.max_turns: expected an integer, found a string"),
+      (#""session":{"record_event_trace":false}"#, #""session":5"#, "session: expected an object, found a number"),
+      (#""stop_sequences":[]"#, #""stop_sequences":{}"#, "worker.stop_sequences: expected an array, found an object"),
+    ])
+  func aWrongTypeInASnapshotIsNamed(original: String, damaged: String, problem: String) throws {
     let manifest = try Self.build(["model": Self.inlineModel])
-    let text = manifest.canonicalJSON.replacingOccurrences(of: #""max_turns":50"#, with: #""max_turns":"many""#)
+    #expect(manifest.canonicalJSON.contains(original))
+    let text = manifest.canonicalJSON.replacingOccurrences(of: original, with: damaged)
     do {
       _ = try PodManifest(snapshot: text, digest: SHA256.hex(text.utf8))
       Issue.record("a damaged snapshot was read")
     } catch {
-      #expect(error.description.contains("worker.max_turns: expected an integer, found a string"), "\(error)")
+      #expect(error.description.contains(problem), "\(error)")
     }
   }
 }
