@@ -67,6 +67,12 @@ public struct Environment: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     values[key.rawValue].flatMap { $0.isEmpty ? nil : $0 }
   }
 
+  /// A variable a profile names for a credential (`model.auth`): the one read of a name
+  /// outside the table, made when a request is built. Empty reads as unset.
+  public func credentialVariable(_ name: String) -> String? {
+    values[name].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
   /// The home directory.
   public var home: String { self[.home] ?? NSHomeDirectory() }
 }

@@ -114,6 +114,12 @@ public struct ConfigDecoder {
         return nil
       }
       return value
+    case .environmentVariable:
+      guard case .string(let text) = value else { return mismatch(path, "an environment variable name", value) }
+      guard Self.isVariableName(text) else {
+        return fail(path, "expected an environment variable name (letters, digits and `_`, not starting with a digit), got \"\(text)\"")
+      }
+      return value
     case .modelRef:
       guard case .string(let text) = value else { return mismatch(path, "a model reference \"provider/model_id\"", value) }
       let parts = text.split(separator: "/", maxSplits: 1)
@@ -179,9 +185,10 @@ public struct ConfigDecoder {
       let given: String = if case .string(let text)? = object["kind"] { "\"\(text)\"" } else { "nothing" }
       return fail(KeyPath.join(path, "kind"), "expected one of \(Self.list(ConfigSchema.authKinds)), got \(given)")
     }
-    let fields = [ConfigField("kind", .string)] + (ConfigSchema.authVariants.first { $0.kind == kind }?.fields.fields ?? [])
+    let variant = ConfigSchema.authVariants.first { $0.kind == kind }
+    let fields = [ConfigField("kind", .string)] + (variant?.fields.fields ?? [])
     let decoded = decodeObject(object, ConfigObject(fields), path: path)
-    for field in fields where decoded[field.name] == nil && object[field.name] == nil {
+    for field in fields where variant?.required.contains(field.name) == true && decoded[field.name] == nil && object[field.name] == nil {
       problems.append(ConfigProblem(path: KeyPath.join(path, field.name), message: "`\(kind)` auth needs `\(field.name)`"))
     }
     return .object(decoded)
@@ -247,8 +254,21 @@ public struct ConfigDecoder {
   }
 
   private func isSecretIDField(_ type: ConfigType) -> Bool {
-    if case .secretID = type { return true }
-    return false
+    switch type {
+    case .secretID, .environmentVariable: true
+    default: false
+    }
+  }
+
+  /// `[A-Za-z_][A-Za-z0-9_]*`, at most 128 bytes.
+  static func isVariableName(_ text: String) -> Bool {
+    guard let first = text.utf8.first, (1...128).contains(text.utf8.count), !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+      return false
+    }
+    return text.utf8.allSatisfy { byte in
+      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
+    }
   }
 
   private mutating func mismatch(_ path: String, _ expected: String, _ value: JSONValue) -> JSONValue? {

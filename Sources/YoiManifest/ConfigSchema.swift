@@ -20,6 +20,8 @@ public indirect enum ConfigType: Sendable {
   case workspacePath
   /// A secret id: 1–128 chars of `[A-Za-z0-9._/-]`, no empty, `.` or `..` components.
   case secretID
+  /// The name of an environment variable holding a credential: `[A-Za-z_][A-Za-z0-9_]*`.
+  case environmentVariable
   /// `provider/model_id`.
   case modelRef
   /// An effort name or a positive token budget.
@@ -121,12 +123,20 @@ public enum ConfigSchema {
         "worker_context_max_tokens", .number(Double.leastNonzeroMagnitude...1), "fraction of the window for the summarising worker (alias worker)"),
     ], aliases: ["request", "worker"])
 
-  /// The kinds of `model.auth`, each with its fields besides `kind`.
-  public static let authVariants: [(kind: String, fields: ConfigObject)] = [
-    ("none", ConfigObject([])),
-    ("api_key", ConfigObject([ConfigField("file", .relativePath, "path to a key file, relative to the profile")])),
-    ("codex_oauth", ConfigObject([])),
-    ("secret_ref", ConfigObject([ConfigField("ref", .secretID, "secret id in yoi's encrypted store")])),
+  /// The kinds of `model.auth`, each with its fields besides `kind` and which of them are
+  /// required.
+  public static let authVariants: [(kind: String, fields: ConfigObject, required: [String])] = [
+    ("none", ConfigObject([]), []),
+    ("api_key", ConfigObject([ConfigField("file", .relativePath, "path to a key file, relative to the profile")]), ["file"]),
+    ("codex_oauth", ConfigObject([]), []),
+    (
+      "secret_ref",
+      ConfigObject([
+        ConfigField("ref", .secretID, "secret id in yoi's encrypted store"),
+        ConfigField("env", .environmentVariable, "variable read when the secret is not stored"),
+      ]), ["ref"]
+    ),
+    ("env", ConfigObject([ConfigField("name", .environmentVariable, "environment variable holding the key, read per request")]), ["name"]),
   ]
 
   public static let model = ConfigObject([

@@ -150,7 +150,9 @@ extension ModelAuth {
     case .none: "none"
     case .apiKeyFile(let file): "key file \(file)"
     case .codexOAuth: "Codex sign-in"
-    case .secretReference(let id): "secret \(id)"
+    case .secretReference(let id, nil): "secret \(id)"
+    case .secretReference(let id, let variable?): "secret \(id) (else $\(variable))"
+    case .environment(let variable): "environment variable \(variable)"
     }
   }
 }

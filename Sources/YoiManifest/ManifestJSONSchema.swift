@@ -58,6 +58,16 @@ public enum ManifestJSONSchema {
     ]
   }
 
+  /// One kind of `auth`: `kind` and its required fields, optional ones allowed.
+  static func variantObject(_ kind: String, _ fields: ConfigObject, required: [String]) -> JSONValue {
+    let properties = [("kind", JSONValue.object(JSONObject([(key: "const", value: .string(kind))])))] + fields.fields.map { ($0.name, type($0.type)) }
+    return [
+      "type": "object", "additionalProperties": false,
+      "required": .array((["kind"] + required).map(JSONValue.string)),
+      "properties": .object(JSONObject(properties.map { (key: $0.0, value: $0.1) })),
+    ]
+  }
+
   static func nullable(_ schema: JSONValue) -> JSONValue {
     ["anyOf": [schema, ["type": "null"]]]
   }
@@ -86,12 +96,13 @@ public enum ManifestJSONSchema {
     case .workspacePath: return ["type": "string", "pattern": "^[^/~]"]
     case .secretID: return ["type": "string", "pattern": "^[A-Za-z0-9._/-]{1,128}$"]
     case .modelRef: return ["type": "string", "pattern": "^[^/]+/.+$"]
+    case .environmentVariable: return ["type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,127}$"]
     case .reasoning: return ["anyOf": [["enum": .array(ConfigSchema.reasoningEfforts.map(JSONValue.string))], ["type": "integer", "minimum": 1]]]
     case .auth:
       return [
         "oneOf": .array(
           ConfigSchema.authVariants.map { variant in
-            object([("kind", ["const": .string(variant.kind)])] + variant.fields.fields.map { ($0.name, Self.type($0.type)) })
+            variantObject(variant.kind, variant.fields, required: variant.required)
           })
       ]
     case .compaction: return Self.type(.object(ConfigSchema.compactionTokens))

@@ -51,11 +51,13 @@ public enum ModelAuth: Sendable, Hashable, Codable {
   case apiKeyFile(String)
   /// The access token in `$CODEX_HOME/auth.json`.
   case codexOAuth
-  /// An id in the encrypted secret store.
-  case secretReference(String)
+  /// An id in the encrypted secret store, and the variable read when it is not stored.
+  case secretReference(String, environment: String? = nil)
+  /// An environment variable, read when each request is built.
+  case environment(String)
 
   private enum CodingKeys: String, CodingKey {
-    case kind, file, ref
+    case kind, file, ref, env, name
   }
 
   public init(from decoder: any Decoder) throws {
@@ -65,7 +67,9 @@ public enum ModelAuth: Sendable, Hashable, Codable {
     case "none": self = .none
     case "api_key": self = .apiKeyFile(try container.decode(String.self, forKey: .file))
     case "codex_oauth": self = .codexOAuth
-    case "secret_ref": self = .secretReference(try container.decode(String.self, forKey: .ref))
+    case "secret_ref":
+      self = .secretReference(try container.decode(String.self, forKey: .ref), environment: try container.decodeIfPresent(String.self, forKey: .env))
+    case "env": self = .environment(try container.decode(String.self, forKey: .name))
     default:
       throw DecodingError.dataCorruptedError(
         forKey: .kind, in: container, debugDescription: "unknown auth kind `\(kind)` (expected \(ConfigSchema.authKinds.joined(separator: ", ")))")
@@ -80,9 +84,14 @@ public enum ModelAuth: Sendable, Hashable, Codable {
       try container.encode("api_key", forKey: .kind)
       try container.encode(file, forKey: .file)
     case .codexOAuth: try container.encode("codex_oauth", forKey: .kind)
-    case .secretReference(let id):
+    case .secretReference(let id, let variable):
       try container.encode("secret_ref", forKey: .kind)
       try container.encode(id, forKey: .ref)
+      // Written only when set, so a snapshot without a fallback keeps its bytes.
+      if let variable { try container.encode(variable, forKey: .env) }
+    case .environment(let variable):
+      try container.encode("env", forKey: .kind)
+      try container.encode(variable, forKey: .name)
     }
   }
 }

@@ -34,16 +34,25 @@ public struct ModelCatalog: Sendable, Hashable {
       "codex-oauth/gpt-5.3-codex-spark": 272_000,
       "openrouter/anthropic/claude-opus-4.8": 1_000_000, "openrouter/anthropic/claude-sonnet-4.6": 1_000_000,
       "openrouter/openai/gpt-5.5": 1_050_000,
+      "openai/gpt-5.5": 1_050_000, "openai/gpt-5.4": 1_050_000, "openai/gpt-5.4-mini": 400_000,
+      "gemini/gemini-3-pro-preview": 1_048_576, "gemini/gemini-2.5-pro": 1_048_576, "gemini/gemini-2.5-flash": 1_048_576,
     ],
     providers: [
+      // Each key provider: the stored secret, else the variable its own tools use.
       "anthropic": Provider(
         scheme: "anthropic", baseURL: "https://api.anthropic.com",
-        auth: ["kind": "secret_ref", "ref": "providers/anthropic/default"]),
+        auth: ["kind": "secret_ref", "ref": "providers/anthropic/default", "env": "ANTHROPIC_API_KEY"]),
+      "openai": Provider(
+        scheme: "openai_responses", baseURL: "https://api.openai.com/v1",
+        auth: ["kind": "secret_ref", "ref": "providers/openai/default", "env": "OPENAI_API_KEY"]),
+      "gemini": Provider(
+        scheme: "gemini", baseURL: "https://generativelanguage.googleapis.com",
+        auth: ["kind": "secret_ref", "ref": "providers/gemini/default", "env": "GEMINI_API_KEY"]),
       "codex-oauth": Provider(
         scheme: "openai_responses", baseURL: "https://chatgpt.com/backend-api/codex", auth: ["kind": "codex_oauth"]),
       "openrouter": Provider(
         scheme: "openai_chat", baseURL: "https://openrouter.ai/api/v1",
-        auth: ["kind": "secret_ref", "ref": "providers/openrouter/default"]),
+        auth: ["kind": "secret_ref", "ref": "providers/openrouter/default", "env": "OPENROUTER_API_KEY"]),
       "ollama-local": Provider(scheme: "openai_chat", baseURL: "http://127.0.0.1:11434/v1", auth: ["kind": "none"]),
     ])
 

@@ -11,16 +11,25 @@ public enum PodStartChecks {
   /// The instruction references shipped in the binary (owned by the runtime's prompts).
   public static var promptReferences: [String] { Prompts.references }
 
-  public static func warnings(for manifest: PodManifest, secrets: SecretStore?, catalog: ModelCatalog = .builtin) -> [Diagnostic] {
+  public static func warnings(
+    for manifest: PodManifest, secrets: SecretStore?, catalog: ModelCatalog = .builtin, environment: Environment = .process
+  ) -> [Diagnostic] {
     var warnings: [Diagnostic] = []
     if let secrets {
       // One decryption of the store for all references, not one per reference.
       let stored = Set((try? secrets.ids()) ?? [])
+      var fallbacks: [String: String] = [:]
+      if case .secretReference(let id, let variable?) = manifest.sections.model.auth { fallbacks[id] = variable }
       for reference in ManifestSummary(manifest).secretReferences where !stored.contains(reference) {
+        // A key the run will find in its variable is not missing (checked in this process's
+        // environment, which a run from the same shell shares).
+        let variable = fallbacks[reference]
+        if let variable, environment.credentialVariable(variable) != nil { continue }
         warnings.append(
           Diagnostic(
-            .warning, code: .warningSecretMissing, message: "secret `\(reference)` is not in the secret store yet",
-            help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
+            .warning, code: .warningSecretMissing,
+            message: "secret `\(reference)` is not in the secret store yet\(variable.map { ", and \($0) is not set" } ?? "")",
+            help: ["store it before running the Pod: `yoi secret set \(reference)`\(variable.map { ", or export \($0)" } ?? "")"]))
       }
     }
     let sections = manifest.sections

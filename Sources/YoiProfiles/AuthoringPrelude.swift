@@ -125,12 +125,25 @@ enum AuthoringPrelude {
     autonomy.edits = preset("edits", editing_tools, "ask")
     autonomy.full = preset("full", {}, "allow")
 
-    local function secret(ref)
+    -- yoi.secret(ref, { env = "VAR" }): the stored secret, else the variable when nothing is stored.
+    local function secret(ref, opts)
       if type(ref) ~= "string" then fail("yoi.secret", "yoi.secret expects a secret id string, got " .. type(ref), 2) end
-      return { kind = "secret_ref", ref = ref }
+      local env = nil
+      if opts ~= nil then
+        expect_table(opts, "yoi.secret")
+        only_keys(opts, { env = true }, "yoi.secret")
+        env = opts.env
+      end
+      return { kind = "secret_ref", ref = ref, env = env }
     end
 
-    local yoi = { profile = profile, models = models, compact = compact, scope = scope, autonomy = autonomy, secret = secret }
+    -- yoi.env("VAR"): the variable's value, read when each request is built (never stored).
+    local function env(name)
+      if type(name) ~= "string" then fail("yoi.env", "yoi.env expects an environment variable name, got " .. type(name), 2) end
+      return { kind = "env", name = name }
+    end
+
+    local yoi = { profile = profile, models = models, compact = compact, scope = scope, autonomy = autonomy, secret = secret, env = env }
 
     local host_modules = {
       ["yoi"] = yoi, ["yoi.profile"] = profile, ["yoi.models"] = models,

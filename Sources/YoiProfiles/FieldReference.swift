@@ -40,9 +40,10 @@ public enum FieldReference {
     case .relativePath: "relative path"
     case .workspacePath: "workspace-relative path"
     case .secretID: "secret id"
+    case .environmentVariable: "environment variable name"
     case .modelRef: "`\"provider/model_id\"`"
     case .reasoning: "effort name or positive integer"
-    case .auth: "`{ kind = ... }` (none, api_key + file, codex_oauth, secret_ref + ref)"
+    case .auth: "`{ kind = ... }` (none, api_key + file, codex_oauth, secret_ref + ref (+ env), env + name)"
     case .compaction: "`yoi.compact.tokens{...}` or `yoi.compact.ratio{...}`"
     case .scopeIntent: "`yoi.scope.workspace_read{...}` or `workspace_write{...}`"
     }

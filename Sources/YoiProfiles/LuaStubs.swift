@@ -12,7 +12,7 @@ public enum LuaStubs {
     var classes: [String] = []
     func luaType(_ type: ConfigType, name: String) -> String {
       switch type {
-      case .string, .relativePath, .workspacePath, .secretID, .modelRef: return "string"
+      case .string, .relativePath, .workspacePath, .secretID, .modelRef, .environmentVariable: return "string"
       case .integer: return "integer"
       case .number: return "number"
       case .boolean: return "boolean"
@@ -112,9 +112,16 @@ public enum LuaStubs {
       function yoi.autonomy.full(opts) end
 
       ---A secret reference; the value lives in the encrypted store (`yoi secret set ID`).
+      ---opts.env names a variable read when the secret is not stored.
       ---@param ref string
+      ---@param opts? { env?: string }
       ---@return yoi.Auth
-      function yoi.secret(ref) end
+      function yoi.secret(ref, opts) end
+
+      ---An environment variable holding the key, read when each request is built.
+      ---@param name string
+      ---@return yoi.Auth
+      function yoi.env(name) end
 
       ---@type yoi.ProfileModule
       _G.profile = profile

@@ -27,7 +27,7 @@ public struct ManifestSummary: Sendable {
   /// Every secret reference (model auth and the web search key), never a value.
   public var secretReferences: [String] {
     var found: [String] = []
-    if case .secretReference(let id) = sections.model.auth { found.append(id) }
+    if case .secretReference(let id, _) = sections.model.auth { found.append(id) }
     if let id = sections.web?.search.apiKeySecret { found.append(id) }
     return found
   }

@@ -45,8 +45,25 @@ public struct CredentialResolver: Sendable {
       let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
       guard !key.isEmpty else { throw ProviderError(.credential, "the API key file \(path) named by model.auth is empty") }
       return Credential(kind: .apiKey, token: key, accountID: nil)
-    case .secretReference(let id):
-      return Credential(kind: .apiKey, token: try secrets.secretPlaintext(id), accountID: nil)
+    case .secretReference(let id, let variable):
+      // The stored secret wins; the variable is consulted only when nothing is stored.
+      do {
+        return Credential(kind: .apiKey, token: try secrets.secretPlaintext(id), accountID: nil)
+      } catch {
+        // Only a secret that is not stored falls back: a damaged store is its own error.
+        guard let variable, (error as? YoiError)?.code == .secretMissing else { throw error }
+        guard let value = environment.credentialVariable(variable) else {
+          throw ProviderError(
+            .credential, "model.auth names the secret `\(id)`, which is not stored, and the environment variable \(variable), which is not set",
+            help: ["store the key with `yoi secret set \(id)`, or export \(variable)"])
+        }
+        return Credential(kind: .apiKey, token: value.trimmingCharacters(in: .whitespacesAndNewlines), accountID: nil)
+      }
+    case .environment(let variable):
+      guard let value = environment.credentialVariable(variable)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+        throw ProviderError(.credential, "model.auth names the environment variable \(variable), which is not set", help: ["export \(variable) with the key"])
+      }
+      return Credential(kind: .apiKey, token: value, accountID: nil)
     case .codexOAuth:
       let path = Self.codexHome(environment) + "/auth.json"
       struct AuthFile: Decodable {
