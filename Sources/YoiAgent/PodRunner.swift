@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 public import YoiDiagnostics
 public import YoiManifest
-public import YoiProviders
+import YoiProviders
 import YoiSandbox
 public import YoiStore
 public import YoiTools

@@ -19,7 +19,7 @@ public enum JSONCoding {
   /// `T` from a parsed value.
   public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(Failure) -> T {
     do {
-      return try ValueDecoder(value: value, path: []).decodeValue(T.self)
+      return try ValueDecoder(value: value, path: .root).decodeValue(T.self)
     } catch let failure as Failure {
       throw failure
     } catch {
@@ -82,6 +82,32 @@ private struct NameKey: CodingKey {
   init?(intValue: Int) { nil }
 }
 
+/// Where a decoder is: a chain of keys built one link per nested value, read back as an
+/// array only when a failure needs it (an array per member made every event allocate).
+private final class CodingPath: Sendable {
+  let parent: CodingPath?
+  let key: (any CodingKey)?
+
+  init(parent: CodingPath?, key: (any CodingKey)?) {
+    self.parent = parent
+    self.key = key
+  }
+
+  static let root = CodingPath(parent: nil, key: nil)
+
+  func appending(_ key: any CodingKey) -> CodingPath { CodingPath(parent: self, key: key) }
+
+  var keys: [any CodingKey] {
+    var keys: [any CodingKey] = []
+    var node: CodingPath? = self
+    while let current = node {
+      if let key = current.key { keys.append(key) }
+      node = current.parent
+    }
+    return keys.reversed()
+  }
+}
+
 private func describe(_ path: [any CodingKey]) -> String {
   var text = ""
   for key in path {
@@ -107,12 +133,12 @@ private func kind(_ value: JSONValue) -> String {
 
 private struct ValueDecoder: Decoder {
   let value: JSONValue
-  let path: [any CodingKey]
-  var codingPath: [any CodingKey] { path }
+  let path: CodingPath
+  var codingPath: [any CodingKey] { path.keys }
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
   func failure(_ problem: String, at path: [any CodingKey]? = nil) -> JSONCoding.Failure {
-    JSONCoding.Failure(path: describe(path ?? self.path), problem: problem)
+    JSONCoding.Failure(path: describe(path ?? self.path.keys), problem: problem)
   }
 
   func mismatch(_ expected: String) -> JSONCoding.Failure {
@@ -121,23 +147,21 @@ private struct ValueDecoder: Decoder {
 
   /// Values the decoder reads directly (the common leaves, and raw JSON kept as written).
   func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-    switch type {
-    case is String.Type: return try string() as! T
-    case is Int64.Type: return try integer() as! T
-    case is Int.Type: return Int(try integer()) as! T
-    case is Bool.Type: return try bool() as! T
-    case is Double.Type: return try double() as! T
-    case is JSONValue.Type: return value as! T
-    default:
-      do {
-        return try T(from: self)
-      } catch let error as DecodingError {
-        // What the standard library throws itself (an unknown raw value of an enum).
-        switch error {
-        case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-          throw failure(context.debugDescription, at: context.codingPath)
-        @unknown default: throw failure("\(error)")
-        }
+    // Metatype comparisons, not dynamic casts: this runs for every member of every event.
+    if T.self == String.self { return try string() as! T }
+    if T.self == Int64.self { return try integer() as! T }
+    if T.self == Bool.self { return try bool() as! T }
+    if T.self == Int.self { return Int(try integer()) as! T }
+    if T.self == Double.self { return try double() as! T }
+    if T.self == JSONValue.self { return value as! T }
+    do {
+      return try T(from: self)
+    } catch let error as DecodingError {
+      // What the standard library throws itself (an unknown raw value of an enum).
+      switch error {
+      case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
+        throw failure(context.debugDescription, at: context.codingPath)
+      @unknown default: throw failure("\(error)")
       }
     }
   }
@@ -185,7 +209,7 @@ private struct ValueDecoder: Decoder {
 private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
   let object: JSONObject
   let decoder: ValueDecoder
-  var codingPath: [any CodingKey] { decoder.path }
+  var codingPath: [any CodingKey] { decoder.path.keys }
   var allKeys: [Key] { object.compactMap { Key(stringValue: $0.key) } }
 
   func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
@@ -196,19 +220,19 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
   }
 
   private func missing(_ key: Key) -> JSONCoding.Failure {
-    decoder.failure("is missing", at: decoder.path + [key])
+    decoder.failure("is missing", at: decoder.path.keys + [key])
   }
 
   private func child(_ key: Key) throws -> ValueDecoder {
     guard let value = object[key.stringValue] else { throw missing(key) }
-    return ValueDecoder(value: value, path: decoder.path + [key])
+    return ValueDecoder(value: value, path: decoder.path.appending(key))
   }
 
   func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decodeValue(T.self) }
 
   func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
     guard let value = object[key.stringValue], value != .null else { return nil }
-    return try ValueDecoder(value: value, path: decoder.path + [key]).decodeValue(T.self)
+    return try ValueDecoder(value: value, path: decoder.path.appending(key)).decodeValue(T.self)
   }
 
   // One lookup for an optional leaf (the standard library's default asks `contains`, then
@@ -216,13 +240,13 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
   func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
     guard let value = object[key.stringValue] else { return nil }
     if case .string(let text) = value { return text }
-    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path + [key]).string()
+    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path.appending(key)).string()
   }
 
   func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
     guard let value = object[key.stringValue] else { return nil }
     if case .integer(let number) = value { return number }
-    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path + [key]).integer()
+    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path.appending(key)).integer()
   }
 
   func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
@@ -232,12 +256,12 @@ private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
   func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
     guard let value = object[key.stringValue] else { return nil }
     if case .bool(let flag) = value { return flag }
-    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path + [key]).bool()
+    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path.appending(key)).bool()
   }
 
   func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
     guard let value = object[key.stringValue], value != .null else { return nil }
-    return try ValueDecoder(value: value, path: decoder.path + [key]).double()
+    return try ValueDecoder(value: value, path: decoder.path.appending(key)).double()
   }
 
   func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).bool() }
@@ -259,7 +283,7 @@ private struct UnkeyedReader: UnkeyedDecodingContainer {
   let items: [JSONValue]
   let decoder: ValueDecoder
   var currentIndex = 0
-  var codingPath: [any CodingKey] { decoder.path }
+  var codingPath: [any CodingKey] { decoder.path.keys }
   var count: Int? { items.count }
   var isAtEnd: Bool { currentIndex >= items.count }
 
@@ -271,7 +295,7 @@ private struct UnkeyedReader: UnkeyedDecodingContainer {
   private mutating func next() throws -> ValueDecoder {
     guard !isAtEnd else { throw decoder.failure("has too few items") }
     defer { currentIndex += 1 }
-    return ValueDecoder(value: items[currentIndex], path: decoder.path + [IndexKey(currentIndex)])
+    return ValueDecoder(value: items[currentIndex], path: decoder.path.appending(IndexKey(currentIndex)))
   }
 
   mutating func decodeNil() throws -> Bool {
@@ -292,7 +316,7 @@ private struct UnkeyedReader: UnkeyedDecodingContainer {
 
 private struct SingleReader: SingleValueDecodingContainer {
   let decoder: ValueDecoder
-  var codingPath: [any CodingKey] { decoder.path }
+  var codingPath: [any CodingKey] { decoder.path.keys }
 
   func decodeNil() -> Bool { decoder.value == .null }
   func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool() }

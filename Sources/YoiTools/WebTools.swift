@@ -5,7 +5,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 public import YoiManifest
-public import YoiProviders
+import YoiProviders
 
 /// What the web tools may do (`feature.web` with `web.fetch` / `web.search` enabled).
 public struct WebSettings: Sendable {
