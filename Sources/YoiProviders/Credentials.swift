@@ -86,3 +86,18 @@ public struct CredentialResolver: Sendable {
     }
   }
 }
+
+extension ModelAuth {
+  /// What puts a refused credential right, as a command or a variable to set (never a value).
+  public var fix: String {
+    switch self {
+    case .none: "model.auth is none, so no key was sent; give the model an auth in the profile and re-resolve the Pod"
+    case .apiKeyFile(let path): "put the right key in \(path)"
+    case .codexOAuth: "sign in again with Codex CLI (`codex login`)"
+    case .secretReference(let id, nil): "store the right key with `yoi secret set \(id)`"
+    case .secretReference(let id, let variable?):
+      "store the right key with `yoi secret set \(id)` (a stored key is used before \(variable)), or correct \(variable)"
+    case .environment(let variable): "set \(variable) to the right key"
+    }
+  }
+}

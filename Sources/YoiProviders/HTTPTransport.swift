@@ -124,10 +124,10 @@ public final class ProviderClient: Sendable {
       // server that sends its headers with the first token.
       response = try await self.http.execute(http, timeout: timing.connectTimeout + timing.idleTimeout)
     } catch {
-      throw Self.transportError(error, before: true, scrub: credential)
+      throw Self.transportError(error, before: true, endpoint: baseURL, scrub: credential)
     }
     guard (200..<300).contains(response.status.code) else {
-      throw await Self.statusError(response, scrub: credential)
+      throw await Self.statusError(response, auth: credentials.auth, scrub: credential)
     }
     var parser = ServerSentEventParser()
     var decoder = wire.makeDecoder()
@@ -157,19 +157,20 @@ public final class ProviderClient: Sendable {
     } catch let error as ProviderError {
       throw Self.scrubbed(error, credential)
     } catch {
-      throw Self.transportError(error, before: !progress.streamed, scrub: credential)
+      throw Self.transportError(error, before: !progress.streamed, endpoint: baseURL, scrub: credential)
     }
     return try decoder.finish()
   }
 
-  private static func transportError(_ error: any Error, before: Bool, scrub credential: Credential) -> any Error {
+  private static func transportError(_ error: any Error, before: Bool, endpoint: String, scrub credential: Credential) -> any Error {
     if error is CancellationError { return error }
     if let error = error as? HTTPClientError {
       switch error {
       case .cancelled: return CancellationError()
       case .connectTimeout:
         // AsyncHTTPClient already kept trying to connect for the whole connect timeout.
-        return ProviderError(.timeout, "could not connect to the model provider within 10 s", help: ["is the server at model.base_url running?"])
+        return ProviderError(
+          .timeout, "could not connect to the model provider at \(endpoint) within 10 s", help: ["is the server at model.base_url running?"])
       case .deadlineExceeded:
         return ProviderError(.timeout, "the model provider sent no response for 130 s", isRetryable: true)
       case .readTimeout:
@@ -180,13 +181,14 @@ public final class ProviderClient: Sendable {
       }
     }
     if let error = error as? IOError, error.errnoCode == ECONNREFUSED {
-      return ProviderError(.transport, "the model provider refused the connection", help: ["is the server at model.base_url running?"])
+      return ProviderError(
+        .transport, "the model provider refused the connection at \(endpoint)", help: ["is the server at model.base_url running?"])
     }
     return scrubbed(ProviderError(.transport, "the connection to the model provider failed: \(error)", isRetryable: before), credential)
   }
 
   /// A non-2xx answer: the provider's own message, never the request's headers.
-  private static func statusError(_ response: HTTPClientResponse, scrub credential: Credential) async -> ProviderError {
+  private static func statusError(_ response: HTTPClientResponse, auth: ModelAuth, scrub credential: Credential) async -> ProviderError {
     let status = Int(response.status.code)
     var body = ""
     if let buffer = try? await response.body.collect(upTo: 64 << 10) { body = String(buffer: buffer) }
@@ -204,7 +206,7 @@ public final class ProviderClient: Sendable {
     let retryable = [408, 409, 429, 529].contains(status) || status >= 500
     let retryAfter = response.headers.first(name: "retry-after").flatMap(Double.init)
     var help: [String] = []
-    if status == 401 || status == 403 { help.append("check the credential named by model.auth (`yoi pod show` names it)") }
+    if status == 401 || status == 403 { help.append("the provider refused the key: \(auth.fix)") }
     if status == 404 { help.append("check model.base_url and model.model_id") }
     let error = ProviderError(
       .status, "the model provider answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", help: help, status: status, isRetryable: retryable,

@@ -39,17 +39,20 @@ struct RuntimeCredentialTests {
 
   @Test("yoi.env: the variable's value is the key, read per request; a missing one is an error naming it")
   func environmentAuth() throws {
-    let provider = try StubProvider(scheme: .openaiChat, turns: [.reply(text: "hi"), .reply(text: "again")])
+    let provider = try StubProvider(scheme: .openaiChat, turns: [.reply(text: "hi"), .status(401, message: "invalid key")])
     let (home, _) = try Self.spawned(
       provider, model: "{ scheme = 'openai_chat', model_id = 'm', base_url = '\(provider.baseURL)', auth = yoi.env('\(Self.variable)') }")
     let run = try home.run(["pod", "run", "worker", "hello"], environment: [Self.variable: Self.canary])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(provider.requests.first?.header("authorization") == "Bearer " + Self.canary)
+    let refused = try home.run(["pod", "run", "worker", "again"], environment: [Self.variable: "a-wrong-key"])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("the provider refused the key: set \(Self.variable) to the right key"), "\(refused.stderr)")
     let missing = try home.run(["pod", "run", "worker", "hello"], environment: [Self.variable: ""])
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("model.auth names the environment variable \(Self.variable), which is not set"), "\(missing.stderr)")
-    #expect(provider.requests.count == 1)
-    try Self.expectNoCanary(home, [run, missing])
+    #expect(provider.requests.count == 2)
+    try Self.expectNoCanary(home, [run, refused, missing])
   }
 
   @Test("yoi.secret with env: the variable when nothing is stored, the stored secret once it is; neither is an error naming both")

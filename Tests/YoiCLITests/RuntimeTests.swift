@@ -186,6 +186,8 @@ struct RuntimeTests {
       #expect(!outcome.stdout.contains(RuntimeFixture.canary) && !outcome.stderr.contains(RuntimeFixture.canary))
     }
     #expect(outputs[1].stderr.contains("bad key «redacted»"), "\(outputs[1].stderr)")
+    // A refused key says the command that fixes it.
+    #expect(outputs[1].stderr.contains("the provider refused the key: store the right key with `yoi secret set stub/key`"), "\(outputs[1].stderr)")
     for request in fixture.provider.requests {
       #expect(!request.body.contains(RuntimeFixture.canary))
       #expect(request.header("authorization") == "Bearer " + RuntimeFixture.canary)
@@ -229,6 +231,6 @@ struct RuntimeTests {
     let run = try fixture.run("anyone there?")
     #expect(Date().timeIntervalSince(started) < 3)
     #expect(run.status == 1)
-    #expect(run.stderr.contains("error[E-PROVIDER-CONNECTION]: the model provider refused the connection"), "\(run.stderr)")
+    #expect(run.stderr.contains("error[E-PROVIDER-CONNECTION]: the model provider refused the connection at \(fixture.provider.baseURL)"), "\(run.stderr)")
   }
 }
