@@ -42,8 +42,15 @@ public final class PodStore: Sendable {
     configuration.busyMode = .timeout(10)
     configuration.foreignKeysEnabled = true
     // WAL, so one process's long write never blocks another's read; persistent in the file.
+    let setupLock = path + ".lock"
     configuration.prepareDatabase { db in
-      if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+      // Concurrent first opens raced to switch a new file to WAL and one got SQLITE_BUSY:
+      // the switch is made under the same lock as the migrations, checked again inside it.
+      if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+        try FileLock.withExclusiveLock(setupLock) { () throws -> Void in
+          if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        }
+      }
       // WAL's usual setting: a commit is not fsynced, the checkpoint is. A crashed process
       // loses nothing committed and the file is never damaged; only a power loss can drop
       // the newest commits. Every transcript event is a commit, so this is a turn's
