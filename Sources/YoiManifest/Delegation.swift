@@ -142,17 +142,3 @@ extension PodManifest {
     return (PodManifest(sections: narrowed), problems)
   }
 }
-
-extension ModelAuth {
-  /// How the credential is named, for people (never a value).
-  public var reference: String {
-    switch self {
-    case .none: "none"
-    case .apiKeyFile(let file): "key file \(file)"
-    case .codexOAuth: "Codex sign-in"
-    case .secretReference(let id, nil): "secret \(id)"
-    case .secretReference(let id, let variable?): "secret \(id) (else $\(variable))"
-    case .environment(let variable): "environment variable \(variable)"
-    }
-  }
-}

@@ -96,6 +96,34 @@ public enum ModelAuth: Sendable, Hashable, Codable {
   }
 }
 
+/// How a credential is named, and what fixes a refused one, for people (never a value).
+extension ModelAuth {
+  /// How the credential is named, for people (never a value).
+  public var reference: String {
+    switch self {
+    case .none: "none"
+    case .apiKeyFile(let file): "key file \(file)"
+    case .codexOAuth: "Codex sign-in"
+    case .secretReference(let id, nil): "secret \(id)"
+    case .secretReference(let id, let variable?): "secret \(id) (else $\(variable))"
+    case .environment(let variable): "environment variable \(variable)"
+    }
+  }
+
+  /// What puts a refused credential right, as a command or a variable to set (never a value).
+  public var fix: String {
+    switch self {
+    case .none: "model.auth is none, so no key was sent; give the model an auth in the profile and re-resolve the Pod"
+    case .apiKeyFile(let path): "put the right key in \(path)"
+    case .codexOAuth: "sign in again with Codex CLI (`codex login`)"
+    case .secretReference(let id, nil): "store the right key with `yoi secret set \(id)`"
+    case .secretReference(let id, let variable?):
+      "store the right key with `yoi secret set \(id)` (a stored key is used before \(variable)), or correct \(variable)"
+    case .environment(let variable): "set \(variable) to the right key"
+    }
+  }
+}
+
 public struct ModelSection: Sendable, Hashable, Codable {
   public var ref: String?
   public var scheme: ModelScheme?

@@ -33,6 +33,12 @@ public struct CredentialResolver: Sendable {
     environment[.codexHome] ?? environment.home + "/.codex"
   }
 
+  /// The key in variable `name`, trimmed; nil when it is unset or blank (both auth kinds that
+  /// read a variable treat it the same way).
+  private func key(in name: String) -> String? {
+    environment.credentialVariable(name).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+  }
+
   public func credential() throws -> Credential {
     switch auth {
     case .none:
@@ -52,15 +58,15 @@ public struct CredentialResolver: Sendable {
       } catch {
         // Only a secret that is not stored falls back: a damaged store is its own error.
         guard let variable, (error as? YoiError)?.code == .secretMissing else { throw error }
-        guard let value = environment.credentialVariable(variable) else {
+        guard let value = key(in: variable) else {
           throw ProviderError(
             .credential, "model.auth names the secret `\(id)`, which is not stored, and the environment variable \(variable), which is not set",
             help: ["store the key with `yoi secret set \(id)`, or export \(variable)"])
         }
-        return Credential(kind: .apiKey, token: value.trimmingCharacters(in: .whitespacesAndNewlines), accountID: nil)
+        return Credential(kind: .apiKey, token: value, accountID: nil)
       }
     case .environment(let variable):
-      guard let value = environment.credentialVariable(variable)?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+      guard let value = key(in: variable) else {
         throw ProviderError(.credential, "model.auth names the environment variable \(variable), which is not set", help: ["export \(variable) with the key"])
       }
       return Credential(kind: .apiKey, token: value, accountID: nil)
@@ -83,21 +89,6 @@ public struct CredentialResolver: Sendable {
         throw ProviderError(.credential, "model.auth is codex_oauth but \(path) holds no access token", help: [signIn])
       }
       return Credential(kind: .codexOAuth, token: token, accountID: file.tokens?.account_id)
-    }
-  }
-}
-
-extension ModelAuth {
-  /// What puts a refused credential right, as a command or a variable to set (never a value).
-  public var fix: String {
-    switch self {
-    case .none: "model.auth is none, so no key was sent; give the model an auth in the profile and re-resolve the Pod"
-    case .apiKeyFile(let path): "put the right key in \(path)"
-    case .codexOAuth: "sign in again with Codex CLI (`codex login`)"
-    case .secretReference(let id, nil): "store the right key with `yoi secret set \(id)`"
-    case .secretReference(let id, let variable?):
-      "store the right key with `yoi secret set \(id)` (a stored key is used before \(variable)), or correct \(variable)"
-    case .environment(let variable): "set \(variable) to the right key"
     }
   }
 }
