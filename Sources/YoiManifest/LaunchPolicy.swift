@@ -39,10 +39,6 @@ public struct ScopeRule: Sendable, Hashable, Codable {
     if target == other.target { return recursive || !other.recursive }
     return recursive && PathLexer.isInside(other.target, directory: target)
   }
-
-  public var json: JSONValue {
-    ["target": .string(target), "permission": .string(permission.rawValue), "recursive": .bool(recursive)]
-  }
 }
 
 /// Allow and deny rules of one scope.
@@ -53,10 +49,6 @@ public struct ScopeRules: Sendable, Hashable, Codable {
   public init(allow: [ScopeRule] = [], deny: [ScopeRule] = []) {
     self.allow = allow
     self.deny = deny
-  }
-
-  public var json: JSONValue {
-    ["allow": .array(allow.map(\.json)), "deny": .array(deny.map(\.json))]
   }
 }
 
