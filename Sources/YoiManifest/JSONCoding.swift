@@ -9,33 +9,59 @@
 public enum JSONCoding {
   /// Why a value could not be decoded.
   public struct Failure: Error, Sendable, CustomStringConvertible {
-    /// Where: `a.b[3].c` (1-based indexes, as the rest of yoi's diagnostics).
-    public var path: String
+    /// One step of where: a member's key or an item's index.
+    enum Step: Sendable {
+      case key(String)
+      case index(Int)
+    }
+
     public var problem: String
+    /// Innermost step first: each container a failure passes on its way out adds its own,
+    /// so a decode that succeeds never builds a path.
+    var steps: [Step] = []
+    /// Whether the text was not JSON at all (rather than JSON of another shape).
+    public var isSyntax = false
+
+    init(_ problem: String, steps: [Step] = [], isSyntax: Bool = false) {
+      self.problem = problem
+      self.steps = steps
+      self.isSyntax = isSyntax
+    }
+
+    /// Where: `a.b[3].c` (1-based indexes, as the rest of yoi's diagnostics).
+    public var path: String {
+      var text = ""
+      for step in steps.reversed() {
+        switch step {
+        case .index(let index): text += "[\(index + 1)]"
+        case .key(let key): text += text.isEmpty ? key : "." + key
+        }
+      }
+      return text
+    }
 
     public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
   }
 
-  /// `T` from a parsed value.
-  public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(Failure) -> T {
+  /// `T` from JSON text.
+  public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws(Failure) -> T {
+    let tape: JSONTape
     do {
-      return try ValueDecoder(value: value, path: .root).decodeValue(T.self)
-    } catch let failure as Failure {
-      throw failure
+      tape = try JSONTape.scan(text)
     } catch {
-      throw Failure(path: "", problem: "\(error)")
+      throw Failure("not JSON (\(error.description))", isSyntax: true)
+    }
+    do {
+      return try ValueDecoder(tape: tape, index: 0).decodeValue(T.self)
+    } catch {
+      throw Failure.located(error)
     }
   }
 
-  /// `T` from JSON text.
-  public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws(Failure) -> T {
-    let value: JSONValue
-    do {
-      value = try JSONParser.parse(text)
-    } catch {
-      throw Failure(path: "", problem: "not JSON (\(error.description))")
-    }
-    return try decode(type, from: value)
+  /// `T` from a value built in memory (a manifest being resolved). It is written out and read
+  /// back, so there is one decoder to get right; no such value is on a per-event path.
+  public static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(Failure) -> T {
+    try decode(type, from: CanonicalJSON.compact(value))
   }
 
   /// How an encoder writes an optional property that is nil.
@@ -74,75 +100,49 @@ private struct IndexKey: CodingKey {
   init?(intValue: Int) { self.intValue = intValue }
 }
 
-private struct NameKey: CodingKey {
-  var stringValue: String
-  var intValue: Int? { nil }
-  init(_ name: String) { stringValue = name }
-  init?(stringValue: String) { self.stringValue = stringValue }
-  init?(intValue: Int) { nil }
-}
-
-/// Where a decoder is: a chain of keys built one link per nested value, read back as an
-/// array only when a failure needs it (an array per member made every event allocate).
-private final class CodingPath: Sendable {
-  let parent: CodingPath?
-  let key: (any CodingKey)?
-
-  init(parent: CodingPath?, key: (any CodingKey)?) {
-    self.parent = parent
-    self.key = key
-  }
-
-  static let root = CodingPath(parent: nil, key: nil)
-
-  func appending(_ key: any CodingKey) -> CodingPath { CodingPath(parent: self, key: key) }
-
-  var keys: [any CodingKey] {
-    var keys: [any CodingKey] = []
-    var node: CodingPath? = self
-    while let current = node {
-      if let key = current.key { keys.append(key) }
-      node = current.parent
+extension JSONCoding.Failure {
+  /// `error` as a failure one step further out (`step` nil: where it is).
+  static func located(_ error: any Error, _ step: Step? = nil) -> Self {
+    var failure: Self
+    switch error {
+    case let error as Self: failure = error
+    case let error as DecodingError:
+      // What the standard library (an unknown raw value of an enum) or a hand-written
+      // `init(from:)` throws; its coding path is relative, since decoders here report none.
+      switch error {
+      case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
+        failure = Self(context.debugDescription, steps: context.codingPath.reversed().map { $0.intValue.map(Step.index) ?? .key($0.stringValue) })
+      @unknown default: failure = Self("\(error)")
+      }
+    default: failure = Self("\(error)")
     }
-    return keys.reversed()
+    if let step { failure.steps.append(step) }
+    return failure
   }
 }
 
-private func describe(_ path: [any CodingKey]) -> String {
-  var text = ""
-  for key in path {
-    if let index = key.intValue {
-      text += "[\(index + 1)]"
-    } else {
-      text += text.isEmpty ? key.stringValue : "." + key.stringValue
-    }
-  }
-  return text
-}
-
-private func kind(_ value: JSONValue) -> String {
-  switch value {
-  case .null: "null"
-  case .bool: "a boolean"
-  case .integer, .number: "a number"
-  case .string: "a string"
-  case .array: "an array"
-  case .object: "an object"
-  }
-}
-
+/// A decoder at one value of a scanned document. Containers report an empty `codingPath`:
+/// failures collect their path on the way out instead (see `Failure.steps`), which keeps
+/// every successful read free of path bookkeeping.
 private struct ValueDecoder: Decoder {
-  let value: JSONValue
-  let path: CodingPath
-  var codingPath: [any CodingKey] { path.keys }
+  let tape: JSONTape
+  let index: Int
+  var codingPath: [any CodingKey] { [] }
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-  func failure(_ problem: String, at path: [any CodingKey]? = nil) -> JSONCoding.Failure {
-    JSONCoding.Failure(path: describe(path ?? self.path.keys), problem: problem)
-  }
+  var entry: JSONTape.Entry { tape.entries[index] }
 
   func mismatch(_ expected: String) -> JSONCoding.Failure {
-    failure("expected \(expected), found \(kind(value))")
+    let found =
+      switch entry.kind {
+      case .null: "null"
+      case .true, .false: "a boolean"
+      case .integer, .number: "a number"
+      case .string, .escapedString: "a string"
+      case .array: "an array"
+      case .object: "an object"
+      }
+    return JSONCoding.Failure("expected \(expected), found \(found)")
   }
 
   /// Values the decoder reads directly (the common leaves, and raw JSON kept as written).
@@ -153,32 +153,35 @@ private struct ValueDecoder: Decoder {
     if T.self == Bool.self { return try bool() as! T }
     if T.self == Int.self { return Int(try integer()) as! T }
     if T.self == Double.self { return try double() as! T }
-    if T.self == JSONValue.self { return value as! T }
+    if T.self == JSONValue.self { return tape.value(at: index) as! T }
     do {
       return try T(from: self)
-    } catch let error as DecodingError {
-      // What the standard library throws itself (an unknown raw value of an enum).
-      switch error {
-      case .dataCorrupted(let context), .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-        throw failure(context.debugDescription, at: context.codingPath)
-      @unknown default: throw failure("\(error)")
-      }
+    } catch {
+      throw JSONCoding.Failure.located(error)
     }
   }
 
+  var isNull: Bool { entry.kind == .null }
+
   func string() throws -> String {
-    guard case .string(let text) = value else { throw mismatch("a string") }
-    return text
+    let kind = entry.kind
+    guard kind == .string || kind == .escapedString else { throw mismatch("a string") }
+    return tape.string(at: index)
   }
 
   func bool() throws -> Bool {
-    guard case .bool(let flag) = value else { throw mismatch("true or false") }
-    return flag
+    switch entry.kind {
+    case .true: return true
+    case .false: return false
+    default: throw mismatch("true or false")
+    }
   }
 
   /// An integer; an integral float (`12.0`, as some servers write counts) is one too.
   func integer() throws -> Int64 {
-    switch value {
+    let kind = entry.kind
+    guard kind == .integer || kind == .number else { throw mismatch("an integer") }
+    switch tape.number(at: index) {
     case .integer(let number): return number
     case .number(let number) where number.rounded() == number && abs(number) < 9.0e15: return Int64(number)
     default: throw mismatch("an integer")
@@ -186,139 +189,161 @@ private struct ValueDecoder: Decoder {
   }
 
   func double() throws -> Double {
-    switch value {
-    case .number(let number): return number
+    let kind = entry.kind
+    guard kind == .integer || kind == .number else { throw mismatch("a number") }
+    switch tape.number(at: index) {
     case .integer(let number): return Double(number)
+    case .number(let number): return number
     default: throw mismatch("a number")
     }
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-    guard case .object(let object) = value else { throw mismatch("an object") }
-    return KeyedDecodingContainer(KeyedReader<Key>(object: object, decoder: self))
+    guard entry.kind == .object else { throw mismatch("an object") }
+    return KeyedDecodingContainer(KeyedReader<Key>(tape: tape, object: index))
   }
 
   func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-    guard case .array(let items) = value else { throw mismatch("an array") }
-    return UnkeyedReader(items: items, decoder: self)
+    guard entry.kind == .array else { throw mismatch("an array") }
+    return UnkeyedReader(tape: tape, end: entry.second, cursor: Int32(index + 1))
   }
 
   func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleReader(decoder: self) }
 }
 
 private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
-  let object: JSONObject
-  let decoder: ValueDecoder
-  var codingPath: [any CodingKey] { decoder.path.keys }
-  var allKeys: [Key] { object.compactMap { Key(stringValue: $0.key) } }
+  let tape: JSONTape
+  /// The object's entry.
+  let object: Int
+  var codingPath: [any CodingKey] { [] }
 
-  func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
-
-  func decodeNil(forKey key: Key) throws -> Bool {
-    guard let value = object[key.stringValue] else { throw missing(key) }
-    return value == .null
+  var allKeys: [Key] {
+    var keys: [Key] = []
+    var cursor = object + 1
+    while cursor < tape.entries[object].second {
+      if let key = Key(stringValue: tape.string(at: cursor)) { keys.append(key) }
+      cursor = tape.next(after: cursor + 1)
+    }
+    return keys
   }
 
-  private func missing(_ key: Key) -> JSONCoding.Failure {
-    decoder.failure("is missing", at: decoder.path.keys + [key])
+  /// The entry of `key`'s value. A scan through the members comparing bytes: objects read
+  /// into types are small, and no key string is made.
+  private func find(_ key: Key) -> Int? {
+    let name = key.stringValue
+    var cursor = object + 1
+    let end = tape.entries[object].second
+    while cursor < end {
+      if tape.string(at: cursor, equals: name) { return cursor + 1 }
+      cursor = tape.next(after: cursor + 1)
+    }
+    return nil
   }
 
   private func child(_ key: Key) throws -> ValueDecoder {
-    guard let value = object[key.stringValue] else { throw missing(key) }
-    return ValueDecoder(value: value, path: decoder.path.appending(key))
+    guard let value = find(key) else { throw JSONCoding.Failure("is missing", steps: [.key(key.stringValue)]) }
+    return ValueDecoder(tape: tape, index: value)
   }
 
-  func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decodeValue(T.self) }
-
-  func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-    guard let value = object[key.stringValue], value != .null else { return nil }
-    return try ValueDecoder(value: value, path: decoder.path.appending(key)).decodeValue(T.self)
+  /// `read` on the member `key`; a failure gains the key as a step of its path.
+  @inline(__always) private func member<T>(_ key: Key, _ read: (ValueDecoder) throws -> T) throws -> T {
+    let decoder = try child(key)
+    do {
+      return try read(decoder)
+    } catch {
+      throw JSONCoding.Failure.located(error, .key(key.stringValue))
+    }
   }
 
-  // One lookup for an optional leaf (the standard library's default asks `contains`, then
-  // `decodeNil`, then decodes: three binary searches per member of every stream event).
-  func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
-    guard let value = object[key.stringValue] else { return nil }
-    if case .string(let text) = value { return text }
-    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path.appending(key)).string()
+  /// `read` on the member `key` unless it is absent or null: one lookup per optional member
+  /// (the standard library's default asks `contains`, then `decodeNil`, then decodes).
+  @inline(__always) private func optionalMember<T>(_ key: Key, _ read: (ValueDecoder) throws -> T) throws -> T? {
+    guard let value = find(key) else { return nil }
+    let decoder = ValueDecoder(tape: tape, index: value)
+    if decoder.isNull { return nil }
+    do {
+      return try read(decoder)
+    } catch {
+      throw JSONCoding.Failure.located(error, .key(key.stringValue))
+    }
   }
 
-  func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
-    guard let value = object[key.stringValue] else { return nil }
-    if case .integer(let number) = value { return number }
-    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path.appending(key)).integer()
-  }
+  func contains(_ key: Key) -> Bool { find(key) != nil }
+  func decodeNil(forKey key: Key) throws -> Bool { try child(key).isNull }
 
-  func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
-    try decodeIfPresent(Int64.self, forKey: key).map { Int($0) }
-  }
+  func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try member(key) { try $0.decodeValue(T.self) } }
+  func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try member(key) { try $0.bool() } }
+  func decode(_ type: String.Type, forKey key: Key) throws -> String { try member(key) { try $0.string() } }
+  func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try member(key) { try $0.double() } }
+  func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try member(key) { try $0.integer() } }
+  func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try member(key) { Int(try $0.integer()) } }
 
-  func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
-    guard let value = object[key.stringValue] else { return nil }
-    if case .bool(let flag) = value { return flag }
-    return value == .null ? nil : try ValueDecoder(value: value, path: decoder.path.appending(key)).bool()
-  }
-
-  func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
-    guard let value = object[key.stringValue], value != .null else { return nil }
-    return try ValueDecoder(value: value, path: decoder.path.appending(key)).double()
-  }
-
-  func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).bool() }
-  func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).string() }
-  func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).double() }
-  func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).integer() }
-  func decode(_ type: Int.Type, forKey key: Key) throws -> Int { Int(try child(key).integer()) }
+  func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try optionalMember(key) { try $0.decodeValue(T.self) } }
+  func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try optionalMember(key) { try $0.string() } }
+  func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try optionalMember(key) { try $0.integer() } }
+  func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try optionalMember(key) { Int(try $0.integer()) } }
+  func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try optionalMember(key) { try $0.bool() } }
+  func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try optionalMember(key) { try $0.double() } }
 
   func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-    try child(key).container(keyedBy: type)
+    try member(key) { try $0.container(keyedBy: type) }
   }
 
-  func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try child(key).unkeyedContainer() }
-  func superDecoder() throws -> any Decoder { decoder }
+  func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try member(key) { try $0.unkeyedContainer() } }
+  func superDecoder() throws -> any Decoder { ValueDecoder(tape: tape, index: object) }
   func superDecoder(forKey key: Key) throws -> any Decoder { try child(key) }
 }
 
 private struct UnkeyedReader: UnkeyedDecodingContainer {
-  let items: [JSONValue]
-  let decoder: ValueDecoder
-  var currentIndex = 0
-  var codingPath: [any CodingKey] { decoder.path.keys }
-  var count: Int? { items.count }
-  var isAtEnd: Bool { currentIndex >= items.count }
+  let tape: JSONTape
+  /// The entry after the array's last descendant.
+  let end: Int
+  /// The next item's entry, and its position (32 bits each, so that the reader fits an
+  /// existential's inline buffer and needs no allocation).
+  var cursor: Int32
+  var currentIndex32: Int32 = 0
 
-  init(items: [JSONValue], decoder: ValueDecoder) {
-    self.items = items
-    self.decoder = decoder
-  }
+  var codingPath: [any CodingKey] { [] }
+  var count: Int? { nil }
+  var currentIndex: Int { Int(currentIndex32) }
+  var isAtEnd: Bool { Int(cursor) >= end }
 
-  private mutating func next() throws -> ValueDecoder {
-    guard !isAtEnd else { throw decoder.failure("has too few items") }
-    defer { currentIndex += 1 }
-    return ValueDecoder(value: items[currentIndex], path: decoder.path.appending(IndexKey(currentIndex)))
+  private mutating func next<T>(_ read: (ValueDecoder) throws -> T) throws -> T {
+    guard !isAtEnd else { throw JSONCoding.Failure("has too few items") }
+    let decoder = ValueDecoder(tape: tape, index: Int(cursor))
+    let position = currentIndex
+    cursor = Int32(tape.next(after: Int(cursor)))
+    currentIndex32 += 1
+    do {
+      return try read(decoder)
+    } catch {
+      throw JSONCoding.Failure.located(error, .index(position))
+    }
   }
 
   mutating func decodeNil() throws -> Bool {
-    guard !isAtEnd, items[currentIndex] == .null else { return false }
-    currentIndex += 1
+    guard !isAtEnd, tape.entries[Int(cursor)].kind == .null else { return false }
+    cursor += 1
+    currentIndex32 += 1
     return true
   }
 
-  mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(T.self) }
+  mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next { try $0.decodeValue(T.self) } }
+  mutating func decode(_ type: String.Type) throws -> String { try next { try $0.string() } }
 
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-    try next().container(keyedBy: type)
+    try next { try $0.container(keyedBy: type) }
   }
 
-  mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
-  mutating func superDecoder() throws -> any Decoder { try next() }
+  mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next { try $0.unkeyedContainer() } }
+  mutating func superDecoder() throws -> any Decoder { try next { $0 } }
 }
 
 private struct SingleReader: SingleValueDecodingContainer {
   let decoder: ValueDecoder
-  var codingPath: [any CodingKey] { decoder.path.keys }
+  var codingPath: [any CodingKey] { [] }
 
-  func decodeNil() -> Bool { decoder.value == .null }
+  func decodeNil() -> Bool { decoder.isNull }
   func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool() }
   func decode(_ type: String.Type) throws -> String { try decoder.string() }
   func decode(_ type: Double.Type) throws -> Double { try decoder.double() }

@@ -1,7 +1,19 @@
-/// A strict JSON reader for yoi's own documents (stored snapshots). Numbers with a fraction
-/// or exponent become `.number`, others `.integer`, so a canonical document reads back to the
-/// value it was written from and writes again byte for byte.
-public struct JSONParser {
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A strict JSON reader. Numbers with a fraction or exponent become `.number`, others
+/// `.integer`, so a canonical document reads back to the value it was written from and
+/// writes again byte for byte.
+///
+/// Reading is two steps. `JSONTape.scan` checks the whole text once and records where each
+/// value is (a flat list of entries, no strings made); then either `parse` builds a
+/// `JSONValue` tree from it, or `JSONCoding` decodes a typed value from it directly, making
+/// only the strings the type asks for. Stream events are read the second way: a tree of
+/// sorted, allocated members for every event cost more than the event's whole decoding.
+public enum JSONParser {
   /// Why a document could not be read, with the byte offset.
   public struct Failure: Error, Sendable, CustomStringConvertible {
     public var offset: Int
@@ -9,27 +21,208 @@ public struct JSONParser {
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
   }
 
-  private let bytes: [UInt8]
-  private var index = 0
-  private var depth = 0
-
   /// Parses `text` as one JSON value.
   /// - Throws: `JSONParser.Failure`.
   public static func parse(_ text: String) throws(Failure) -> JSONValue {
-    var parser = JSONParser(bytes: Array(text.utf8))
-    let value = try parser.value()
-    parser.skipWhitespace()
-    guard parser.index == parser.bytes.count else { throw parser.failure("trailing characters") }
+    let tape = try JSONTape.scan(text)
+    return tape.value(at: 0)
+  }
+}
+
+/// A scanned JSON document: its bytes and one entry per value, in document order. A class,
+/// so that the decoders that share it carry one reference.
+final class JSONTape: Sendable {
+  struct Entry: Sendable {
+    enum Kind: UInt8, Sendable {
+      case null, `true`, `false`, integer, number, string, escapedString, array, object
+    }
+    var kind: Kind
+    /// A string's or number's first byte (after the quote); a container's member count.
+    var first: Int
+    /// A string's or number's end byte (at the closing quote); for a container, the index of
+    /// the entry after its last descendant. An object's entries alternate key and value.
+    var second: Int
+  }
+
+  let bytes: [UInt8]
+  let entries: [Entry]
+
+  private init(bytes: [UInt8], entries: [Entry]) {
+    self.bytes = bytes
+    self.entries = entries
+  }
+
+  static func scan(_ text: String) throws(JSONParser.Failure) -> JSONTape {
+    let bytes = Array(text.utf8)
+    var entries: [Entry] = []
+    entries.reserveCapacity(bytes.count / 4 + 4)
+    var scanner = Scanner(bytes: bytes)
+    try scanner.scanDocument(into: &entries)
+    return JSONTape(bytes: bytes, entries: entries)
+  }
+
+  /// The index of the entry after `index` and everything inside it.
+  @inline(__always) func next(after index: Int) -> Int {
+    let entry = entries[index]
+    return entry.kind == .array || entry.kind == .object ? entry.second : index + 1
+  }
+
+  // MARK: Reading entries
+
+  /// The text of a string entry.
+  func string(at index: Int) -> String {
+    let entry = entries[index]
+    // The input came from a String, so it is valid UTF-8, and a slice cut at ASCII quotes
+    // stays valid.
+    return bytes.withUnsafeBufferPointer { Self.text(of: entry, in: $0) }
+  }
+
+  /// Whether a string entry's text is `key` (object keys compared without making a string).
+  func string(at index: Int, equals key: String) -> Bool {
+    let entry = entries[index]
+    guard entry.kind == .string else { return string(at: index) == key }
+    let length = entry.second - entry.first
+    guard key.utf8.count == length else { return false }
+    var key = key
+    return key.withUTF8 { wanted in
+      bytes.withUnsafeBufferPointer { buffer in length == 0 || memcmp(buffer.baseAddress! + entry.first, wanted.baseAddress!, length) == 0 }
+    }
+  }
+
+  /// A number entry as an exact integer or a float (an integer too large for Int64 is a float,
+  /// as JSON's own number type would be).
+  func number(at index: Int) -> JSONValue {
+    let entry = entries[index]
+    if entry.kind == .integer, let integer = integer(from: entry.first, to: entry.second) { return .integer(integer) }
+    // The scan checked that it is a finite Double.
+    return .number(Double(String(decoding: bytes[entry.first..<entry.second], as: UTF8.self)) ?? 0)
+  }
+
+  private func integer(from start: Int, to end: Int) -> Int64? {
+    var index = start
+    let negative = bytes[index] == UInt8(ascii: "-")
+    if negative { index += 1 }
+    var value: Int64 = 0
+    while index < end {
+      let digit = Int64(bytes[index] &- UInt8(ascii: "0"))
+      let (times, overflowA) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflowB) = negative ? times.subtractingReportingOverflow(digit) : times.addingReportingOverflow(digit)
+      if overflowA || overflowB { return nil }
+      value = sum
+      index += 1
+    }
     return value
   }
 
-  private init(bytes: [UInt8]) {
+  /// The value at `index` as a tree.
+  func value(at index: Int) -> JSONValue {
+    let entry = entries[index]
+    switch entry.kind {
+    case .null: return .null
+    case .true: return .bool(true)
+    case .false: return .bool(false)
+    case .integer, .number: return number(at: index)
+    case .string, .escapedString: return .string(string(at: index))
+    case .array:
+      var items: [JSONValue] = []
+      items.reserveCapacity(entry.first)
+      var cursor = index + 1
+      while cursor < entry.second {
+        items.append(value(at: cursor))
+        cursor = next(after: cursor)
+      }
+      return .array(items)
+    case .object:
+      var members: [(key: String, value: JSONValue)] = []
+      members.reserveCapacity(entry.first)
+      var cursor = index + 1
+      while cursor < entry.second {
+        members.append((string(at: cursor), value(at: cursor + 1)))
+        cursor = next(after: cursor + 1)
+      }
+      // Keys were checked unique by the scan.
+      return .object(JSONObject(members))
+    }
+  }
+
+  /// A string entry's text, straight from the bytes (for the scan, before the tape exists).
+  fileprivate static func text(of entry: Entry, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+    let slice = UnsafeBufferPointer(rebasing: bytes[entry.first..<entry.second])
+    return entry.kind == .string ? String(decoding: slice, as: UTF8.self) : unescape(slice)
+  }
+
+  private static func unescape(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var index = 0
+    while index < bytes.count {
+      // Unescaped runs are copied whole (stored tool output is full of \n).
+      var run = index
+      while run < bytes.count, bytes[run] != UInt8(ascii: "\\") { run += 1 }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<run]))
+      index = run
+      guard index < bytes.count else { break }
+      let escape = bytes[index + 1]
+      index += 2
+      switch escape {
+      case UInt8(ascii: "n"): out.append(0x0A)
+      case UInt8(ascii: "r"): out.append(0x0D)
+      case UInt8(ascii: "t"): out.append(0x09)
+      case UInt8(ascii: "b"): out.append(0x08)
+      case UInt8(ascii: "f"): out.append(0x0C)
+      case UInt8(ascii: "u"):
+        var scalar = hex4(bytes, at: index)
+        index += 4
+        if (0xD800..<0xDC00).contains(scalar) {
+          scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4(bytes, at: index + 2) - 0xDC00)
+          index += 6
+        }
+        // The scan checked the escape; a lone low surrogate is the replacement character.
+        let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+        out.append(contentsOf: Array(String(Character(unicode)).utf8))
+      default: out.append(escape)  // \" \\ \/
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Four hex digits the scan has checked.
+  static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt32 {
+    var value: UInt32 = 0
+    for byte in bytes[index..<index + 4] {
+      let digit: UInt8 =
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        default: byte - UInt8(ascii: "A") + 10
+        }
+      value = value << 4 | UInt32(digit)
+    }
+    return value
+  }
+}
+
+/// Checks JSON's grammar byte by byte and records the entries.
+private struct Scanner {
+  let bytes: [UInt8]
+  var index = 0
+  var depth = 0
+
+  init(bytes: [UInt8]) {
     self.bytes = bytes
   }
 
-  private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+  func failure(_ reason: String, at offset: Int? = nil) -> JSONParser.Failure { JSONParser.Failure(offset: offset ?? index, reason: reason) }
 
-  private mutating func skipWhitespace() {
+  mutating func scanDocument(into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
+    try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.Failure) in
+      try value(buffer, into: &entries)
+      skipWhitespace(buffer)
+      guard index == buffer.count else { throw failure("trailing characters") }
+    }
+  }
+
+  @inline(__always) mutating func skipWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) {
     while index < bytes.count {
       switch bytes[index] {
       case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -38,169 +231,188 @@ public struct JSONParser {
     }
   }
 
-  private mutating func value() throws(Failure) -> JSONValue {
-    skipWhitespace()
+  mutating func value(_ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
+    skipWhitespace(bytes)
     guard index < bytes.count else { throw failure("unexpected end") }
     switch bytes[index] {
-    case UInt8(ascii: "{"): return try object()
-    case UInt8(ascii: "["): return try array()
-    case UInt8(ascii: "\""): return .string(try string())
-    case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-    case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-    case UInt8(ascii: "n"): try literal("null"); return .null
-    default: return try number()
+    case UInt8(ascii: "{"): try object(bytes, into: &entries)
+    case UInt8(ascii: "["): try array(bytes, into: &entries)
+    case UInt8(ascii: "\""): entries.append(try string(bytes))
+    case UInt8(ascii: "t"): try literal("true", bytes); entries.append(.init(kind: .true, first: 0, second: 0))
+    case UInt8(ascii: "f"): try literal("false", bytes); entries.append(.init(kind: .false, first: 0, second: 0))
+    case UInt8(ascii: "n"): try literal("null", bytes); entries.append(.init(kind: .null, first: 0, second: 0))
+    default: entries.append(try number(bytes))
     }
   }
 
-  private mutating func literal(_ word: String) throws(Failure) {
-    for byte in word.utf8 {
+  mutating func literal(_ word: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParser.Failure) {
+    let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+    for byte in expected {
       guard index < bytes.count, bytes[index] == byte else { throw failure("expected \(word)") }
       index += 1
     }
   }
 
-  private mutating func nested<T>(_ body: (inout JSONParser) throws(Failure) -> T) throws(Failure) -> T {
+  mutating func enter() throws(JSONParser.Failure) {
     depth += 1
     guard depth <= 200 else { throw failure("nested too deeply") }
+  }
+
+  mutating func object(_ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
+    try enter()
     defer { depth -= 1 }
-    return try body(&self)
-  }
-
-  private mutating func object() throws(Failure) -> JSONValue {
-    try nested { (parser: inout JSONParser) throws(Failure) -> JSONValue in
-      parser.index += 1
-      var members: [(key: String, value: JSONValue)] = []
-      members.reserveCapacity(8)
-      parser.skipWhitespace()
-      if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "}") {
-        parser.index += 1
-        return .object(JSONObject())
-      }
-      while true {
-        parser.skipWhitespace()
-        guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.failure("expected a key") }
-        let key = try parser.string()
-        parser.skipWhitespace()
-        guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else { throw parser.failure("expected ':'") }
-        parser.index += 1
-        members.append((key, try parser.value()))
-        parser.skipWhitespace()
-        guard parser.index < parser.bytes.count else { throw parser.failure("unexpected end") }
-        if parser.bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-        if parser.bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
-        throw parser.failure("expected ',' or '}'")
-      }
-      // JSONObject keeps one member per key: fewer members means a duplicate.
-      let object = JSONObject(members)
-      if object.count != members.count { throw parser.failure("duplicate key") }
-      return .object(object)
-    }
-  }
-
-  private mutating func array() throws(Failure) -> JSONValue {
-    try nested { (parser: inout JSONParser) throws(Failure) -> JSONValue in
-      parser.index += 1
-      var items: [JSONValue] = []
-      parser.skipWhitespace()
-      if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "]") {
-        parser.index += 1
-        return .array([])
-      }
-      while true {
-        items.append(try parser.value())
-        parser.skipWhitespace()
-        guard parser.index < parser.bytes.count else { throw parser.failure("unexpected end") }
-        if parser.bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-        if parser.bytes[parser.index] == UInt8(ascii: "]") { parser.index += 1; break }
-        throw parser.failure("expected ',' or ']'")
-      }
-      return .array(items)
-    }
-  }
-
-  private mutating func string() throws(Failure) -> String {
+    let start = entries.count
+    entries.append(.init(kind: .object, first: 0, second: 0))
     index += 1
-    // The common case, a string without escapes, is decoded from the input in one piece.
-    var end = index
-    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
-    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-      // The input came from a String, so it is valid UTF-8, and a slice cut at ASCII quotes
-      // stays valid: no second validation (String(validating:) was a visible cost per event).
-      let text = String(decoding: bytes[index..<end], as: UTF8.self)
-      index = end + 1
-      return text
-    }
-    // With escapes: unescaped runs are still copied whole (stored tool output is full of \n).
-    var out: [UInt8] = []
-    while index < bytes.count {
-      var run = index
-      while run < bytes.count, bytes[run] != UInt8(ascii: "\""), bytes[run] != UInt8(ascii: "\\"), bytes[run] >= 0x20 { run += 1 }
-      out.append(contentsOf: bytes[index..<run])
-      index = run
-      guard index < bytes.count else { break }
-      let byte = bytes[index]
+    var count = 0
+    skipWhitespace(bytes)
+    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
-      switch byte {
-      case UInt8(ascii: "\""):
-        return String(decoding: out, as: UTF8.self)
-      case UInt8(ascii: "\\"):
-        guard index < bytes.count else { throw failure("unfinished escape") }
-        let escape = bytes[index]
-        index += 1
-        switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-        case UInt8(ascii: "n"): out.append(0x0A)
-        case UInt8(ascii: "r"): out.append(0x0D)
-        case UInt8(ascii: "t"): out.append(0x09)
-        case UInt8(ascii: "b"): out.append(0x08)
-        case UInt8(ascii: "f"): out.append(0x0C)
-        case UInt8(ascii: "u"):
-          var scalar = try hex4()
-          if (0xD800..<0xDC00).contains(scalar) {
-            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-              throw failure("unpaired surrogate")
-            }
-            index += 2
-            let low = try hex4()
-            guard (0xDC00..<0xE000).contains(low) else { throw failure("unpaired surrogate") }
-            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-          }
-          guard let unicode = Unicode.Scalar(scalar) else { throw failure("invalid \\u escape") }
-          out.append(contentsOf: Array(String(Character(unicode)).utf8))
-        default: throw failure("invalid escape")
+    } else {
+      while true {
+        skipWhitespace(bytes)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
+        let keyOffset = index
+        let key = try string(bytes)
+        // JSON allows duplicate keys; yoi refuses them (which one a reader keeps differs).
+        var earlier = start + 1
+        while earlier < entries.count {
+          if Self.sameKey(entries[earlier], key, bytes) { throw failure("duplicate key", at: keyOffset) }
+          let value = entries[earlier + 1]
+          earlier = value.kind == .array || value.kind == .object ? value.second : earlier + 2
         }
-      case 0..<0x20: throw failure("control character in string")
-      default: out.append(byte)
+        entries.append(key)
+        skipWhitespace(bytes)
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+        index += 1
+        try value(bytes, into: &entries)
+        count += 1
+        skipWhitespace(bytes)
+        guard index < bytes.count else { throw failure("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+        throw failure("expected ',' or '}'")
+      }
+    }
+    entries[start].first = count
+    entries[start].second = entries.count
+  }
+
+  /// Whether two key entries are the same key (escaped keys compared by their text).
+  static func sameKey(_ a: JSONTape.Entry, _ b: JSONTape.Entry, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    if a.kind == .escapedString || b.kind == .escapedString {
+      return JSONTape.text(of: a, in: bytes) == JSONTape.text(of: b, in: bytes)
+    }
+    let length = a.second - a.first
+    guard length == b.second - b.first else { return false }
+    return memcmp(bytes.baseAddress! + a.first, bytes.baseAddress! + b.first, length) == 0
+  }
+
+  mutating func array(_ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
+    try enter()
+    defer { depth -= 1 }
+    let start = entries.count
+    entries.append(.init(kind: .array, first: 0, second: 0))
+    index += 1
+    var count = 0
+    skipWhitespace(bytes)
+    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+      index += 1
+    } else {
+      while true {
+        try value(bytes, into: &entries)
+        count += 1
+        skipWhitespace(bytes)
+        guard index < bytes.count else { throw failure("unexpected end") }
+        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+        if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+        throw failure("expected ',' or ']'")
+      }
+    }
+    entries[start].first = count
+    entries[start].second = entries.count
+  }
+
+  mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParser.Failure) -> JSONTape.Entry {
+    index += 1
+    let start = index
+    var escaped = false
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        defer { index += 1 }
+        return .init(kind: escaped ? .escapedString : .string, first: start, second: index)
+      }
+      if byte < 0x20 { throw failure("control character in string") }
+      guard byte == UInt8(ascii: "\\") else {
+        index += 1
+        continue
+      }
+      escaped = true
+      guard index + 1 < bytes.count else { throw failure("unfinished escape") }
+      switch bytes[index + 1] {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"), UInt8(ascii: "b"),
+        UInt8(ascii: "f"):
+        index += 2
+      case UInt8(ascii: "u"):
+        index += 2
+        let scalar = try hex4(bytes)
+        if (0xD800..<0xDC00).contains(scalar) {
+          guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            throw failure("unpaired surrogate")
+          }
+          index += 2
+          guard (0xDC00..<0xE000).contains(try hex4(bytes)) else { throw failure("unpaired surrogate") }
+        } else if (0xDC00..<0xE000).contains(scalar) {
+          throw failure("unpaired surrogate")
+        }
+      default: throw failure("invalid escape")
       }
     }
     throw failure("unfinished string")
   }
 
-  private mutating func hex4() throws(Failure) -> UInt32 {
-    guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-      throw failure("invalid \\u escape")
-    }
-    index += 4
-    return value
+  mutating func hex4(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParser.Failure) -> UInt32 {
+    guard index + 4 <= bytes.count, bytes[index..<index + 4].allSatisfy(\.isHexDigit) else { throw failure("invalid \\u escape") }
+    defer { index += 4 }
+    return JSONTape.hex4(bytes, at: index)
   }
 
-  private mutating func number() throws(Failure) -> JSONValue {
+  /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+  mutating func number(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParser.Failure) -> JSONTape.Entry {
     let start = index
-    var isFloat = false
-    while index < bytes.count {
-      let byte = bytes[index]
-      if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
-        index += 1
-      } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-        isFloat = true
-        index += 1
-      } else {
-        break
-      }
+    let invalid = failure("invalid number", at: start)
+    if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+    guard index < bytes.count, bytes[index].isDigit else { throw invalid }
+    if bytes[index] == UInt8(ascii: "0") {
+      index += 1
+    } else {
+      while index < bytes.count, bytes[index].isDigit { index += 1 }
     }
-    let text = String(decoding: bytes[start..<index], as: UTF8.self)
-    if !isFloat, let integer = Int64(text) { return .integer(integer) }
-    guard let number = Double(text), number.isFinite, !text.isEmpty else { throw Failure(offset: start, reason: "invalid number") }
-    return .number(number)
+    var isFloat = false
+    if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+      isFloat = true
+      index += 1
+      guard index < bytes.count, bytes[index].isDigit else { throw invalid }
+      while index < bytes.count, bytes[index].isDigit { index += 1 }
+    }
+    if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+      isFloat = true
+      index += 1
+      if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+      guard index < bytes.count, bytes[index].isDigit else { throw invalid }
+      while index < bytes.count, bytes[index].isDigit { index += 1 }
+    }
+    // A number too large for a Double (1e999) has no value yoi can keep; integers of up to
+    // 18 digits always fit.
+    if isFloat || index - start > 18, !(Double(String(decoding: bytes[start..<index], as: UTF8.self))?.isFinite ?? false) { throw invalid }
+    return JSONTape.Entry(kind: isFloat ? .number : .integer, first: start, second: index)
+  }
+}
+
+extension UInt8 {
+  fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+  fileprivate var isHexDigit: Bool {
+    isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
   }
 }

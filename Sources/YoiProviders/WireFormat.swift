@@ -21,13 +21,10 @@ extension StreamDecoder {
   /// Reads an event's JSON into a wire model; bad JSON is a malformed stream.
   func decode<T: Decodable>(_ type: T.Type, _ event: ServerSentEvent) throws(ProviderError) -> T {
     let name = event.event.isEmpty ? "a data event" : "a `\(event.event)` event"
-    guard case .object(let object)? = try? JSONParser.parse(event.data) else {
-      throw ProviderError.malformedStream("\(name) is not a JSON object")
-    }
     do {
-      return try JSONCoding.decode(T.self, from: .object(object))
+      return try JSONCoding.decode(T.self, from: event.data)
     } catch {
-      throw ProviderError.malformedStream("\(name) is not the JSON its API documents (\(error))")
+      throw ProviderError.malformedStream(error.isSyntax ? "\(name) is \(error.problem)" : "\(name) is not the JSON its API documents (\(error))")
     }
   }
 }

@@ -100,7 +100,8 @@ struct WireFormatTests {
       (.openaiChat, "data: {\"choices\":[{\"delta\":{\"content\":7}}]}\n\n", "choices[1].delta.content: expected a string, found a number"),
       (.openaiResponses, "data: {\"type\":\"response.output_text.delta\",\"delta\":[]}\n\n", "delta: expected a string, found an array"),
       (.gemini, "data: {\"candidates\":{}}\n\n", "candidates: expected an array, found an object"),
-      (.gemini, "data: [1]\n\n", "is not a JSON object"),
+      (.gemini, "data: [1]\n\n", "expected an object, found an array"),
+      (.anthropic, "event: ping\ndata: {\"type\":\n\n", "a `ping` event is not JSON (invalid JSON at byte 8: unexpected end)"),
     ])
   func wrongTypes(scheme: ModelScheme, stream: String, detail: String) {
     do {
