@@ -67,9 +67,17 @@ public struct PodRunner: Sendable {
     provider = try ProviderClient(
       model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment), timing: timing)
     let worker = sections.worker
+    // A server whose model does not reason refuses the parameter (HTTP 400), so it is sent
+    // only to a model that declares it (catalog models do).
+    let reasons = sections.model.capability["reasoning"] ?? false
+    if worker.reasoning != nil, !reasons {
+      notes.append(
+        "worker.reasoning is not sent: the model does not declare model.capability.reasoning (set it in the profile's model if this model reasons)")
+    }
     let options = GenerationOptions(
       modelID: sections.model.modelID ?? "", maxTokens: worker.maxTokens, temperature: worker.temperature, topP: worker.topP, topK: worker.topK,
-      stopSequences: worker.stopSequences, reasoning: worker.reasoning, parallelToolCalls: sections.model.capability["parallel_tool_calls"] ?? false)
+      stopSequences: worker.stopSequences, reasoning: reasons ? worker.reasoning : nil,
+      parallelToolCalls: sections.model.capability["parallel_tool_calls"] ?? false)
     let system =
       instruction + "\n\n"
       + Prompts.context(workspace: scope.workspace, scope: sections.scope, tools: tools.definitions.map(\.name), language: worker.language)

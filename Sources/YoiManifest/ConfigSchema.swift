@@ -145,7 +145,9 @@ public enum ConfigSchema {
     ConfigField("base_url", .string, "endpoint; derived from the provider when absent"),
     ConfigField("model_id", .string, "the provider's model name; derived from ref when absent"),
     ConfigField("auth", .auth, "how to authenticate; a secret_ref, never a plaintext key", default: ["kind": "none"]),
-    ConfigField("capability", .dictionary(.boolean), "capability flags, e.g. { vision = true }", default: [:]),
+    ConfigField(
+      "capability", .dictionary(.boolean),
+      "what the model supports: reasoning (it takes worker.reasoning; catalog models set it), parallel_tool_calls, vision", default: [:]),
     ConfigField("context_window", .positive, "tokens; from the model catalog when absent"),
     ConfigField("max_context_window", .positive, "caps the window compaction ratios are taken of"),
   ])

@@ -14,28 +14,51 @@ public struct ModelCatalog: Sendable, Hashable {
     }
   }
 
-  /// Context windows by `provider/model_id`.
-  public var contextWindows: [String: Int64]
+  /// What the catalog knows of one model.
+  public struct Model: Sendable, Hashable {
+    public var contextWindow: Int64
+    /// Whether the model takes a reasoning effort or budget (`worker.reasoning` is sent only
+    /// then: a server whose model does not reason answers 400).
+    public var reasoning: Bool
+
+    public init(contextWindow: Int64, reasoning: Bool) {
+      self.contextWindow = contextWindow
+      self.reasoning = reasoning
+    }
+  }
+
+  /// Models by `provider/model_id`.
+  public var models: [String: Model]
   /// Providers by prefix.
   public var providers: [String: Provider]
 
-  public init(contextWindows: [String: Int64], providers: [String: Provider]) {
-    self.contextWindows = contextWindows
+  public init(models: [String: Model], providers: [String: Provider]) {
+    self.models = models
     self.providers = providers
   }
 
   /// The builtin catalog.
   public static let builtin = ModelCatalog(
-    contextWindows: [
-      "anthropic/claude-opus-4-8": 1_000_000, "anthropic/claude-sonnet-4-6": 1_000_000,
-      "anthropic/claude-haiku-4-5": 200_000,
-      "ollama-local/llama3.3": 128_000, "ollama-local/qwen3-coder": 256_000,
-      "codex-oauth/gpt-5.5": 272_000, "codex-oauth/gpt-5.4": 272_000, "codex-oauth/gpt-5.4-mini": 272_000,
-      "codex-oauth/gpt-5.3-codex-spark": 272_000,
-      "openrouter/anthropic/claude-opus-4.8": 1_000_000, "openrouter/anthropic/claude-sonnet-4.6": 1_000_000,
-      "openrouter/openai/gpt-5.5": 1_050_000,
-      "openai/gpt-5.5": 1_050_000, "openai/gpt-5.4": 1_050_000, "openai/gpt-5.4-mini": 400_000,
-      "gemini/gemini-3-pro-preview": 1_048_576, "gemini/gemini-2.5-pro": 1_048_576, "gemini/gemini-2.5-flash": 1_048_576,
+    models: [
+      "anthropic/claude-opus-4-8": Model(contextWindow: 1_000_000, reasoning: true),
+      "anthropic/claude-sonnet-4-6": Model(contextWindow: 1_000_000, reasoning: true),
+      "anthropic/claude-haiku-4-5": Model(contextWindow: 200_000, reasoning: true),
+      "ollama-local/llama3.3": Model(contextWindow: 128_000, reasoning: false),
+      "ollama-local/qwen3-coder": Model(contextWindow: 256_000, reasoning: false),
+      "codex-oauth/gpt-5.5": Model(contextWindow: 272_000, reasoning: true),
+      "codex-oauth/gpt-5.4": Model(contextWindow: 272_000, reasoning: true),
+      "codex-oauth/gpt-5.4-mini": Model(contextWindow: 272_000, reasoning: true),
+      "codex-oauth/gpt-5.3-codex-spark": Model(contextWindow: 272_000, reasoning: true),
+      "openrouter/anthropic/claude-opus-4.8": Model(contextWindow: 1_000_000, reasoning: true),
+      "openrouter/anthropic/claude-sonnet-4.6": Model(contextWindow: 1_000_000, reasoning: true),
+      "openrouter/openai/gpt-5.5": Model(contextWindow: 1_050_000, reasoning: true),
+      "openai/gpt-5.5": Model(contextWindow: 1_050_000, reasoning: true),
+      "openai/gpt-5.4": Model(contextWindow: 1_050_000, reasoning: true),
+      "openai/gpt-5.4-mini": Model(contextWindow: 400_000, reasoning: true),
+      "openai/gpt-4.1": Model(contextWindow: 1_047_576, reasoning: false),
+      "gemini/gemini-3-pro-preview": Model(contextWindow: 1_048_576, reasoning: true),
+      "gemini/gemini-2.5-pro": Model(contextWindow: 1_048_576, reasoning: true),
+      "gemini/gemini-2.5-flash": Model(contextWindow: 1_048_576, reasoning: true),
     ],
     providers: [
       // Each key provider: the stored secret, else the variable its own tools use.

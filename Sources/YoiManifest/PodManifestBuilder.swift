@@ -147,7 +147,13 @@ public struct PodManifestBuilder {
       model["base_url"] = config["base_url"] ?? provider.map { .string($0.baseURL) }
       model["model_id"] = config["model_id"] ?? .string(String(ref.drop { $0 != "/" }.dropFirst()))
       model["auth"] = config["auth"] ?? provider?.auth
-      model["context_window"] = config["context_window"] ?? catalog.contextWindows[ref].map(JSONValue.integer)
+      let known = catalog.models[ref]
+      model["context_window"] = config["context_window"] ?? known.map { .integer($0.contextWindow) }
+      // The catalog says whether the model reasons; a profile's own flag wins.
+      if let known, case .object(var flags) = config["capability"] ?? .object(JSONObject()), flags["reasoning"] == nil {
+        flags["reasoning"] = .bool(known.reasoning)
+        model["capability"] = .object(flags)
+      }
     } else if case .string(let scheme)? = config["scheme"], case .string = config["model_id"] {
       // An inline model: a scheme and a model id are a model, no catalog ref needed.
       model["base_url"] = config["base_url"] ?? ModelCatalog.officialEndpoints[scheme].map(JSONValue.string)

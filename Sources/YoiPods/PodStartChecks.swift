@@ -42,10 +42,10 @@ public enum PodStartChecks {
           .warning, code: .warningInstruction,
           message: "worker.instruction `\(TerminalText.inline(instruction))` names no prompt shipped with yoi; the Pod will not start", help: help))
     }
-    if let ref = sections.model.ref, catalog.contextWindows[ref] == nil,
+    if let ref = sections.model.ref, catalog.models[ref] == nil,
       catalog.providers[ModelCatalog.provider(of: ref)] != nil
     {
-      let known = catalog.contextWindows.keys.filter { ModelCatalog.provider(of: $0) == ModelCatalog.provider(of: ref) }
+      let known = catalog.models.keys.filter { ModelCatalog.provider(of: $0) == ModelCatalog.provider(of: ref) }
       var help = Suggestion.didYouMean(ref, in: known).map { [$0] } ?? []
       help.append("known \(ModelCatalog.provider(of: ref)) models: \(known.sorted().joined(separator: ", "))")
       warnings.append(Diagnostic(.warning, code: .warningModelUnknown, message: "model `\(TerminalText.inline(ref))` is not in the model catalog", help: help))

@@ -7,6 +7,10 @@ public import YoiManifest
 ///     [models."anthropic/claude-sonnet-4-6"]
 ///     context_window = 500000
 ///
+///     [models."local-vllm/qwen3"]
+///     context_window = 32768
+///     reasoning = true          # it takes worker.reasoning (default false)
+///
 ///     [providers.local-vllm]
 ///     scheme = "openai_chat"
 ///     base_url = "http://127.0.0.1:8000/v1"
@@ -34,7 +38,7 @@ public enum ModelCatalogFile {
     let providerSchema = ConfigObject([
       ConfigField("scheme", .enumeration(ConfigSchema.schemes)), ConfigField("base_url", .string), ConfigField("auth", .auth),
     ])
-    let modelSchema = ConfigObject([ConfigField("context_window", .integer(minimum: 1))])
+    let modelSchema = ConfigObject([ConfigField("context_window", .integer(minimum: 1)), ConfigField("reasoning", .boolean)])
     for member in document.root {
       switch member.key {
       case "models", "providers":
@@ -49,7 +53,18 @@ public enum ModelCatalogFile {
           diagnostics += decoder.problems.map { document.diagnostic($0.text, at: $0.path, code: .models, help: $0.help) }
           guard decoder.problems.isEmpty, case .object(let fields)? = decoded else { continue }
           if member.key == "models" {
-            if case .integer(let window)? = fields["context_window"] { catalog.contextWindows[entry.key] = window }
+            // An override keeps what it does not say; a model new to the catalog needs its window.
+            let window: Int64? = if case .integer(let window)? = fields["context_window"] { window } else { nil }
+            let reasoning: Bool? = if case .bool(let flag)? = fields["reasoning"] { flag } else { nil }
+            if var model = catalog.models[entry.key] {
+              model.contextWindow = window ?? model.contextWindow
+              model.reasoning = reasoning ?? model.reasoning
+              catalog.models[entry.key] = model
+            } else if let window {
+              catalog.models[entry.key] = ModelCatalog.Model(contextWindow: window, reasoning: reasoning ?? false)
+            } else {
+              diagnostics.append(document.diagnostic("\(entryPath): a model the catalog does not know needs `context_window`", at: entryPath, code: .models))
+            }
           } else {
             guard case .string(let scheme)? = fields["scheme"], case .string(let baseURL)? = fields["base_url"] else {
               diagnostics.append(document.diagnostic("\(entryPath): a provider needs `scheme` and `base_url`", at: entryPath, code: .models))

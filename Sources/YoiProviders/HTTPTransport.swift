@@ -208,6 +208,7 @@ public final class ProviderClient: Sendable {
     var help: [String] = []
     if status == 401 || status == 403 { help.append("the provider refused the key: \(auth.fix)") }
     if status == 404 { help.append("check model.base_url and model.model_id") }
+    if status == 400, let field = ProfileParameter.named(in: detail) { help.append(field) }
     let error = ProviderError(
       .status, "the model provider answered HTTP \(status)\(detail.isEmpty ? "" : ": \(detail)")", help: help, status: status, isRetryable: retryable,
       retryAfter: retryAfter)

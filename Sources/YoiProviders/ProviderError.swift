@@ -57,3 +57,35 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
   public var yoiError: YoiError { YoiError(message, code: code, help: help) }
   public var description: String { message }
 }
+
+/// The profile field behind a request parameter a provider refused: servers answer 400 with
+/// "Unrecognized request argument supplied: reasoning_effort" or "Unsupported parameter:
+/// 'top_p'", which names the wire, not the profile.
+enum ProfileParameter {
+  private static let fields: [(parameters: [String], help: String)] = [
+    (
+      ["reasoning_effort", "reasoning", "thinking", "thinkingConfig", "thinking_config", "thinkingBudget", "budget_tokens"],
+      "this model takes no reasoning parameter: set model.capability.reasoning = false in the profile's model, or remove worker.reasoning"
+    ),
+    (["temperature"], "this model refuses a temperature: remove worker.temperature from the profile"),
+    (["top_p", "topP"], "this model refuses top_p: remove worker.top_p from the profile"),
+    (["top_k", "topK"], "this model refuses top_k: remove worker.top_k from the profile"),
+    (["stop", "stop_sequences", "stopSequences"], "this model refuses stop sequences: remove worker.stop_sequences from the profile"),
+    (["parallel_tool_calls"], "this model refuses parallel tool calls: set model.capability.parallel_tool_calls = false"),
+    (["max_tokens", "max_output_tokens", "maxOutputTokens"], "this model refuses the output limit: lower or remove worker.max_tokens"),
+  ]
+
+  /// How servers say that they do not take a parameter (lowercased).
+  private static let refusals = [
+    "unrecognized", "unsupported", "not supported", "does not support", "unknown name", "unknown parameter", "extra inputs", "not permitted",
+  ]
+
+  /// The help line for the first parameter `message` names as a whole word, when the message
+  /// says the parameter is not taken (not when it says its value is out of range).
+  static func named(in message: String) -> String? {
+    let lowercased = message.lowercased()
+    guard refusals.contains(where: lowercased.contains) else { return nil }
+    let words = Set(message.split { !($0.isLetter || $0.isNumber || $0 == "_") }.map(String.init))
+    return fields.first { $0.parameters.contains(where: words.contains) }?.help
+  }
+}

@@ -24,8 +24,9 @@ struct ModelCatalogFileTests {
       base_url = "http://127.0.0.1:8000/v1"
       auth = { kind = "none" }
       """, path: "models.toml")
-    #expect(catalog.contextWindows["anthropic/claude-sonnet-4-6"] == 500_000)
-    #expect(catalog.contextWindows["codex-oauth/gpt-5.5"] == 272_000)
+    #expect(catalog.models["anthropic/claude-sonnet-4-6"] == .init(contextWindow: 500_000, reasoning: true))
+    #expect(catalog.models["codex-oauth/gpt-5.5"]?.contextWindow == 272_000)
+    #expect(catalog.models["local-vllm/qwen"] == .init(contextWindow: 32768, reasoning: false))
     #expect(catalog.providers["local-vllm"]?.scheme == "openai_chat")
 
     // A ratio preset now uses the overridden window.
