@@ -15,12 +15,14 @@ struct NewCommand: AsyncParsableCommand {
   @Option(help: "Preselect this profile.") var profile: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var profilePodName: String?
   @Option(help: "The workspace directory (default: the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
+  @Option(help: "A catalog model in place of the profile's (see `yoi models`).") var model: String?
   @Flag(help: "With --profile and --profile-pod-name: spawn without waiting for input (and trust a project profile).") var yes = false
   @Flag(help: "Only create the Pod; do not attach to it afterwards.") var noAttach = false
 
   func run() async throws {
     if yes, let profile, let profilePodName {
-      _ = try SpawnRendering.spawn(PodService.SpawnRequest(profile: profile, name: profilePodName, workspace: workspace, trustPolicy: .grant))
+      _ = try SpawnRendering.spawn(
+        PodService.SpawnRequest(profile: profile, name: profilePodName, workspace: workspace, trustPolicy: .grant, model: model))
       return
     }
     guard isatty(0) != 0, isatty(1) != 0 else {
@@ -81,7 +83,7 @@ struct NewCommand: AsyncParsableCommand {
     let spawned = try SpawnRendering.spawn(
       PodService.SpawnRequest(
         profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
-        trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false)))
+        trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false), model: model))
     // The Pod was made to be worked with: go straight into it.
     if !noAttach { try await AttachSession.run(pod: PodName(spawned.record.name)) }
   }
@@ -96,7 +98,8 @@ struct NewCommand: AsyncParsableCommand {
   /// What a choice resolves to, computed in-process; a failure keeps its diagnostic.
   private func preview(_ selector: String, resolver: ProfileResolver, workspace: String) -> NewPodDialog.Preview {
     do {
-      let (resolved, trust) = try resolver.preview(ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "preview", workspace: workspace))
+      let (resolved, trust) = try resolver.preview(
+        ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "preview", workspace: workspace, model: model))
       let summary = ManifestSummary(resolved.manifest)
       let lines = [
         "model \(summary.model) · instruction \(summary.instruction)",

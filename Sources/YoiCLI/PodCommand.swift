@@ -45,6 +45,7 @@ struct PodSpawnCommand: ParsableCommand {
   @Option(help: "The workspace directory (default: the parent's, else the nearest directory holding .yoi/ or .git, else the current one).") var workspace:
     String?
   @Option(help: "The launch role: orchestrator, intake, reviewer or coder.") var role: String?
+  @Option(help: "A catalog model in place of the profile's (see `yoi models`), e.g. anthropic/claude-sonnet-4-6.") var model: String?
   @Option(help: "Spawn as a child of this Pod.") var parent: String?
   @Option(help: "For a child: a rule it is granted, PERMISSION:PATH[:exact] (repeatable).") var scope: [String] = []
   @Option(help: "For a child: a rule of the parent's delegation scope it may delegate in turn (repeatable).") var delegate: [String] = []
@@ -63,7 +64,7 @@ struct PodSpawnCommand: ParsableCommand {
       PodService.SpawnRequest(
         profile: profile, manifestFile: manifest, name: name ?? profilePodName, workspace: workspace, role: try SpawnRendering.role(role),
         parent: parent, scope: try Self.rules(scope, flag: "--scope"), delegate: try Self.rules(delegate, flag: "--delegate"),
-        trustPolicy: ProfileContext.trustPolicy(yes: yes)), json: json)
+        trustPolicy: ProfileContext.trustPolicy(yes: yes), model: model), json: json)
   }
 
   /// `PERMISSION:PATH[:exact]` options as typed rules; every malformed one is named.

@@ -458,11 +458,27 @@ public struct ProvenanceSection: Sendable, Hashable, Codable {
   public var source: Source?
   public var name: String
   public var description: String?
+  /// The catalog model chosen at spawn (`--model`) in place of the profile's own.
+  public var modelOverride: String?
 
-  public init(source: Source?, name: String, description: String?) {
+  enum CodingKeys: String, CodingKey {
+    case source, name, description, modelOverride = "model_override"
+  }
+
+  public init(source: Source?, name: String, description: String?, modelOverride: String? = nil) {
     self.source = source
     self.name = name
     self.description = description
+    self.modelOverride = modelOverride
+  }
+
+  // Written only when set, so a snapshot spawned without `--model` keeps its bytes.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encodeIfPresent(source, forKey: .source)
+    try container.encode(name, forKey: .name)
+    try container.encodeIfPresent(description, forKey: .description)
+    if let modelOverride { try container.encode(modelOverride, forKey: .modelOverride) }
   }
 }
 

@@ -5,9 +5,9 @@ public struct ModelCatalog: Sendable, Hashable {
   public struct Provider: Sendable, Hashable {
     public var scheme: String
     public var baseURL: String
-    public var auth: JSONValue
+    public var auth: ModelAuth
 
-    public init(scheme: String, baseURL: String, auth: JSONValue) {
+    public init(scheme: String, baseURL: String, auth: ModelAuth) {
       self.scheme = scheme
       self.baseURL = baseURL
       self.auth = auth
@@ -64,19 +64,19 @@ public struct ModelCatalog: Sendable, Hashable {
       // Each key provider: the stored secret, else the variable its own tools use.
       "anthropic": Provider(
         scheme: "anthropic", baseURL: "https://api.anthropic.com",
-        auth: ["kind": "secret_ref", "ref": "providers/anthropic/default", "env": "ANTHROPIC_API_KEY"]),
+        auth: .secretReference("providers/anthropic/default", environment: "ANTHROPIC_API_KEY")),
       "openai": Provider(
         scheme: "openai_responses", baseURL: "https://api.openai.com/v1",
-        auth: ["kind": "secret_ref", "ref": "providers/openai/default", "env": "OPENAI_API_KEY"]),
+        auth: .secretReference("providers/openai/default", environment: "OPENAI_API_KEY")),
       "gemini": Provider(
         scheme: "gemini", baseURL: "https://generativelanguage.googleapis.com",
-        auth: ["kind": "secret_ref", "ref": "providers/gemini/default", "env": "GEMINI_API_KEY"]),
+        auth: .secretReference("providers/gemini/default", environment: "GEMINI_API_KEY")),
       "codex-oauth": Provider(
-        scheme: "openai_responses", baseURL: "https://chatgpt.com/backend-api/codex", auth: ["kind": "codex_oauth"]),
+        scheme: "openai_responses", baseURL: "https://chatgpt.com/backend-api/codex", auth: .codexOAuth),
       "openrouter": Provider(
         scheme: "openai_chat", baseURL: "https://openrouter.ai/api/v1",
-        auth: ["kind": "secret_ref", "ref": "providers/openrouter/default", "env": "OPENROUTER_API_KEY"]),
-      "ollama-local": Provider(scheme: "openai_chat", baseURL: "http://127.0.0.1:11434/v1", auth: ["kind": "none"]),
+        auth: .secretReference("providers/openrouter/default", environment: "OPENROUTER_API_KEY")),
+      "ollama-local": Provider(scheme: "openai_chat", baseURL: "http://127.0.0.1:11434/v1", auth: .none),
     ])
 
   /// Each scheme's public endpoint, for inline models that name no `base_url`.

@@ -1,3 +1,5 @@
+import YoiDiagnostics
+
 /// The runtime inputs of a resolution: what no profile may decide.
 public struct ManifestInputs: Sendable, Hashable {
   public var podName: String
@@ -11,11 +13,14 @@ public struct ManifestInputs: Sendable, Hashable {
   public var provenance: ProvenanceSection?
   /// For a child Pod: its parent and the scopes it was granted, which replace the launch policy.
   public var delegation: DelegatedScopes?
+  /// A catalog model chosen at spawn (`--model`): it replaces the profile's model whole.
+  public var model: String?
 
   public init(
     podName: String, workspace: String, role: LaunchRole, baseDirectory: String, provenance: ProvenanceSection?,
-    delegation: DelegatedScopes? = nil
+    delegation: DelegatedScopes? = nil, model: String? = nil
   ) {
+    self.model = model
     self.podName = podName
     self.workspace = workspace
     self.role = role
@@ -63,7 +68,16 @@ public struct PodManifestBuilder {
     // decoded into the typed sections; the manifest is those sections encoded.
     var document = JSONObject()
     document["pod"] = ["name": .string(inputs.podName), "parent": inputs.delegation.map { .string($0.parent) } ?? .null, "prompt_pack": .null]
-    let model = buildModel(config["model"]?.objectValue ?? JSONObject(), base: base, problems: &problems)
+    var modelConfig = config["model"]?.objectValue ?? JSONObject()
+    if let chosen = inputs.model {
+      if catalog.models[chosen] == nil {
+        var help = Suggestion.didYouMean(chosen, in: Array(catalog.models.keys)).map { [$0] } ?? []
+        help.append("`yoi models` lists the catalog; add a model to <config>/models.toml")
+        problems.append(ConfigProblem(path: "model.ref", message: "--model \(chosen) is not in the model catalog", help: help))
+      }
+      modelConfig = JSONObject([(key: "ref", value: .string(chosen))])
+    }
+    let model = buildModel(modelConfig, base: base, problems: &problems)
     document["model"] = .object(model)
     for name in ["worker", "session", "feature"] {
       document[name] = .object(ConfigSchema.manifestSchema(of: name).completing(config[name]?.objectValue ?? JSONObject(), resolvingAgainst: base))
@@ -146,7 +160,7 @@ public struct PodManifestBuilder {
       model["scheme"] = config["scheme"] ?? provider.map { .string($0.scheme) }
       model["base_url"] = config["base_url"] ?? provider.map { .string($0.baseURL) }
       model["model_id"] = config["model_id"] ?? .string(String(ref.drop { $0 != "/" }.dropFirst()))
-      model["auth"] = config["auth"] ?? provider?.auth
+      model["auth"] = config["auth"] ?? provider.map { JSONCoding.encode($0.auth) }
       let known = catalog.models[ref]
       model["context_window"] = config["context_window"] ?? known.map { .integer($0.contextWindow) }
       // The catalog says whether the model reasons; a profile's own flag wins.

@@ -48,12 +48,15 @@ public struct PodService: Sendable {
     /// trusted may be named, and the child gets no endpoint, credential, feature or web
     /// setting its parent lacks (DESIGN.md §12.7).
     public var requestedByModel: Bool
+    /// A catalog model in place of the profile's (`--model`).
+    public var model: String?
 
     public init(
       profile: String? = nil, manifestFile: String? = nil, name: String? = nil, workspace: String? = nil, role: LaunchRole = .normal,
       parent: String? = nil, scope: [RequestedScopeRule] = [], delegate: [RequestedScopeRule] = [], trustPolicy: TrustPolicy = .require,
-      requestedByModel: Bool = false
+      requestedByModel: Bool = false, model: String? = nil
     ) {
+      self.model = model
       self.requestedByModel = requestedByModel
       self.profile = profile
       self.manifestFile = manifestFile
@@ -86,7 +89,10 @@ public struct PodService: Sendable {
       parentManifest = try store.currentManifest(of: parent)
     }
     let workspace = try existingWorkspace(request.workspace ?? parentRecord?.workspace)
-    var inputs = ResolutionInputs(podName: request.name, workspace: workspace, role: request.role)
+    var inputs = ResolutionInputs(podName: request.name, workspace: workspace, role: request.role, model: request.model)
+    if request.model != nil, request.manifestFile != nil {
+      throw YoiError("--model replaces a profile's model; a manifest file names its model itself", code: .usage)
+    }
     var parentAfter: PodManifest?
     if let parent = request.parent, let parentManifest {
       let delegated = try Self.grant(scope: request.scope, delegate: request.delegate, parent: parent, parentManifest: parentManifest, workspace: workspace)
@@ -108,12 +114,27 @@ public struct PodService: Sendable {
       }
       source.manifest = narrowed.manifest
     }
+    if let chosen = request.model { try checkCredential(of: chosen, in: source.manifest, resolver: resolver) }
     let record = try store.spawn(
       PodStore.Spawn(
         name: source.manifest.podName, workspace: workspace, role: inputs.role.rawValue, origin: source.origin,
         manifest: source.manifest, parent: request.parent.map { ($0, parentAfter) }),
       versions: versions)
     return Spawned(record: record, digest: source.manifest.digest, warnings: PodStartChecks.warnings(for: source.manifest, secrets: secrets))
+  }
+
+  /// A model chosen at spawn must be usable: a missing credential stops the spawn with what
+  /// provides it, and the catalog models whose credential is present.
+  func checkCredential(of chosen: String, in manifest: PodManifest, resolver: ProfileResolver) throws(YoiError) {
+    let stored = Set((try? secrets.ids()) ?? [])
+    guard case .missing(let fix) = ModelAvailability.credential(for: manifest.sections.model.auth, stored: stored) else { return }
+    let ready = ModelAvailability.models(in: resolver.catalog, stored: stored).filter { $0.credential.isPresent }.map(\.ref)
+    throw YoiError(
+      "the model \(chosen) has no credential here: \(fix)", code: .providerAuth,
+      help: [
+        "provide it with \(fix), then spawn again",
+        ready.isEmpty ? "no catalog model has its credential yet; `yoi models` shows what each needs" : "models ready here: \(ready.joined(separator: ", "))",
+      ])
   }
 
   /// A model may name only `inherit` (handled elsewhere) or a registry entry: a path would
@@ -244,7 +265,8 @@ public struct PodService: Sendable {
     guard let role = LaunchRole(rawValue: pod.role) else {
       throw YoiError("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: .store)
     }
-    var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role)
+    // A model chosen at spawn is an input like the name: re-resolving keeps it.
+    var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role, model: current.sections.profile?.modelOverride)
     if let parent = pod.parent {
       inputs.delegation = DelegatedScopes(
         parent: parent, scope: current.sections.scope, delegation: current.sections.delegationScope)

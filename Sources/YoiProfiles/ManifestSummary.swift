@@ -38,7 +38,8 @@ public struct ManifestSummary: Sendable {
   public var lines: [String] {
     let endpoint = sections.model.baseURL.map(TerminalText.quoted) ?? "no endpoint"
     var lines = [
-      "model:       \(TerminalText.quoted(model)) at \(endpoint)",
+      "model:       \(TerminalText.quoted(model)) at \(endpoint)"
+        + (sections.profile?.modelOverride != nil ? " (chosen with --model, in place of the profile's)" : ""),
       "instruction: \(TerminalText.quoted(instruction))",
       "features:    \(features.isEmpty ? "none" : features.joined(separator: ", "))",
       "scope:       \(Self.describe(sections.scope))",

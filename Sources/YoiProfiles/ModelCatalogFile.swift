@@ -70,7 +70,14 @@ public enum ModelCatalogFile {
               diagnostics.append(document.diagnostic("\(entryPath): a provider needs `scheme` and `base_url`", at: entryPath, code: .models))
               continue
             }
-            catalog.providers[entry.key] = ModelCatalog.Provider(scheme: scheme, baseURL: baseURL, auth: fields["auth"] ?? ["kind": "none"])
+            let auth: ModelAuth
+            do {
+              auth = try JSONCoding.decode(ModelAuth.self, from: fields["auth"] ?? ["kind": "none"])
+            } catch {
+              diagnostics.append(document.diagnostic("\(entryPath).auth: \(error)", at: KeyPath.join(entryPath, "auth"), code: .models))
+              continue
+            }
+            catalog.providers[entry.key] = ModelCatalog.Provider(scheme: scheme, baseURL: baseURL, auth: auth)
           }
         }
       default:

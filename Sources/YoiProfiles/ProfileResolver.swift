@@ -12,8 +12,11 @@ public struct ResolutionInputs: Sendable, Hashable {
   public var role: LaunchRole
   /// For a child Pod: what its parent granted (replaces the launch policy).
   public var delegation: DelegatedScopes?
+  /// A catalog model ref that replaces the profile's model (`--model`), recorded in provenance.
+  public var model: String?
 
-  public init(podName: String? = nil, workspace: String, role: LaunchRole = .normal, delegation: DelegatedScopes? = nil) {
+  public init(podName: String? = nil, workspace: String, role: LaunchRole = .normal, delegation: DelegatedScopes? = nil, model: String? = nil) {
+    self.model = model
     self.podName = podName
     self.workspace = workspace
     self.role = role
@@ -184,11 +187,12 @@ public struct ProfileResolver: Sendable {
     _ config: PodManifestConfig, source: ProfileSource, decoder: ProfileDecoder, inputs: ResolutionInputs, entry: RegistryEntry?
   ) throws(YoiError) -> PodManifest {
     let workspace = PathLexer.join(workingDirectory, inputs.workspace)
-    let provenance = Self.provenance(source: source, config: config, entry: entry)
+    var provenance = Self.provenance(source: source, config: config, entry: entry)
+    provenance.modelOverride = inputs.model
     let manifestInputs = ManifestInputs(
       podName: inputs.podName ?? ResolutionInputs.defaultPodName(forWorkspace: workspace),
       workspace: workspace, role: inputs.role,
-      baseDirectory: source.directory ?? workspace, provenance: provenance, delegation: inputs.delegation)
+      baseDirectory: source.directory ?? workspace, provenance: provenance, delegation: inputs.delegation, model: inputs.model)
     switch PodManifestBuilder(catalog: catalog).build(config, inputs: manifestInputs) {
     case .success(let manifest): return manifest
     case .failure(let failure):

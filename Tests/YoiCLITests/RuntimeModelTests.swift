@@ -67,4 +67,80 @@ struct RuntimeModelTests {
       #expect(shown.stdout.contains(#""reasoning": \#(reasons)"#) || shown.stdout.contains(#""reasoning":\#(reasons)"#), "\(name): \(shown.stdout)")
     }
   }
+
+  @Test("yoi models --json: the catalog with each credential's state, valid JSON, never a value")
+  func modelsList() throws {
+    let home = try YoiHome()
+    let canary = RuntimeFixture.canary
+    #expect(try home.run(["secret", "set", "providers/gemini/default"], stdin: canary + "-stored\n").status == 0)
+    let listed = try home.run(["models", "--json"], environment: ["ANTHROPIC_API_KEY": canary, "OPENAI_API_KEY": ""])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(!listed.stdout.contains(canary) && !listed.stderr.contains(canary))
+    guard case .array(let rows) = try JSONParser.parse(listed.stdout) else {
+      Issue.record("not a JSON array: \(listed.stdout)")
+      return
+    }
+    var states: [String: String] = [:]
+    for row in rows {
+      guard case .object(let object) = row else {
+        Issue.record("not an object: \(row)")
+        continue
+      }
+      for key in ["ref", "scheme", "base_url", "context_window", "reasoning", "credential"] { #expect(object[key] != nil, "\(key) in \(row)") }
+      if case .string(let ref)? = object["ref"], case .object(let credential)? = object["credential"], case .string(let state)? = credential["state"] {
+        states[ref] = state
+      }
+    }
+    #expect(states["anthropic/claude-sonnet-4-6"] == "variable")
+    #expect(states["gemini/gemini-2.5-pro"] == "stored")
+    #expect(states["openai/gpt-5.5"] == "missing")
+    #expect(states["ollama-local/qwen3-coder"] == "none_needed")
+    #expect(states["codex-oauth/gpt-5.5"] == "missing")
+    let table = try home.run(["models"], environment: ["ANTHROPIC_API_KEY": canary])
+    #expect(table.stdout.contains("anthropic/claude-sonnet-4-6") && table.stdout.contains("ANTHROPIC_API_KEY is set"), "\(table.stdout)")
+    #expect(table.stdout.contains("missing: `yoi secret set providers/openai/default` or export OPENAI_API_KEY"), "\(table.stdout)")
+    #expect(!table.stdout.contains(canary))
+  }
+
+  @Test("--model: recorded in the snapshot's provenance, shown by pod show, kept by reresolve; unknown refs and missing keys stop the spawn")
+  func modelChosenAtSpawn() throws {
+    let provider = try StubProvider(scheme: .anthropic, turns: [.reply(text: "from the chosen model")])
+    let home = try YoiHome()
+    // The catalog entry points at the scripted provider through models.toml.
+    try home.write(
+      "config/models.toml",
+      "[providers.anthropic]\nscheme = \"anthropic\"\nbase_url = \"\(provider.baseURL)\"\nauth = { kind = \"secret_ref\", ref = \"providers/anthropic/default\", env = \"ANTHROPIC_API_KEY\" }\n"
+    )
+    let key = ["ANTHROPIC_API_KEY": RuntimeFixture.canary]
+    let spawn = ["pod", "spawn", "--profile", "builtin:default", "--workspace", home.project.path, "--yes"]
+    let spawned = try home.run(spawn + ["--name", "chosen", "--model", "anthropic/claude-haiku-4-5"], environment: key)
+    #expect(spawned.status == 0, "\(spawned.stderr)")
+    let snapshot = try home.run(["pod", "show", "chosen", "--snapshot"])
+    #expect(snapshot.stdout.contains(#""model_override": "anthropic/claude-haiku-4-5""#), "\(snapshot.stdout)")
+    #expect(snapshot.stdout.contains(#""ref": "anthropic/claude-haiku-4-5""#))
+    let shown = try home.run(["pod", "show", "chosen"])
+    #expect(shown.stdout.contains("chosen with --model"), "\(shown.stdout)")
+    let run = try home.run(["pod", "run", "chosen", "hello"], environment: key)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("from the chosen model"))
+    #expect(provider.requests.first?.body.contains(#""model":"claude-haiku-4-5""#) == true)
+    let reresolved = try home.run(["pod", "reresolve", "chosen", "--yes"], environment: key)
+    #expect(reresolved.status == 0, "\(reresolved.stderr)")
+    #expect(try home.run(["pod", "show", "chosen", "--snapshot"]).stdout.contains(#""ref": "anthropic/claude-haiku-4-5""#))
+
+    let unknown = try home.run(spawn + ["--name", "typo", "--model", "anthropic/claude-haiku-4-6"], environment: key)
+    #expect(unknown.status != 0)
+    #expect(unknown.stderr.contains("--model anthropic/claude-haiku-4-6 is not in the model catalog"), "\(unknown.stderr)")
+    #expect(unknown.stderr.contains("did you mean `anthropic/claude-haiku-4-5`?"), "\(unknown.stderr)")
+
+    let keyless = try home.run(spawn + ["--name", "keyless", "--model", "openai/gpt-5.5"], environment: ["OPENAI_API_KEY": ""])
+    #expect(keyless.status != 0)
+    #expect(keyless.stderr.contains("the model openai/gpt-5.5 has no credential here"), "\(keyless.stderr)")
+    #expect(keyless.stderr.contains("`yoi secret set providers/openai/default` or export OPENAI_API_KEY"), "\(keyless.stderr)")
+    #expect(keyless.stderr.contains("models ready here: ollama-local/llama3.3"), "\(keyless.stderr)")
+    #expect(!(try home.run(["pod", "list"]).stdout.contains("keyless")))
+    for outcome in [spawned, snapshot, shown, run, reresolved, unknown, keyless] {
+      #expect(!outcome.stdout.contains(RuntimeFixture.canary) && !outcome.stderr.contains(RuntimeFixture.canary))
+    }
+  }
 }
