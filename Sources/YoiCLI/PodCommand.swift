@@ -165,6 +165,7 @@ struct PodShowCommand: ParsableCommand {
     if let parent = pod.parent { lines.append("parent:      \(parent)") }
     if !pod.children.isEmpty { lines.append("children:    \(pod.children.joined(separator: ", "))") }
     lines += ManifestSummary(manifest).lines
+    for missing in PodStartChecks.unavailable(for: manifest, secrets: Stores.secrets()) { lines.append("missing:     \(missing)") }
     lines.append("snapshot:    \(manifest.digest)")
     if history {
       let snapshots = try store.history(of: name)

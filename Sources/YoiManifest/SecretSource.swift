@@ -3,4 +3,6 @@
 public protocol SecretSource: Sendable {
   /// The plaintext of secret `id`; throws a `YoiError` naming the id when it is missing.
   func secretPlaintext(_ id: String) throws -> String
+  /// Whether `id` is stored (no value is decrypted to answer).
+  func isStored(_ id: String) -> Bool
 }

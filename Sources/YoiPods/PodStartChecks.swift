@@ -8,6 +8,14 @@ public import YoiStore
 /// between): a referenced secret that is not stored, an instruction reference that names no
 /// shipped prompt, a model ref the catalog does not know.
 public enum PodStartChecks {
+  /// What the Pod's configuration asks for but will not have, for `pod show`: today the web
+  /// search tool without its key.
+  public static func unavailable(for manifest: PodManifest, secrets: any SecretSource) -> [String] {
+    guard manifest.sections.feature.isEnabled(.web), let search = manifest.sections.web?.search, search.enabled else { return [] }
+    guard let id = search.apiKeySecret else { return ["web_search: web.search.api_key_secret is not set"] }
+    return secrets.isStored(id) ? [] : ["web_search: its key is not stored (`yoi secret set \(id)`)"]
+  }
+
   /// The instruction references shipped in the binary (owned by the runtime's prompts).
   public static var promptReferences: [String] { Prompts.references }
 
@@ -15,22 +23,18 @@ public enum PodStartChecks {
     for manifest: PodManifest, secrets: SecretStore?, catalog: ModelCatalog = .builtin, environment: Environment = .process
   ) -> [Diagnostic] {
     var warnings: [Diagnostic] = []
-    if let secrets {
-      // One decryption of the store for all references, not one per reference.
-      let stored = Set((try? secrets.ids()) ?? [])
-      var fallbacks: [String: String] = [:]
-      if case .secretReference(let id, let variable?) = manifest.sections.model.auth { fallbacks[id] = variable }
-      for reference in ManifestSummary(manifest).secretReferences where !stored.contains(reference) {
-        // A key the run will find in its variable is not missing (checked in this process's
-        // environment, which a run from the same shell shares).
-        let variable = fallbacks[reference]
-        if let variable, environment.credentialVariable(variable) != nil { continue }
-        warnings.append(
-          Diagnostic(
-            .warning, code: .warningSecretMissing,
-            message: "secret `\(reference)` is not in the secret store yet\(variable.map { ", and \($0) is not set" } ?? "")",
-            help: ["store it before running the Pod: `yoi secret set \(reference)`\(variable.map { ", or export \($0)" } ?? "")"]))
-      }
+    // The model's key only: a web search key the user never set up keeps the search tool
+    // from being offered (`unavailable`), which is no reason to warn.
+    if let secrets, case .secretReference(let reference, let variable) = manifest.sections.model.auth, !secrets.isStored(reference),
+      // A key the run will find in its variable is not missing (checked in this process's
+      // environment, which a run from the same shell shares).
+      variable.flatMap(environment.credentialVariable) == nil
+    {
+      warnings.append(
+        Diagnostic(
+          .warning, code: .warningSecretMissing,
+          message: "secret `\(reference)` is not in the secret store yet\(variable.map { ", and \($0) is not set" } ?? "")",
+          help: ["store it before running the Pod: `yoi secret set \(reference)`\(variable.map { ", or export \($0)" } ?? "")"]))
     }
     let sections = manifest.sections
     let instruction = sections.worker.instruction

@@ -198,4 +198,5 @@ public struct SecretStore: Sendable {
 /// The store hands values to provider clients and tools, and only through this.
 extension SecretStore: SecretSource {
   public func secretPlaintext(_ id: String) throws -> String { try dereference(id).plaintext }
+  public func isStored(_ id: String) -> Bool { (try? contains(id)) ?? false }
 }

@@ -84,7 +84,11 @@ public struct ToolBox: Sendable {
         available.append(
           WebFetchTool(client: client, fetch: web.section.fetch, allowPrivate: web.section.allowPrivateAddresses || web.section.fetch.allowPrivateAddresses))
       }
-      if web.section.search.enabled { available.append(WebSearchTool(client: client, search: web.section.search, secrets: web.secrets)) }
+      // Search needs its key: without one the tool is not offered (the model cannot call a
+      // tool that can only fail), and `pod show` says what is missing.
+      if web.section.search.enabled, let id = web.section.search.apiKeySecret, web.secrets.isStored(id) {
+        available.append(WebSearchTool(client: client, search: web.section.search, secrets: web.secrets))
+      }
     }
     self.webClient = webClient
     if let children {

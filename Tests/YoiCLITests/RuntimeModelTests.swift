@@ -143,4 +143,17 @@ struct RuntimeModelTests {
       #expect(!outcome.stdout.contains(RuntimeFixture.canary) && !outcome.stderr.contains(RuntimeFixture.canary))
     }
   }
+
+  @Test("spawning a builtin without a Brave key warns about nothing the user never set up")
+  func noWarningForAnUnsetSearchKey() throws {
+    let home = try YoiHome()
+    for profile in ["builtin:default", "builtin:coder"] {
+      let spawned = try home.run(
+        ["pod", "spawn", "--profile", profile, "--workspace", home.project.path, "--name", String(profile.dropFirst(8)), "--yes"])
+      #expect(spawned.status == 0, "\(spawned.stderr)")
+      #expect(!spawned.stderr.contains("W-SECRET-MISSING") && !spawned.stderr.contains("brave"), "\(spawned.stderr)")
+    }
+    let shown = try home.run(["pod", "show", "default"])
+    #expect(shown.stdout.contains("missing:     web_search: its key is not stored (`yoi secret set web/brave/default`)"), "\(shown.stdout)")
+  }
 }

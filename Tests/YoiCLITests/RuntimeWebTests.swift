@@ -59,7 +59,7 @@ struct RuntimeWebTests {
     #expect(privateSite.requests.isEmpty)
   }
 
-  @Test("search uses the key from the secret store; a missing secret is a tool error naming it")
+  @Test("search uses the key from the secret store; without its key the tool is not offered, spawn does not warn, pod show says what is missing")
   func search() throws {
     let brave = try StubWebServer(routes: [
       "/res/v1/web/search": .json(
@@ -77,10 +77,12 @@ struct RuntimeWebTests {
     #expect(brave.requests.first?.path.contains("q=swift%20testing") == true)
     #expect(!(try fixture.log()).contains("brave-canary-42"))
 
-    let missing = try RuntimeScopeTests.toolResults(
+    let (missing, keyless) = try RuntimeScopeTests.toolResults(
       [(name: "web_search", arguments: #"{"query": "x"}"#)],
-      profile: Self.profile(allowPrivate: false, searchURL: "http://127.0.0.1:\(brave.port)", secret: "web/absent")
-    ).0
-    #expect(missing[0].contains("secret `web/absent` (web.search.api_key_secret) is not in the secret store"))
+      profile: Self.profile(allowPrivate: false, searchURL: "http://127.0.0.1:\(brave.port)", secret: "web/absent"))
+    #expect(missing[0].hasPrefix("error: unknown tool `web_search`"), "\(missing[0])")
+    #expect(keyless.provider.requests.first.map { !$0.body.contains("web_search") } == true)
+    let shown = try keyless.home.run(["pod", "show", keyless.pod])
+    #expect(shown.stdout.contains("missing:     web_search: its key is not stored (`yoi secret set web/absent`)"), "\(shown.stdout)")
   }
 }

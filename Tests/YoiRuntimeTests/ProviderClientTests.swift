@@ -7,6 +7,7 @@ import YoiStubProvider
 
 struct FixedSecrets: SecretSource {
   func secretPlaintext(_ id: String) throws -> String { "key-for-\(id)" }
+  func isStored(_ id: String) -> Bool { true }
 }
 
 @Suite("Provider clients against the scripted provider")
