@@ -88,7 +88,9 @@ public struct AgentLoop: Sendable {
       try? record(.cancelled(reason: "interrupted", partialText: partial.text), observer, history)
       return .cancelled
     } catch let error as ProviderError {
-      try? record(.error(code: error.code.rawValue, message: error.message), observer, history)
+      // A stream that broke mid-answer keeps what had arrived, as an interrupt does.
+      let streamed = partial.text
+      try? record(.error(code: error.code.rawValue, message: error.message, partialText: streamed.isEmpty ? nil : streamed), observer, history)
       throw error.yoiError
     }
   }

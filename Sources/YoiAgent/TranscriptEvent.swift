@@ -12,7 +12,9 @@ public enum TranscriptEvent: Sendable, Hashable {
   case toolResult(ToolResult)
   case usage(Usage)
   case cancelled(reason: String, partialText: String)
-  case error(code: String, message: String)
+  /// `partialText`: what the model had streamed when the error ended its answer (a dropped
+  /// stream keeps it, as an interrupt does).
+  case error(code: String, message: String, partialText: String? = nil)
   case compaction(CompactionRecord)
 
   public var kind: String {
@@ -41,6 +43,8 @@ public enum TranscriptEvent: Sendable, Hashable {
   private struct ErrorBody: Codable {
     var code: String
     var message: String
+    var partialText: String?
+    enum CodingKeys: String, CodingKey { case code, message, partialText = "partial_text" }
   }
 
   /// The stored JSON body: compact canonical JSON, without members for unset optionals.
@@ -51,7 +55,7 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .toolResult(let result): JSONCoding.text(result)
     case .usage(let usage): JSONCoding.text(usage)
     case .cancelled(let reason, let partial): JSONCoding.text(CancelledBody(reason: reason, partialText: partial))
-    case .error(let code, let message): JSONCoding.text(ErrorBody(code: code, message: message))
+    case .error(let code, let message, let partial): JSONCoding.text(ErrorBody(code: code, message: message, partialText: partial))
     case .compaction(let record): JSONCoding.text(record)
     }
   }
@@ -74,7 +78,7 @@ public enum TranscriptEvent: Sendable, Hashable {
         self = .cancelled(reason: body.reason, partialText: body.partialText)
       case "error":
         let body = try JSONCoding.decode(ErrorBody.self, from: row.body)
-        self = .error(code: body.code, message: body.message)
+        self = .error(code: body.code, message: body.message, partialText: body.partialText)
       case "compaction": self = .compaction(try JSONCoding.decode(CompactionRecord.self, from: row.body))
       default:
         throw YoiError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: .transcript)

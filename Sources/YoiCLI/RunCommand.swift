@@ -182,8 +182,8 @@ enum TranscriptRendering {
       return ["#\(seq) usage: \(usage.inputTokens) in, \(usage.outputTokens) out"]
     case .cancelled(let reason, let partial):
       return ["#\(seq) cancelled (\(reason))"] + (partial.isEmpty ? [] : indented(partial))
-    case .error(let code, let message):
-      return ["#\(seq) error[\(code)]: \(message)"]
+    case .error(let code, let message, let partial):
+      return ["#\(seq) error[\(code)]: \(message)"] + (partial.map { indented($0) } ?? [])
     case .compaction(let record):
       let what = [
         record.prunedCallIDs.isEmpty ? nil : "pruned \(record.prunedCallIDs.count) tool outputs",

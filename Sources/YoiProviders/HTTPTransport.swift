@@ -91,10 +91,19 @@ public final class ProviderClient: Sendable {
       let progress = Progress()
       do {
         return try await sendOnce(request, progress: progress, onUpdate: onUpdate)
-      } catch let error as ProviderError where error.isRetryable && !progress.streamed && attempt < timing.maximumAttempts {
+      } catch let error as ProviderError {
+        // The last failure says how long yoi kept trying, so a user can tell a flaky
+        // provider from a down one.
+        func final(_ error: ProviderError) -> ProviderError {
+          guard attempt > 1 else { return error }
+          var error = error
+          error.message += " (the last of \(attempt) attempts over \(String(format: "%.1f", Date().timeIntervalSince(started))) s)"
+          return error
+        }
+        guard error.isRetryable, !progress.streamed else { throw final(error) }
         let backoff = timing.initialBackoff * pow(2, Double(attempt - 1)) * Double.random(in: 0.8...1.2)
         let wait = max(error.retryAfter ?? 0, backoff)
-        guard Date().timeIntervalSince(started) + wait <= timing.retryWindow else { throw error }
+        guard attempt < timing.maximumAttempts, Date().timeIntervalSince(started) + wait <= timing.retryWindow else { throw final(error) }
         try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
       }
     }

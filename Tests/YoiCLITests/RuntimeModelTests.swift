@@ -156,4 +156,18 @@ struct RuntimeModelTests {
     let shown = try home.run(["pod", "show", "default"])
     #expect(shown.stdout.contains("missing:     web_search: its key is not stored (`yoi secret set web/brave/default`)"), "\(shown.stdout)")
   }
+
+  @Test("a stream dropped mid-answer keeps its partial text in the transcript, as an interrupt does")
+  func droppedStreamKeepsPartialText() throws {
+    let text = String(repeating: "Partial answer words. ", count: 30)
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.cutOff(text: text)])
+    let run = try fixture.home.run(["pod", "run", fixture.pod, "hello"])
+    #expect(run.status == 1, "\(run.stderr)")
+    let log = try fixture.log()
+    let error = log.split(separator: "\n").first { $0.contains(#""type":"error""#) }.map(String.init) ?? ""
+    #expect(error.contains(#""partial_text":"Partial answer words. Partial"#), "\(log)")
+    #expect(run.stdout.hasPrefix("Partial answer words."), "\(run.stdout)")
+    let human = try fixture.home.run(["pod", "log", fixture.pod])
+    #expect(human.stdout.contains("    Partial answer words."), "\(human.stdout)")
+  }
 }

@@ -38,13 +38,16 @@ struct ProviderClientTests {
     #expect(response.usage?.inputTokens == 25)
   }
 
-  @Test("retries stop at 5 attempts; 400 is not retried and carries the provider's message")
+  @Test("retries stop at 5 attempts and the last failure says so; 400 is not retried and carries the provider's message")
   func retryLimits() async throws {
     let provider = try StubProvider(
       scheme: .anthropic, turns: Array(repeating: .status(500, message: "boom"), count: 6) + [.status(400, message: "bad request body")])
     let client = try Self.client(provider)
     let failure = await #expect(throws: ProviderError.self) { try await client.send(Self.request) { _ in } }
     #expect(provider.requests.count == 5, "\(failure.map { "\($0)" } ?? "")")
+    let message = failure?.message ?? ""
+    #expect(message.hasPrefix("the model provider answered HTTP 500: boom (the last of 5 attempts over "), "\(message)")
+    #expect(message.hasSuffix(" s)"), "\(message)")
     let second = try StubProvider(scheme: .anthropic, turns: [.status(400, message: "bad request body")])
     let other = try Self.client(second)
     do {

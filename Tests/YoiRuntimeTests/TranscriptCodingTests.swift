@@ -24,6 +24,7 @@ struct TranscriptCodingTests {
       .usage(Usage(inputTokens: 9_007_199_254_740_993, outputTokens: 2, cachedInputTokens: nil, reasoningTokens: 1)),
       .cancelled(reason: "interrupted", partialText: "par"),
       .error(code: "E-PROVIDER", message: "m"),
+      .error(code: "E-PROVIDER-STREAM", message: "dropped", partialText: "half an ans"),
       .compaction(CompactionRecord(summary: "s", retainedFromSeq: 3, prunedCallIDs: ["x"], tokensBefore: 10, tokensAfter: 5, model: nil)),
     ]
     for event in events {
