@@ -121,37 +121,45 @@ public struct ToolBox: Sendable {
     let canonical = tool.subjectIsPath ? context.canonicalPath(subject) : subject
     let relative = tool.subjectIsPath ? context.displayPath(canonical) : subject
     let decision = permissions.decide(tool: call.name, subjects: tool.subjectIsPath ? [relative, canonical] : [subject])
+    // The person reading stderr sees the call once, then why: `shell make test: refused by …`.
+    let shown = "\(call.name) \(relative.count > 80 ? relative.prefix(79) + "…" : relative)"
     switch decision.action {
     case .deny:
-      return failure(call, "refused by \(decision.reason): \(call.name) on \(subject) is not permitted for this Pod")
+      return failure(
+        call, "refused by \(decision.reason): \(call.name) on \(subject) is not permitted for this Pod", note: "\(shown): refused by \(decision.reason)")
     case .ask:
       guard approval.canAsk else {
-        return failure(call, "refused: \(decision.reason) needs a person's approval, and a headless run cannot ask (it fails closed)")
+        return failure(
+          call, "refused: \(call.name) on \(subject) needs a person's approval (\(decision.reason)), and a headless run cannot ask (it fails closed)",
+          note: "\(shown): refused, \(decision.reason) asks a person and a headless run cannot ask")
       }
       guard await approval.approve(tool: call.name, subject: subject, reason: decision.reason) else {
-        return failure(call, "refused: the user declined \(call.name) on \(subject) (\(decision.reason))")
+        return failure(call, "refused: the user declined \(call.name) on \(subject) (\(decision.reason))", note: "\(shown): declined (\(decision.reason))")
       }
     case .allow:
       break
     }
     do {
       let output = try await tool.run(call.arguments, context)
-      return ToolOutcome(
-        content: cap(output.text, tool: call.name), isError: false,
-        note: "\(call.name) \(relative.count > 80 ? relative.prefix(79) + "…" : relative)\(output.note.isEmpty ? "" : ": " + output.note)")
+      return ToolOutcome(content: cap(output.text, tool: call.name), isError: false, note: "\(shown)\(output.note.isEmpty ? "" : ": " + output.note)")
     } catch {
-      return failure(call, error.message)
+      return failure(call, error.message, note: "\(shown): \(error.message)")
     }
   }
 
-  /// A refusal the model reads. yoi's own directories are named, never spelled out: where
-  /// the store and the key live is none of the model's business.
-  private func failure(_ call: ToolCall, _ message: String) -> ToolOutcome {
-    var message = message
-    for directory in scope.unreachable.sorted(by: { $0.count > $1.count }) where message.contains(directory) {
-      message = message.replacingOccurrences(of: directory, with: "<yoi's data directory>")
+  /// A failure the model reads, and its one-line note for people (by default the tool and the
+  /// message). yoi's own directories are named, never spelled out: where the store and the
+  /// key live is none of the model's business.
+  private func failure(_ call: ToolCall, _ message: String, note: String? = nil) -> ToolOutcome {
+    func hidingDataDirectory(_ text: String) -> String {
+      var text = text
+      for directory in scope.unreachable.sorted(by: { $0.count > $1.count }) where text.contains(directory) {
+        text = text.replacingOccurrences(of: directory, with: "<yoi's data directory>")
+      }
+      return text
     }
-    return ToolOutcome(content: cap("error: " + message, tool: call.name), isError: true, note: "\(call.name) refused: \(message)")
+    let message = hidingDataDirectory(message)
+    return ToolOutcome(content: cap("error: " + message, tool: call.name), isError: true, note: hidingDataDirectory(note ?? "\(call.name): \(message)"))
   }
 
   /// Cuts `text` to the tool's byte cap at a character boundary, saying how much was cut.

@@ -170,4 +170,23 @@ struct RuntimeModelTests {
     let human = try fixture.home.run(["pod", "log", fixture.pod])
     #expect(human.stdout.contains("    Partial answer words."), "\(human.stdout)")
   }
+
+  @Test("a headless refusal names the call's subject once, and the rule that refused it, without 'refused: refused'")
+  func headlessRefusalWording() throws {
+    let calls = [
+      (name: "write_file", arguments: #"{"path": "src/b.txt", "content": "y"}"#),
+      (name: "write_file", arguments: #"{"path": "docs/a.md", "content": "x"}"#),
+    ]
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat, turns: [.reply(text: "", toolCalls: calls), .reply(text: "done")],
+      profile: #"permissions = { default_action = "ask", rule = { { tool = "write_file", pattern = "docs/**", action = "deny" } } },"#)
+    let run = try fixture.home.run(["pod", "run", fixture.pod, "go"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(!run.stderr.contains("refused: refused"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("write_file src/b.txt: refused, permissions.default_action (ask) asks a person and a headless run cannot ask"),
+      "\(run.stderr)")
+    #expect(run.stderr.contains(#"write_file docs/a.md: refused by permissions.rule[1] (write_file "docs/**" → deny)"#), "\(run.stderr)")
+    #expect(run.stderr.components(separatedBy: "src/b.txt").count == 2, "\(run.stderr)")
+  }
 }

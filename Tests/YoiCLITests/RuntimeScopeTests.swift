@@ -117,7 +117,7 @@ struct RuntimeScopeTests {
       """
     let (results, fixture) = try Self.toolResults(calls, profile: profile)
     #expect(results[0].contains(#"refused by permissions.rule[1] (write_file "docs/**" → deny)"#))
-    #expect(results[1].contains(#"refused: permissions.rule[2] (write_file "*" → ask) needs a person's approval"#))
+    #expect(results[1].contains(#"refused: write_file on src/b.txt needs a person's approval (permissions.rule[2] (write_file "*" → ask))"#), "\(results[1])")
     #expect(results[2].contains("cannot open") || results[2].contains("outside"))
     #expect(!FileManager.default.fileExists(atPath: fixture.workspace.appendingPathComponent("docs/a.md").path))
     #expect(!FileManager.default.fileExists(atPath: fixture.workspace.appendingPathComponent("src/b.txt").path))
@@ -171,7 +171,7 @@ struct RuntimeScopeTests {
       try fixture.home.write("repo/notes.txt", "original\n")
     }
     #expect(results[0] == "1\toriginal\n")
-    #expect(results[1].contains("needs a person's approval, and a headless run cannot ask"))
+    #expect(results[1].contains("needs a person's approval (permissions.default_action (ask)), and a headless run cannot ask"))
     #expect(try fixture.home.read("repo/notes.txt") == "original\n")
   }
 }
