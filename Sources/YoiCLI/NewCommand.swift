@@ -50,7 +50,9 @@ struct NewCommand: AsyncParsableCommand {
       }
     }
     let name = profilePodName ?? ResolutionInputs.defaultPodName(forWorkspace: context.workspacePath)
-    var dialog = NewPodDialog(name: name, choices: choices, selected: selected)
+    // Offered models: the catalog's whose credential is here, so a pick can run at once.
+    let ready = ModelAvailability.models(in: resolver.catalog, stored: Set(try Stores.secrets().ids())).filter(\.credential.isPresent).map(\.ref)
+    var dialog = NewPodDialog(name: name, choices: choices, selected: selected, models: ready, model: model)
     let store = try Stores.pods()
 
     let terminal = try RawTerminal()
@@ -58,7 +60,8 @@ struct NewCommand: AsyncParsableCommand {
     var trusted = false
     while true {
       if dialog.selectedPreview == nil {
-        dialog.previews[dialog.selected] = preview(dialog.selectedChoice.selector, resolver: resolver, workspace: context.workspacePath)
+        dialog.previews[dialog.selected] = preview(
+          dialog.selectedChoice.selector, model: dialog.selectedModel, resolver: resolver, workspace: context.workspacePath)
       }
       let view = NewPodDialogView(dialog: dialog, width: terminal.width).render()
       terminal.draw(view.lines, cursorRow: view.row, cursorColumn: view.column)
@@ -83,7 +86,7 @@ struct NewCommand: AsyncParsableCommand {
     let spawned = try SpawnRendering.spawn(
       PodService.SpawnRequest(
         profile: dialog.selectedChoice.selector, name: dialog.name, workspace: context.workspacePath,
-        trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false), model: model))
+        trustPolicy: trusted ? .grant : ProfileContext.trustPolicy(yes: false), model: dialog.selectedModel))
     // The Pod was made to be worked with: go straight into it.
     if !noAttach { try await AttachSession.run(pod: PodName(spawned.record.name)) }
   }
@@ -96,10 +99,15 @@ struct NewCommand: AsyncParsableCommand {
   }
 
   /// What a choice resolves to, computed in-process; a failure keeps its diagnostic.
-  private func preview(_ selector: String, resolver: ProfileResolver, workspace: String) -> NewPodDialog.Preview {
+  private func preview(_ selector: String, model: String?, resolver: ProfileResolver, workspace: String) -> NewPodDialog.Preview {
     do {
       let (resolved, trust) = try resolver.preview(
         ProfileSelector.parse(selector), inputs: ResolutionInputs(podName: "preview", workspace: workspace, model: model))
+      if let model,
+        case .missing(let fix) = ModelAvailability.credential(for: resolved.manifest.sections.model.auth, stored: Set(try Stores.secrets().ids()))
+      {
+        return .failed("the model \(model) has no credential here: \(fix)")
+      }
       let summary = ManifestSummary(resolved.manifest)
       let lines = [
         "model \(summary.model) · instruction \(summary.instruction)",

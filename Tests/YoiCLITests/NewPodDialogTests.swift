@@ -54,6 +54,26 @@ struct NewPodDialogStateTests {
     #expect(dialog.cursor == 0)
   }
 
+  @Test("the model row: the profile's own first, then the ready catalog models; Ctrl-N/P cycle, a change re-resolves the preview")
+  func modelRow() {
+    var dialog = NewPodDialog(name: "a", choices: Self.choices, selected: 0, models: ["anthropic/claude-sonnet-4-6", "openai/gpt-5.5"])
+    dialog.previews = [0: .resolved(lines: ["a"], needsTrust: false)]
+    #expect(dialog.selectedModel == nil)
+    #expect(NewPodDialogView(dialog: dialog, width: 200).render().lines.contains("model:   the profile's own   [1/3]"))
+    _ = dialog.handle(.nextModel)
+    #expect(dialog.selectedModel == "anthropic/claude-sonnet-4-6")
+    #expect(dialog.previews.isEmpty)
+    #expect(
+      NewPodDialogView(dialog: dialog, width: 200).render().lines.contains("model:   anthropic/claude-sonnet-4-6 (in place of the profile's)   [2/3]"))
+    _ = dialog.handle(.previousModel)
+    _ = dialog.handle(.previousModel)
+    #expect(dialog.selectedModel == "openai/gpt-5.5")
+    #expect(DialogKey.decode([0x0E])?.0 == .nextModel && DialogKey.decode([0x10])?.0 == .previousModel)
+    // A model given with --model but without its key is still shown, last, so its preview can say why.
+    let given = NewPodDialog(name: "a", choices: Self.choices, selected: 0, models: ["x/ready"], model: "y/keyless")
+    #expect(given.models == [nil, "x/ready", "y/keyless"] && given.selectedModel == "y/keyless")
+  }
+
   @Test func initialNameIsFiltered() {
     #expect(NewPodDialog(name: "my project!", choices: Self.choices, selected: 0).name == "myproject")
   }

@@ -4,6 +4,8 @@ enum DialogKey: Equatable {
   case left, right, home, end, up, down
   case backspace, delete
   case tab, shiftTab
+  /// Ctrl-N / Ctrl-P: the next or previous model.
+  case nextModel, previousModel
   case enter, escape, interrupt
   case unknown
 
@@ -16,6 +18,8 @@ enum DialogKey: Equatable {
     case 0x05: return (.end, 1)  // Ctrl-E
     case 0x03: return (.interrupt, 1)  // Ctrl-C (ISIG is off in raw mode)
     case 0x09: return (.tab, 1)
+    case 0x0E: return (.nextModel, 1)  // Ctrl-N
+    case 0x10: return (.previousModel, 1)  // Ctrl-P
     case 0x0A, 0x0D: return (.enter, 1)
     case 0x08, 0x7F: return (.backspace, 1)
     case 0x1B: return decodeEscape(bytes)

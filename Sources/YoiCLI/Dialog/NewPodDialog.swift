@@ -38,14 +38,27 @@ struct NewPodDialog {
   private(set) var mode: Mode = .editing
   /// A one-line message under the fields ("name is required").
   private(set) var message: String?
+  /// Previews by profile, for the selected model (a model change clears them).
   var previews: [Int: Preview] = [:]
+  /// The models to pick from: nil (the profile's own) first, then catalog refs.
+  let models: [String?]
+  private(set) var modelIndex = 0
 
-  init(name: String, choices: [Choice], selected: Int) {
+  /// `models`: catalog refs whose credential is present; `model` the one preselected (added
+  /// when it is not among them, so the preview can say what it lacks).
+  init(name: String, choices: [Choice], selected: Int, models: [String] = [], model: String? = nil) {
     self.name = String(name.filter(Self.isNameCharacter))
     self.cursor = self.name.count
     self.choices = choices
     self.selected = choices.indices.contains(selected) ? selected : 0
+    var offered: [String?] = [nil] + models
+    if let model, !models.contains(model) { offered.append(model) }
+    self.models = offered
+    modelIndex = offered.firstIndex { $0 == model } ?? 0
   }
+
+  /// The catalog model chosen in place of the profile's, or nil for the profile's own.
+  var selectedModel: String? { models[modelIndex] }
 
   static func isNameCharacter(_ character: Character) -> Bool {
     character.isASCII && (character.isLetter || character.isNumber || character == "." || character == "_" || character == "-")
@@ -78,6 +91,9 @@ struct NewPodDialog {
       if cursor < name.count { name.remove(at: name.index(name.startIndex, offsetBy: cursor)) }
     case .tab, .down: selected = (selected + 1) % choices.count
     case .shiftTab, .up: selected = (selected - 1 + choices.count) % choices.count
+    case .nextModel, .previousModel:
+      modelIndex = (modelIndex + (key == .nextModel ? 1 : models.count - 1)) % models.count
+      previews = [:]
     case .enter: return submit()
     case .escape, .interrupt: return .cancel
     case .unknown: break

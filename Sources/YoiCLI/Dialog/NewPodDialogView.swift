@@ -6,7 +6,7 @@ struct NewPodDialogView {
   let dialog: NewPodDialog
   let width: Int
 
-  static let keys = "Tab/↓ next profile · Shift-Tab/↑ previous · Enter spawn · Esc cancel"
+  static let keys = "Tab/↓ next profile · Shift-Tab/↑ previous · Ctrl-N/P model · Enter spawn · Esc cancel"
 
   /// The lines, and where the cursor goes (1-based row and column).
   func render() -> (lines: [String], row: Int, column: Int) {
@@ -18,6 +18,8 @@ struct NewPodDialogView {
     if let description = choice.description { profile += " — \(description)" }
     profile += "   [\(dialog.selected + 1)/\(dialog.choices.count)]"
     lines.append(profile)
+    let model = dialog.selectedModel.map { "\($0) (in place of the profile's)" } ?? "the profile's own"
+    lines.append("model:   \(model)   [\(dialog.modelIndex + 1)/\(dialog.models.count)]")
     switch dialog.selectedPreview {
     case .resolved(let summary, let needsTrust)?:
       lines += summary.map { "         \($0)" }
