@@ -35,6 +35,11 @@ public struct AgentLoop: Sendable {
   let parallelToolCalls: Bool
   /// The compaction policy (nil: the manifest has none).
   let compactor: Compactor?
+  /// Recorded when a run starts, before the user's message (the `AGENTS.md` files read).
+  var startEvents: [TranscriptEvent] = []
+
+  /// Model turns with open tasks and no task call after which the model is reminded of them.
+  static let taskReminderTurns = 20
 
   /// The request the next turn would send for `messages` (also the benchmark's unit of work).
   public func request(_ messages: [Message]) -> ModelRequest {
@@ -45,7 +50,9 @@ public struct AgentLoop: Sendable {
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
     try provider.checkCredential()
     let history = History(try store.transcript(of: podName).map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) })
+    for event in startEvents { try record(event, observer, history) }
     try record(.user(text: prompt), observer, history)
+    var turnsWithoutTaskCall = 0
     let partial = PartialText()
     var turns: Int64 = 0
     var compactAfterResponse = false
@@ -66,6 +73,12 @@ public struct AgentLoop: Sendable {
           next = request(TranscriptReplay.messages(history.events))
           compactAfterResponse = false
         }
+        if turnsWithoutTaskCall >= Self.taskReminderTurns, let open = tools.tasks?.open, !open.isEmpty {
+          next.system +=
+            "\n\n# Reminder\nThese tasks are still open; update them with task_update as you work:\n"
+            + TaskList(items: open).rendered
+          turnsWithoutTaskCall = 0
+        }
         partial.reset()
         let response = try await provider.send(next) { update in
           switch update {
@@ -81,8 +94,15 @@ public struct AgentLoop: Sendable {
         compactAfterResponse = compactor?.overThreshold(response.usage) ?? false
         let calls = response.message.toolCalls
         guard !calls.isEmpty else { return .finished(response.message.text) }
-        let results = await runTools(calls, observer)
-        for result in results { try record(.toolResult(result), observer, history) }
+        turnsWithoutTaskCall = calls.contains { $0.name.hasPrefix("task_") } ? 0 : turnsWithoutTaskCall + 1
+        for (result, change) in await runTools(calls, observer) {
+          try record(.toolResult(result), observer, history)
+          switch change {
+          case .tasks(let list)?: try record(.tasks(list), observer, history)
+          case .skill(let name, let directory)?: try record(.skill(name: name, directory: directory), observer, history)
+          case nil: break
+          }
+        }
       }
     } catch is CancellationError {
       try? record(.cancelled(reason: "interrupted", partialText: partial.text), observer, history)
@@ -160,24 +180,24 @@ public struct AgentLoop: Sendable {
 
   /// Runs the calls of one turn: together when the model's capability allows parallel calls,
   /// else one after another. Results keep the calls' order.
-  private func runTools(_ calls: [ToolCall], _ observer: any RunObserver) async -> [ToolResult] {
+  private func runTools(_ calls: [ToolCall], _ observer: any RunObserver) async -> [(ToolResult, ToolRecord?)] {
     let tools = self.tools
-    func run(_ call: ToolCall) async -> ToolResult {
+    func run(_ call: ToolCall) async -> (ToolResult, ToolRecord?) {
       observer.toolStarted(call)
       let outcome = await tools.run(call)
       observer.toolFinished(call, outcome)
-      return ToolResult(callID: call.id, name: call.name, content: outcome.content, isError: outcome.isError)
+      return (ToolResult(callID: call.id, name: call.name, content: outcome.content, isError: outcome.isError), outcome.record)
     }
     // Children are independent Pods: several spawned in one turn always run together.
     let together = parallelToolCalls || calls.allSatisfy { $0.name == "spawn_pod" }
     guard together && calls.count > 1 else {
-      var results: [ToolResult] = []
+      var results: [(ToolResult, ToolRecord?)] = []
       for call in calls { results.append(await run(call)) }
       return results
     }
-    return await withTaskGroup(of: (Int, ToolResult).self) { group in
+    return await withTaskGroup(of: (Int, (ToolResult, ToolRecord?)).self) { group in
       for (index, call) in calls.enumerated() { group.addTask { (index, await run(call)) } }
-      var results: [(Int, ToolResult)] = []
+      var results: [(Int, (ToolResult, ToolRecord?))] = []
       for await result in group { results.append(result) }
       return results.sorted { $0.0 < $1.0 }.map(\.1)
     }

@@ -57,9 +57,15 @@ public struct PodRunner: Sendable {
     let children =
       sections.feature.isEnabled(.pods)
       ? launcher.map { ToolBox.ChildSettings(parent: name, launcher: $0, taskTokenLimit: sections.compaction?.workerContextMaxTokens) } : nil
+    // The task list goes on from the last one stored (ids are never reused).
+    var tasks: TaskList?
+    if sections.feature.isEnabled(.task) {
+      tasks = TaskList()
+      if let row = try store.lastEvent(of: name, kind: "tasks"), case .tasks(let list) = try TranscriptEvent(row) { tasks = list }
+    }
     let tools = ToolBox(
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
-      children: children)
+      children: children, tasks: tasks)
     // The stream caps (§12.2), adjustable for slow local models and for tests.
     var timing = ProviderClient.Timing()
     if let seconds = environment[.yoiStreamIdleSeconds].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
@@ -78,9 +84,18 @@ public struct PodRunner: Sendable {
       modelID: sections.model.modelID ?? "", maxTokens: worker.maxTokens, temperature: worker.temperature, topP: worker.topP, topK: worker.topK,
       stopSequences: worker.stopSequences, reasoning: reasons ? worker.reasoning : nil,
       parallelToolCalls: sections.model.capability["parallel_tool_calls"] ?? false)
-    let system =
+    var system =
       instruction + "\n\n"
       + Prompts.context(workspace: scope.workspace, scope: sections.scope, tools: tools.definitions.map(\.name), language: worker.language)
+    // AGENTS.md, read at each start: the run records which files (and versions) it was given.
+    var startEvents: [TranscriptEvent] = []
+    if worker.projectInstructions {
+      let instructions = ProjectInstructions.load(workspace: record.workspace)
+      if let section = instructions.promptSection {
+        system += "\n\n" + section
+        startEvents.append(.instructions(instructions.files))
+      }
+    }
     // A summary model of the same provider is asked through the same endpoint and credential;
     // `compaction.model` names it as "provider/model_id".
     let compactor = sections.compaction.map { policy in
@@ -88,8 +103,8 @@ public struct PodRunner: Sendable {
     }
     loop = AgentLoop(
       podName: name, store: store, provider: provider, tools: tools, system: system, options: options, maxTurns: worker.maxTurns,
-      parallelToolCalls: options.parallelToolCalls, compactor: compactor)
-    let offered: Set<Feature> = launcher == nil ? [.web] : [.web, .pods]
+      parallelToolCalls: options.parallelToolCalls, compactor: compactor, startEvents: startEvents)
+    let offered: Set<Feature> = launcher == nil ? [.web, .task] : [.web, .pods, .task]
     let unavailable = Feature.allCases.filter { sections.feature.isEnabled($0) && !offered.contains($0) }.map(\.rawValue)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1

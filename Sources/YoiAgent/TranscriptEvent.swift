@@ -1,6 +1,7 @@
 public import YoiDiagnostics
 import Foundation
 import YoiManifest
+public import YoiTools
 public import YoiProviders
 public import YoiStore
 
@@ -16,6 +17,12 @@ public enum TranscriptEvent: Sendable, Hashable {
   /// stream keeps it, as an interrupt does).
   case error(code: String, message: String, partialText: String? = nil)
   case compaction(CompactionRecord)
+  /// The `AGENTS.md` files a run started with (path and sha256 of each).
+  case instructions([ProjectInstructions.File])
+  /// The task list after a task tool changed it (the last one is the list).
+  case tasks(TaskList)
+  /// A skill the model loaded; its directory is readable for the rest of that run.
+  case skill(name: String, directory: String)
 
   public var kind: String {
     switch self {
@@ -26,6 +33,9 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .cancelled: "cancelled"
     case .error: "error"
     case .compaction: "compaction"
+    case .instructions: "instructions"
+    case .tasks: "tasks"
+    case .skill: "skill"
     }
   }
 
@@ -39,6 +49,11 @@ public enum TranscriptEvent: Sendable, Hashable {
     var reason: String
     var partialText: String
     enum CodingKeys: String, CodingKey { case reason, partialText = "partial_text" }
+  }
+  private struct InstructionsBody: Codable { var files: [ProjectInstructions.File] }
+  private struct SkillBody: Codable {
+    var name: String
+    var directory: String
   }
   private struct ErrorBody: Codable {
     var code: String
@@ -57,6 +72,9 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .cancelled(let reason, let partial): JSONCoding.text(CancelledBody(reason: reason, partialText: partial))
     case .error(let code, let message, let partial): JSONCoding.text(ErrorBody(code: code, message: message, partialText: partial))
     case .compaction(let record): JSONCoding.text(record)
+    case .instructions(let files): JSONCoding.text(InstructionsBody(files: files))
+    case .tasks(let list): JSONCoding.text(list)
+    case .skill(let name, let directory): JSONCoding.text(SkillBody(name: name, directory: directory))
     }
   }
 
@@ -80,6 +98,11 @@ public enum TranscriptEvent: Sendable, Hashable {
         let body = try JSONCoding.decode(ErrorBody.self, from: row.body)
         self = .error(code: body.code, message: body.message, partialText: body.partialText)
       case "compaction": self = .compaction(try JSONCoding.decode(CompactionRecord.self, from: row.body))
+      case "instructions": self = .instructions(try JSONCoding.decode(InstructionsBody.self, from: row.body).files)
+      case "tasks": self = .tasks(try JSONCoding.decode(TaskList.self, from: row.body))
+      case "skill":
+        let body = try JSONCoding.decode(SkillBody.self, from: row.body)
+        self = .skill(name: body.name, directory: body.directory)
       default:
         throw YoiError("transcript event \(row.seq) has kind `\(row.kind)`, which this yoi cannot read", code: .transcript)
       }
@@ -156,7 +179,14 @@ public enum TranscriptReplay {
         start = from
       }
     }
-    var messages: [Message] = summary.map { [.user(summaryHeading + "\n" + $0)] } ?? []
+    // The task list is not in the summary's events any more: it goes with the summary.
+    let tasks = events.last { if case .tasks = $0.event { true } else { false } }.flatMap { entry -> TaskList? in
+      if case .tasks(let list) = entry.event { list } else { nil }
+    }
+    var messages: [Message] =
+      summary.map { text in
+        [.user(summaryHeading + "\n" + text + (tasks.map { "\n\n[The task list now]\n" + $0.rendered } ?? ""))]
+      } ?? []
     var pendingCalls: [ToolCall] = []
     var results: [ToolResult] = []
 
@@ -185,7 +215,7 @@ public enum TranscriptReplay {
       case .toolResult(var result):
         if pruned.contains(result.callID) { result.content = "[tool output pruned by compaction: \(result.content.utf8.count) bytes]" }
         results.append(result)
-      case .usage, .cancelled, .error, .compaction:
+      case .usage, .cancelled, .error, .compaction, .instructions, .tasks, .skill:
         break
       }
     }

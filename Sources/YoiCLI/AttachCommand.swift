@@ -67,6 +67,10 @@ enum AttachSession {
       if case .usage = event { continue }
       for line in TranscriptRendering.lines(event, seq: row.seq) { screen.line(line, dim: true) }
     }
+    if let open = runner.loop.tools.tasks?.open, !open.isEmpty {
+      screen.note("open tasks:")
+      for line in TaskList(items: open).rendered.split(separator: "\n") { screen.note("  " + line) }
+    }
 
     var editor = LineEditor()
     while true {

@@ -7,6 +7,7 @@ import YoiManifest
 import YoiProfiles
 import YoiPods
 import YoiStore
+import YoiTools
 
 /// `yoi pod ...`: Pods and their stored snapshots.
 struct PodCommand: ParsableCommand {
@@ -16,6 +17,7 @@ struct PodCommand: ParsableCommand {
     subcommands: [
       PodSpawnCommand.self, PodListCommand.self, PodShowCommand.self, PodResumeCommand.self,
       PodReresolveCommand.self, PodRemoveCommand.self, PodSecretsCommand.self, PodRunCommand.self, PodAttachCommand.self, PodLogCommand.self,
+      PodTasksCommand.self,
     ]
   )
 }
@@ -282,6 +284,24 @@ struct PodRemoveCommand: ParsableCommand {
     try store.remove(named: pod.rawValue)
     withExtendedLifetime(lock) {}
     Terminal.write("removed \(name)\n")
+  }
+}
+
+struct PodTasksCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "tasks", abstract: "Show a Pod's task list (feature.task).")
+
+  @Argument(help: "The Pod.") var name: String
+  @Flag(help: "Print the list as JSON for scripts.") var json = false
+
+  func run() throws {
+    let store = try Stores.pods()
+    var list = TaskList()
+    if let row = try store.lastEvent(of: name, kind: "tasks"), case .tasks(let stored) = try TranscriptEvent(row) { list = stored }
+    if json {
+      Terminal.writeExact(CanonicalJSON.pretty(JSONCoding.encode(list)))
+      return
+    }
+    Terminal.write(list.rendered + "\n")
   }
 }
 

@@ -184,6 +184,12 @@ enum TranscriptRendering {
       return ["#\(seq) cancelled (\(reason))"] + (partial.isEmpty ? [] : indented(partial))
     case .error(let code, let message, let partial):
       return ["#\(seq) error[\(code)]: \(message)"] + (partial.map { indented($0) } ?? [])
+    case .tasks(let list):
+      return ["#\(seq) tasks"] + indented(list.rendered)
+    case .skill(let name, let directory):
+      return ["#\(seq) skill \(name) (\(directory) readable for this run)"]
+    case .instructions(let files):
+      return ["#\(seq) instructions"] + files.map { "    \($0.path) (sha256 \($0.sha256.prefix(12)))" }
     case .compaction(let record):
       let what = [
         record.prunedCallIDs.isEmpty ? nil : "pruned \(record.prunedCallIDs.count) tool outputs",

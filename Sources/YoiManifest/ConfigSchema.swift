@@ -163,6 +163,8 @@ public enum ConfigSchema {
     ConfigField("stop_sequences", .list(.string), "stop sequences", default: []),
     ConfigField("reasoning", .reasoning, "effort (\(reasoningEfforts.joined(separator: ", "))) or a token budget"),
     ConfigField(
+      "project_instructions", .boolean, "read AGENTS.md from the workspace up to the repository root into the system prompt", default: true),
+    ConfigField(
       "tool_output",
       .object(
         ConfigObject([
@@ -199,16 +201,16 @@ public enum ConfigSchema {
 
   public static let memory = ConfigObject([
     ConfigField("workspace_root", .relativePath, "memory directory, relative to the profile"),
-    ConfigField("query_result_limit", .positive, "results per query"),
-    ConfigField("query_excerpt_lines", .positive, "lines per excerpt"),
-    ConfigField("inject_summary", .boolean, "inject a memory summary at start"),
+    ConfigField("query_result_limit", .positive, "results per memory_search", default: 8),
+    ConfigField("query_excerpt_lines", .positive, "lines per search result's excerpt", default: 4),
+    ConfigField("inject_summary", .boolean, "put MEMORY.md (at most 16 KiB) into the system prompt", default: true),
     ConfigField("language", .string, "language of memory notes"),
-    ConfigField("extract_model", .modelRef, "model for extraction"),
-    ConfigField("extract_threshold", .positive, "tokens before extraction"),
-    ConfigField("extract_worker_max_turns", .positive, "turns for the extraction worker"),
-    ConfigField("consolidation_model", .modelRef, "model for consolidation"),
-    ConfigField("consolidation_threshold_files", .positive, "files before consolidation"),
-    ConfigField("consolidation_threshold_bytes", .positive, "bytes before consolidation"),
+    ConfigField("extract_model", .modelRef, "model for extraction (default: the Pod's)"),
+    ConfigField("extract_threshold", .positive, "conversation tokens since the last extraction that start one", default: 50000),
+    ConfigField("extract_worker_max_turns", .positive, "turns for the extraction worker", default: 8),
+    ConfigField("consolidation_model", .modelRef, "model for consolidation (default: the Pod's)"),
+    ConfigField("consolidation_threshold_files", .positive, "notes written since the last consolidation that start one", default: 20),
+    ConfigField("consolidation_threshold_bytes", .positive, "note bytes written since the last consolidation that start one", default: 100_000),
   ])
 
   public static let web = ConfigObject([

@@ -183,12 +183,14 @@ public struct WorkerSection: Sendable, Hashable, Codable {
   public var topK: Int64?
   public var stopSequences: [String]
   public var reasoning: ReasoningSetting?
+  /// Whether `AGENTS.md` files reach the system prompt (DESIGN.md §12.9).
+  public var projectInstructions: Bool
   public var toolOutput: ToolOutputLimits
   public var fileUpload: FileUpload
 
   enum CodingKeys: String, CodingKey {
     case instruction, language, maxTokens = "max_tokens", maxTurns = "max_turns", temperature, topP = "top_p", topK = "top_k",
-      stopSequences = "stop_sequences", reasoning, toolOutput = "tool_output", fileUpload = "file_upload"
+      stopSequences = "stop_sequences", reasoning, projectInstructions = "project_instructions", toolOutput = "tool_output", fileUpload = "file_upload"
   }
 
   public struct ToolOutputLimits: Sendable, Hashable, Codable {
@@ -366,17 +368,18 @@ public struct CompactionSection: Sendable, Hashable, Codable {
 
 public struct MemorySection: Sendable, Hashable, Codable {
   /// The memory directory (absolute once resolved).
+  /// nil: `<workspace>/.yoi/memory`.
   public var workspaceRoot: String?
-  public var queryResultLimit: Int64?
-  public var queryExcerptLines: Int64?
-  public var injectSummary: Bool?
+  public var queryResultLimit: Int64
+  public var queryExcerptLines: Int64
+  public var injectSummary: Bool
   public var language: String?
   public var extractModel: String?
-  public var extractThreshold: Int64?
-  public var extractWorkerMaxTurns: Int64?
+  public var extractThreshold: Int64
+  public var extractWorkerMaxTurns: Int64
   public var consolidationModel: String?
-  public var consolidationThresholdFiles: Int64?
-  public var consolidationThresholdBytes: Int64?
+  public var consolidationThresholdFiles: Int64
+  public var consolidationThresholdBytes: Int64
 
   enum CodingKeys: String, CodingKey {
     case workspaceRoot = "workspace_root", queryResultLimit = "query_result_limit", queryExcerptLines = "query_excerpt_lines",

@@ -83,8 +83,13 @@ public struct PodManifestBuilder {
       document[name] = .object(ConfigSchema.manifestSchema(of: name).completing(config[name]?.objectValue ?? JSONObject(), resolvingAgainst: base))
     }
     for name in ["memory", "web", "skills"] {
+      // Memory switched on without a `memory` section runs with the section's defaults, which
+      // the snapshot then records.
+      let memoryDefaults: JSONValue? = name == "memory" && Self.enables(config, "memory") ? .object(JSONObject()) : nil
       document[name] =
-        config[name].map { .object(ConfigSchema.manifestSchema(of: name).completing($0.objectValue ?? JSONObject(), resolvingAgainst: base)) } ?? .null
+        (config[name] ?? memoryDefaults).map {
+          .object(ConfigSchema.manifestSchema(of: name).completing($0.objectValue ?? JSONObject(), resolvingAgainst: base))
+        } ?? .null
     }
     document["permissions"] =
       config["permissions"].map { permissions in
@@ -143,6 +148,12 @@ public struct PodManifestBuilder {
           message: "compaction.threshold (\(threshold)) must not exceed compaction.request_threshold (\(request))"))
     }
     return problems.isEmpty ? .success(PodManifest(sections: sections)) : .failure(ManifestProblems(problems: problems))
+  }
+
+  /// Whether the configuration turns `feature` on.
+  static func enables(_ config: PodManifestConfig, _ feature: String) -> Bool {
+    guard case .object(let features)? = config["feature"], case .object(let section)? = features[feature] else { return false }
+    return section["enabled"] == .bool(true)
   }
 
   /// The model section: the catalog fills what a catalog ref leaves out, the schema the rest.

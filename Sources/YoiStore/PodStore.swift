@@ -129,6 +129,25 @@ public final class PodStore: Sendable {
           ) WITHOUT ROWID
           """)
     }
+    // Run-time features add event kinds (instructions, tasks, skill, memory_*): the column
+    // checks the shape of a kind, and the reader refuses one it does not know. SQLite cannot
+    // change a CHECK in place, so the table is rebuilt.
+    migrator.registerMigration("v4-event-kinds") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE transcript_event_v4 (
+            pod_id INTEGER NOT NULL REFERENCES pod(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL CHECK (seq > 0),
+            kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 32 AND kind NOT GLOB '*[^a-z_]*'),
+            body TEXT NOT NULL CHECK (json_valid(body)),
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (pod_id, seq)
+          ) WITHOUT ROWID;
+          INSERT INTO transcript_event_v4 SELECT pod_id, seq, kind, body, created_at FROM transcript_event;
+          DROP TABLE transcript_event;
+          ALTER TABLE transcript_event_v4 RENAME TO transcript_event;
+          """)
+    }
     return migrator
   }
 
@@ -351,6 +370,18 @@ public final class PodStore: Sendable {
         rows = try Row.fetchAll(db, sql: "SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? ORDER BY seq", arguments: [pod.id])
       }
       return rows.map { TranscriptRow(seq: $0[0], kind: $0[1], body: $0[2], createdAt: $0[3]) }
+    }
+  }
+
+  /// The latest event of `kind` (the task list, the last extraction), without reading the
+  /// whole transcript.
+  public func lastEvent(of name: String, kind: String) throws(YoiError) -> TranscriptRow? {
+    let pod = try pod(named: name)
+    return try read { db in
+      try Row.fetchOne(
+        db, sql: "SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
+        arguments: [pod.id, kind]
+      ).map { TranscriptRow(seq: $0[0], kind: $0[1], body: $0[2], createdAt: $0[3]) }
     }
   }
 

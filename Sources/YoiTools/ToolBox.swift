@@ -9,6 +9,8 @@ public struct ToolOutcome: Sendable, Hashable {
   public var content: String
   public var isError: Bool
   public var note: String
+  /// What the call changed that the transcript keeps as an event of its own.
+  public var record: ToolRecord? = nil
 }
 
 /// The model-visible tools of a Pod (DESIGN.md §12.4), confined to the manifest's scope
@@ -22,6 +24,9 @@ public struct ToolBox: Sendable {
   private let approval: any ApprovalHandler
   private let tools: [String: any FileTool]
   private let webClient: WebClient?
+  private let taskBoard: TaskBoard?
+  /// The task list as it stands (nil: `feature.task` is off).
+  public var tasks: TaskList? { taskBoard?.current }
   /// The definitions offered to the model, in a stable order.
   public let definitions: [ToolDefinition]
 
@@ -60,7 +65,7 @@ public struct ToolBox: Sendable {
   /// The tools for a Pod; `shell` only with `shell` settings (a kernel with Landlock).
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
-    shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil
+    shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil
   ) {
     scopeHolder = ScopeHolder(scope)
     self.permissions = permissions
@@ -91,6 +96,11 @@ public struct ToolBox: Sendable {
       }
     }
     self.webClient = webClient
+    // The task tools (`feature.task`) share one board, started from the stored list.
+    taskBoard = tasks.map(TaskBoard.init)
+    if let board = taskBoard {
+      available += [TaskCreateTool(board: board), TaskUpdateTool(board: board), TaskListTool(board: board)] as [any FileTool]
+    }
     if let children {
       available.append(
         SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))
@@ -141,7 +151,9 @@ public struct ToolBox: Sendable {
     }
     do {
       let output = try await tool.run(call.arguments, context)
-      return ToolOutcome(content: cap(output.text, tool: call.name), isError: false, note: "\(shown)\(output.note.isEmpty ? "" : ": " + output.note)")
+      return ToolOutcome(
+        content: cap(output.text, tool: call.name), isError: false, note: "\(shown)\(output.note.isEmpty ? "" : ": " + output.note)",
+        record: output.record)
     } catch {
       return failure(call, error.message, note: "\(shown): \(error.message)")
     }
@@ -212,6 +224,7 @@ struct ToolContext {
 struct ToolRun {
   var text: String
   var note: String = ""
+  var record: ToolRecord? = nil
 }
 
 /// One file tool: its model-facing definition, the subject its permission rules match, and

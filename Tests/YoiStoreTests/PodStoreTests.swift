@@ -79,11 +79,33 @@ struct PodStoreTests {
     _ = try store.spawn(.init(name: "old", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("old")), versions: versions)
     // What an earlier yoi left: no transcript table, no v3 record, no user_version.
     try store.executeForTesting("DROP TABLE transcript_event")
-    try store.executeForTesting("DELETE FROM grdb_migrations WHERE identifier = 'v3-transcript'")
+    try store.executeForTesting("DELETE FROM grdb_migrations WHERE identifier IN ('v3-transcript', 'v4-event-kinds')")
     try store.executeForTesting("PRAGMA user_version = 0")
     let reopened = try PodStore(dataDirectory: directory)
     #expect(try reopened.appendEvent(to: "old", kind: "user", body: #"{"text":"hi"}"#) == 1)
     #expect(try PodStore(dataDirectory: directory).transcript(of: "old").map(\.seq) == [1])
+  }
+
+  @Test("the event-kinds migration keeps every stored event and then takes the run-time features' kinds, refusing malformed ones")
+  func eventKindsMigrationKeepsEvents() throws {
+    let directory = Self.temporaryDirectory()
+    let store = try PodStore(dataDirectory: directory)
+    _ = try store.spawn(.init(name: "old", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("old")), versions: versions)
+    #expect(try store.appendEvent(to: "old", kind: "user", body: #"{"text":"hi"}"#) == 1)
+    #expect(try store.appendEvent(to: "old", kind: "error", body: #"{"code":"E","message":"m"}"#) == 2)
+    // Back to the v3 table, as the previous yoi left it.
+    try store.executeForTesting("DROP TABLE transcript_event")
+    try store.executeForTesting(
+      "CREATE TABLE transcript_event (pod_id INTEGER NOT NULL REFERENCES pod(id) ON DELETE CASCADE, seq INTEGER NOT NULL CHECK (seq > 0), kind TEXT NOT NULL CHECK (kind IN ('user', 'assistant', 'tool_result', 'usage', 'compaction', 'cancelled', 'error')), body TEXT NOT NULL CHECK (json_valid(body)), created_at TEXT NOT NULL, PRIMARY KEY (pod_id, seq)) WITHOUT ROWID"
+    )
+    try store.executeForTesting(
+      "INSERT INTO transcript_event SELECT id, 1, 'user', '{\"text\":\"kept\"}', 'x' FROM pod WHERE name = 'old'")
+    try store.executeForTesting("DELETE FROM grdb_migrations WHERE identifier = 'v4-event-kinds'")
+    try store.executeForTesting("PRAGMA user_version = 0")
+    let migrated = try PodStore(dataDirectory: directory)
+    #expect(try migrated.transcript(of: "old").map(\.body) == [#"{"text":"kept"}"#])
+    #expect(try migrated.appendEvent(to: "old", kind: "tasks", body: #"{"items":[],"last_id":0}"#) == 2)
+    #expect(throws: YoiError.self) { try migrated.appendEvent(to: "old", kind: "Bad Kind", body: "{}") }
   }
 
   @Test func tamperedSnapshotsAreErrors() throws {
