@@ -21,7 +21,7 @@ public struct PodRunner: Sendable {
 
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
-    children launcher: (any ChildPodLauncher)? = nil, protectedDirectories: [String] = [],
+    children launcher: (any ChildPodLauncher)? = nil, protectedDirectories: [String] = [], configDirectory: String? = nil,
     environment: Environment = .process
   ) throws {
     let record = try store.pod(named: name)
@@ -63,9 +63,13 @@ public struct PodRunner: Sendable {
       tasks = TaskList()
       if let row = try store.lastEvent(of: name, kind: "tasks"), case .tasks(let list) = try TranscriptEvent(row) { tasks = list }
     }
+    // Skills: found at each start; a broken one is said once and skipped, never fatal.
+    let skills = SkillCatalog.discover(
+      roots: SkillCatalog.roots(manifest: sections.skills?.directories ?? [], workspace: record.workspace, configDirectory: configDirectory))
+    if !skills.report.isEmpty { notes.append(skills.report.joined(separator: "; ")) }
     let tools = ToolBox(
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
-      children: children, tasks: tasks)
+      children: children, tasks: tasks, skills: skills)
     // The stream caps (§12.2), adjustable for slow local models and for tests.
     var timing = ProviderClient.Timing()
     if let seconds = environment[.yoiStreamIdleSeconds].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
@@ -87,6 +91,7 @@ public struct PodRunner: Sendable {
     var system =
       instruction + "\n\n"
       + Prompts.context(workspace: scope.workspace, scope: sections.scope, tools: tools.definitions.map(\.name), language: worker.language)
+    if let section = skills.promptSection { system += "\n\n" + section }
     // AGENTS.md, read at each start: the run records which files (and versions) it was given.
     var startEvents: [TranscriptEvent] = []
     if worker.projectInstructions {

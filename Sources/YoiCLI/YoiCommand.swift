@@ -20,7 +20,9 @@ public struct YoiCommand: AsyncParsableCommand {
         yoi pod show api
       """,
     version: "yoi \(version) (\(LuaSandbox.luaRelease))",
-    subcommands: [NewCommand.self, ProfileCommand.self, PodCommand.self, ModelsCommand.self, SecretCommand.self, EvalCommand.self],
+    subcommands: [
+      NewCommand.self, ProfileCommand.self, PodCommand.self, ModelsCommand.self, SkillsCommand.self, SecretCommand.self, EvalCommand.self,
+    ],
     defaultSubcommand: NewCommand.self
   )
 

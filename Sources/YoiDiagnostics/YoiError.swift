@@ -63,6 +63,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
   case warningRegistryNix = "W-REGISTRY-NIX"
   case warningRegistryOwner = "W-REGISTRY-OWNER"
   case warningSecretMissing = "W-SECRET-MISSING"
+  case warningSkill = "W-SKILL"
 }
 
 /// The one error type of yoi: what went wrong as diagnostics, and the exit status the process

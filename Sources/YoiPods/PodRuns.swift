@@ -15,6 +15,8 @@ public struct PodRuns: Sendable {
   public let dataDirectory: String
   /// yoi's data and config directories: out of every tool's reach.
   public let protectedDirectories: [String]
+  /// Where user skills live (`<config>/skills`).
+  public let configDirectory: String
   /// The service children are spawned through; made on first use, as most runs spawn none.
   let makeService: @Sendable () throws -> PodService
 
@@ -25,6 +27,7 @@ public struct PodRuns: Sendable {
     self.secrets = secrets
     self.dataDirectory = dataDirectory
     self.protectedDirectories = [dataDirectory, configDirectory]
+    self.configDirectory = configDirectory
     self.makeService = service
   }
 
@@ -41,7 +44,7 @@ public struct PodRuns: Sendable {
     let lock = try RunLock(dataDirectory: dataDirectory, pod: pod)
     let runner = try PodRunner(
       pod: pod.rawValue, store: store, secrets: secrets, approval: approval, children: children ?? ChildPods(runs: self),
-      protectedDirectories: protectedDirectories)
+      protectedDirectories: protectedDirectories, configDirectory: configDirectory)
     let result: Result<T, any Error>
     do {
       result = .success(try await body(runner))

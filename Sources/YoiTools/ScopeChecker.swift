@@ -16,17 +16,24 @@ public struct ScopeChecker: Sendable {
   public let workspace: String
   /// Directories no rule can open (yoi's data and config): denied as if by `deny read`.
   public let unreachable: [String]
+  /// Directories only yoi's own tools write (the memory directory): read-only to the file
+  /// tools and the shell, whatever the rules say.
+  public let readOnly: [String]
+  /// Directories inside an unreachable one that were opened for reading (a loaded user skill).
+  public let opened: [String]
   private let allow: [ScopeRule]
   private let deny: [ScopeRule]
 
   /// `unreachable` directories are subtracted whatever the rules say; in a git repository
   /// `.git/hooks` and `.git/config` are never writable (code there runs unconfined the next
   /// time a person uses git), while the rest of `.git` follows the rules (§12.5).
-  public init(rules: ScopeRules, workspace: String, unreachable: [String] = []) {
+  public init(rules: ScopeRules, workspace: String, unreachable: [String] = [], readOnly: [String] = [], opened: [String] = []) {
     let resolvedWorkspace = Self.canonicalize(workspace)
     let canonicalWorkspace = resolvedWorkspace ?? workspace
     self.workspace = canonicalWorkspace
     self.unreachable = unreachable.map { Self.canonicalize($0) ?? $0 }
+    self.readOnly = readOnly.map { Self.canonicalize($0) ?? $0 }
+    self.opened = opened
     // Targets are canonicalised like paths, so a workspace under a symlinked directory
     // matches; inside the workspace a target that passes through a symlink (made, say, by the
     // model's shell after the rule was written) grants nothing, while a deny still covers both
@@ -49,6 +56,9 @@ public struct ScopeChecker: Sendable {
     }
     for directory in self.unreachable {
       deny.append(ScopeRule(target: directory, permission: .read, recursive: true))
+    }
+    for directory in self.readOnly {
+      deny.append(ScopeRule(target: directory, permission: .write, recursive: true))
     }
     let git = canonicalWorkspace + "/.git"
     if FileSystem.kind(git) == .directory {
@@ -84,7 +94,16 @@ public struct ScopeChecker: Sendable {
 
   /// The same workspace and unreachable directories with other rules (a lend or give-back).
   public func with(_ rules: ScopeRules) -> ScopeChecker {
-    ScopeChecker(rules: rules, workspace: workspace, unreachable: unreachable)
+    ScopeChecker(rules: rules, workspace: workspace, unreachable: unreachable, readOnly: readOnly, opened: opened)
+  }
+
+  /// The same scope with `directory` readable (it may lie inside an unreachable directory:
+  /// a user skill under yoi's config).
+  public func opening(_ directory: String) -> ScopeChecker {
+    let canonical = Self.canonicalize(directory) ?? directory
+    var rules = self.rules
+    rules.allow.append(ScopeRule(target: canonical, permission: .read, recursive: true))
+    return ScopeChecker(rules: rules, workspace: workspace, unreachable: unreachable, readOnly: readOnly, opened: opened + [canonical])
   }
 
   /// The rules, canonicalised (what the shell sandbox is built from).
@@ -112,7 +131,11 @@ public struct ScopeChecker: Sendable {
     for rule in allow where Self.matches(rule, canonical) {
       level = max(level, rule.permission == .write ? .write : .read)
     }
+    let inOpened = opened.contains { canonical == $0 || PathLexer.isInside(canonical, directory: $0) }
     for rule in deny where Self.matches(rule, canonical) {
+      // An opened directory is exempt from the unreachable directory around it, not from the
+      // profile's own denials.
+      if inOpened, rule.permission == .read, unreachable.contains(rule.target) { continue }
       level = min(level, rule.permission == .read ? .none : .read)
     }
     return level

@@ -102,4 +102,9 @@ public final class ScopeHolder: @unchecked Sendable {
   func update(_ rules: ScopeRules) {
     lock.withLock { checker = checker.with(rules) }
   }
+
+  /// Adds read access to `directory` for the rest of the run (a loaded skill's files).
+  func grantRead(_ directory: String) {
+    lock.withLock { checker = checker.opening(directory) }
+  }
 }

@@ -65,7 +65,8 @@ public struct ToolBox: Sendable {
   /// The tools for a Pod; `shell` only with `shell` settings (a kernel with Landlock).
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
-    shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil
+    shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil,
+    skills: SkillCatalog? = nil
   ) {
     scopeHolder = ScopeHolder(scope)
     self.permissions = permissions
@@ -101,6 +102,7 @@ public struct ToolBox: Sendable {
     if let board = taskBoard {
       available += [TaskCreateTool(board: board), TaskUpdateTool(board: board), TaskListTool(board: board)] as [any FileTool]
     }
+    if let skills, !skills.skills.isEmpty { available.append(SkillTool(catalog: skills, scope: scopeHolder)) }
     if let children {
       available.append(
         SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))

@@ -134,4 +134,43 @@ struct RuntimeFeatureTests {
     #expect(after.contains("SUMMARY: made a task"))
     #expect(after.contains("[The task list now]") && after.contains("[ ] #1 keep me in mind"), "\(after.prefix(2000))")
   }
+
+  @Test("skills: listed in the system prompt, loaded by `skill`, its resources readable after and not before; invalid and shadowed ones reported")
+  func skills() throws {
+    // The user's skills live under yoi's config directory, which no tool may otherwise read.
+    let reference = "../config/skills/review/reference.md"
+    let fixtureTurns: [StubProvider.Turn] = [
+      .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "\#(reference)"}"#)]),
+      .reply(text: "", toolCalls: [(name: "skill", arguments: #"{"name": "review"}"#)]),
+      .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "\#(reference)"}"#)]),
+      .reply(text: "reviewed"),
+    ]
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: fixtureTurns)
+    let home = fixture.home
+    try home.write(
+      "config/skills/review/SKILL.md", "---\nname: review\ndescription: Review a change for bugs. Use before merging.\n---\nRead reference.md first.\n")
+    try home.write("config/skills/review/reference.md", "CHECKLIST: tests, names, errors.\n")
+    try home.write("config/skills/notes/SKILL.md", "---\nname: notes\ndescription: user notes\n---\n")
+    try home.write("config/skills/Bad/SKILL.md", "---\nname: Bad\ndescription: d\n---\n")
+    try home.write("repo/.yoi/skills/notes/SKILL.md", "---\nname: notes\ndescription: project notes\n---\n")
+    let run = try fixture.run("review it")
+    #expect(run.status == 0, "\(run.stderr)")
+    let system = Self.system(fixture)
+    #expect(system.contains("- review: Review a change for bugs. Use before merging."))
+    #expect(system.contains("- notes: project notes") && !system.contains("user notes"))
+    let results = try fixture.log().split(separator: "\n").filter { $0.contains(#""type":"tool_result""#) }.map(String.init)
+    #expect(results.count == 3)
+    #expect(!results[0].contains("CHECKLIST") && results[0].contains(#""is_error":true"#), "\(results[0])")
+    #expect(results[1].contains("Read reference.md first.") && results[1].contains("reference.md"), "\(results[1])")
+    #expect(results[2].contains("CHECKLIST: tests, names, errors."), "\(results[2])")
+    #expect(try fixture.log().contains(#""type":"skill""#))
+    #expect(run.stderr.contains("Bad/SKILL.md: `name: Bad` is not kebab-case"), "\(run.stderr)")
+    #expect(run.stderr.contains("skills/notes is shadowed by"), "\(run.stderr)")
+    let listed = try home.run(["skills", "list", "--pod", fixture.pod, "--json"])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(listed.stdout.contains(#""name": "review""#) && listed.stdout.contains("is not kebab-case"), "\(listed.stdout)")
+    #expect(listed.stderr.contains("warning[W-SKILL]"))
+    // The next run starts without the grant: the skill must be loaded again.
+    #expect(!(try fixture.home.run(["pod", "log", fixture.pod]).stdout.isEmpty))
+  }
 }
