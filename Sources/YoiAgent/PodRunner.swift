@@ -18,6 +18,9 @@ public struct PodRunner: Sendable {
   /// One-line notes for the person running it (features this runtime does not offer yet).
   public let notes: [String]
   private let provider: ProviderClient
+  private let store: PodStore
+  /// Extraction and consolidation, with `feature.memory`.
+  private let memoryWorkers: MemoryWorkers?
 
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
@@ -32,8 +35,14 @@ public struct PodRunner: Sendable {
     let instruction = try Prompts.text(for: sections.worker.instruction)
     // yoi's own data and config (the Pod store, the sealed secrets, trust records) and the
     // Codex sign-in are out of every tool's reach, whatever the workspace (§12.5).
+    self.store = store
+    // The memory directory is written by the memory tools alone: read-only to the file tools
+    // and the shell (§12.9).
+    let memory = sections.feature.isEnabled(.memory) ? sections.memory : nil
+    let memoryStore = memory.map { MemoryStore(root: $0.workspaceRoot ?? MemoryStore.defaultRoot(workspace: record.workspace)) }
     let scope = ScopeChecker(
-      rules: sections.scope, workspace: record.workspace, unreachable: protectedDirectories + [CredentialResolver.codexHome(environment)])
+      rules: sections.scope, workspace: record.workspace, unreachable: protectedDirectories + [CredentialResolver.codexHome(environment)],
+      readOnly: memoryStore.map { [$0.root] } ?? [])
     // The shell runs only under Landlock (with namespaces where the system allows them);
     // without it the tool is not offered, and a weaker layout is said once.
     var shell: ToolBox.ShellSettings?
@@ -63,13 +72,19 @@ public struct PodRunner: Sendable {
       tasks = TaskList()
       if let row = try store.lastEvent(of: name, kind: "tasks"), case .tasks(let list) = try TranscriptEvent(row) { tasks = list }
     }
+    var memorySettings: MemorySettings?
+    if let memory, let memoryStore {
+      memorySettings = MemorySettings(
+        store: memoryStore, resultLimit: Int(memory.queryResultLimit), excerptLines: Int(memory.queryExcerptLines), author: name)
+    }
     // Skills: found at each start; a broken one is said once and skipped, never fatal.
     let skills = SkillCatalog.discover(
       roots: SkillCatalog.roots(manifest: sections.skills?.directories ?? [], workspace: record.workspace, configDirectory: configDirectory))
     if !skills.report.isEmpty { notes.append(skills.report.joined(separator: "; ")) }
     let tools = ToolBox(
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
-      children: children, tasks: tasks, skills: skills)
+      children: children, tasks: tasks, skills: skills,
+      memory: memorySettings)
     // The stream caps (§12.2), adjustable for slow local models and for tests.
     var timing = ProviderClient.Timing()
     if let seconds = environment[.yoiStreamIdleSeconds].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
@@ -92,6 +107,9 @@ public struct PodRunner: Sendable {
       instruction + "\n\n"
       + Prompts.context(workspace: scope.workspace, scope: sections.scope, tools: tools.definitions.map(\.name), language: worker.language)
     if let section = skills.promptSection { system += "\n\n" + section }
+    if let memory, memory.injectSummary, let summary = memoryStore?.summaryForPrompt() {
+      system += "\n\n# Memory (MEMORY.md)\nWhat earlier sessions recorded; memory_search and memory_read find more.\n\n" + summary
+    }
     // AGENTS.md, read at each start: the run records which files (and versions) it was given.
     var startEvents: [TranscriptEvent] = []
     if worker.projectInstructions {
@@ -109,7 +127,13 @@ public struct PodRunner: Sendable {
     loop = AgentLoop(
       podName: name, store: store, provider: provider, tools: tools, system: system, options: options, maxTurns: worker.maxTurns,
       parallelToolCalls: options.parallelToolCalls, compactor: compactor, startEvents: startEvents)
-    let offered: Set<Feature> = launcher == nil ? [.web, .task] : [.web, .pods, .task]
+    if let memory, let memoryStore {
+      memoryWorkers = MemoryWorkers(
+        podName: name, store: store, provider: provider, options: options, section: memory, memory: memoryStore, limits: worker.toolOutput)
+    } else {
+      memoryWorkers = nil
+    }
+    let offered: Set<Feature> = launcher == nil ? [.web, .task, .memory] : [.web, .pods, .task, .memory]
     let unavailable = Feature.allCases.filter { sections.feature.isEnabled($0) && !offered.contains($0) }.map(\.rawValue)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1
@@ -131,7 +155,16 @@ public struct PodRunner: Sendable {
   }
 
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
-    try await loop.run(prompt: prompt, observer: observer)
+    let outcome = try await loop.run(prompt: prompt, observer: observer)
+    // The memory workers run after a task that finished; their own failures are recorded in
+    // their events and never fail the task.
+    if case .finished = outcome, let memoryWorkers {
+      try await memoryWorkers.afterRun { event in
+        let seq = try store.appendEvent(to: loop.podName, kind: event.kind, body: event.body)
+        observer.recorded(event, seq: seq)
+      }
+    }
+    return outcome
   }
 
   /// Releases the HTTP client; call when done.

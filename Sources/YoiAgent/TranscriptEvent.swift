@@ -23,6 +23,10 @@ public enum TranscriptEvent: Sendable, Hashable {
   case tasks(TaskList)
   /// A skill the model loaded; its directory is readable for the rest of that run.
   case skill(name: String, directory: String)
+  /// What an extraction worker covered and changed in the memory.
+  case memoryExtract(MemoryWork)
+  /// What a consolidation worker changed in the memory.
+  case memoryConsolidate(MemoryWork)
 
   public var kind: String {
     switch self {
@@ -36,6 +40,8 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .instructions: "instructions"
     case .tasks: "tasks"
     case .skill: "skill"
+    case .memoryExtract: "memory_extract"
+    case .memoryConsolidate: "memory_consolidate"
     }
   }
 
@@ -75,6 +81,7 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .instructions(let files): JSONCoding.text(InstructionsBody(files: files))
     case .tasks(let list): JSONCoding.text(list)
     case .skill(let name, let directory): JSONCoding.text(SkillBody(name: name, directory: directory))
+    case .memoryExtract(let work), .memoryConsolidate(let work): JSONCoding.text(work)
     }
   }
 
@@ -100,6 +107,8 @@ public enum TranscriptEvent: Sendable, Hashable {
       case "compaction": self = .compaction(try JSONCoding.decode(CompactionRecord.self, from: row.body))
       case "instructions": self = .instructions(try JSONCoding.decode(InstructionsBody.self, from: row.body).files)
       case "tasks": self = .tasks(try JSONCoding.decode(TaskList.self, from: row.body))
+      case "memory_extract": self = .memoryExtract(try JSONCoding.decode(MemoryWork.self, from: row.body))
+      case "memory_consolidate": self = .memoryConsolidate(try JSONCoding.decode(MemoryWork.self, from: row.body))
       case "skill":
         let body = try JSONCoding.decode(SkillBody.self, from: row.body)
         self = .skill(name: body.name, directory: body.directory)
@@ -215,7 +224,7 @@ public enum TranscriptReplay {
       case .toolResult(var result):
         if pruned.contains(result.callID) { result.content = "[tool output pruned by compaction: \(result.content.utf8.count) bytes]" }
         results.append(result)
-      case .usage, .cancelled, .error, .compaction, .instructions, .tasks, .skill:
+      case .usage, .cancelled, .error, .compaction, .instructions, .tasks, .skill, .memoryExtract, .memoryConsolidate:
         break
       }
     }

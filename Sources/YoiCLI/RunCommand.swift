@@ -188,6 +188,10 @@ enum TranscriptRendering {
       return ["#\(seq) tasks"] + indented(list.rendered)
     case .skill(let name, let directory):
       return ["#\(seq) skill \(name) (\(directory) readable for this run)"]
+    case .memoryExtract(let work), .memoryConsolidate(let work):
+      let what = if case .memoryExtract = event { "memory extraction of #\(work.fromSeq ?? 0)–#\(work.toSeq ?? 0)" } else { "memory consolidation" }
+      let outcome = work.finished ? "finished" : "not finished\(work.error.map { " (\($0))" } ?? "")"
+      return ["#\(seq) \(what): \(outcome), \(work.changed.isEmpty ? "nothing changed" : "changed \(work.changed.joined(separator: ", "))")"]
     case .instructions(let files):
       return ["#\(seq) instructions"] + files.map { "    \($0.path) (sha256 \($0.sha256.prefix(12)))" }
     case .compaction(let record):

@@ -14,6 +14,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
   case luaWatchdog = "E-LUA-WATCHDOG"
   case manifest = "E-MANIFEST"
   case manifestSecret = "E-MANIFEST-SECRET"
+  case memory = "E-MEMORY"
   case maxTurns = "E-MAX-TURNS"
   case migrate = "E-MIGRATE"
   case migrateNoNix = "E-MIGRATE-NO-NIX"

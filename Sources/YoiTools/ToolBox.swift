@@ -66,7 +66,7 @@ public struct ToolBox: Sendable {
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
     shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil,
-    skills: SkillCatalog? = nil
+    skills: SkillCatalog? = nil, memory: MemorySettings? = nil
   ) {
     scopeHolder = ScopeHolder(scope)
     self.permissions = permissions
@@ -103,10 +103,26 @@ public struct ToolBox: Sendable {
       available += [TaskCreateTool(board: board), TaskUpdateTool(board: board), TaskListTool(board: board)] as [any FileTool]
     }
     if let skills, !skills.skills.isEmpty { available.append(SkillTool(catalog: skills, scope: scopeHolder)) }
+    if let memory { available += memory.tools() }
     if let children {
       available.append(
         SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))
     }
+    tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
+    definitions = available.map { type(of: $0).definition }
+  }
+
+  /// The tools of a memory worker (DESIGN.md §12.9): the memory tools and, for extraction, the
+  /// new part of the transcript to read; no file system, no shell, no web. Nothing to ask.
+  public init(memoryWorker memory: MemorySettings, transcript: String?, limits: WorkerSection.ToolOutputLimits) {
+    scopeHolder = ScopeHolder(ScopeChecker(rules: ScopeRules(), workspace: "/"))
+    permissions = PermissionPolicy(nil)
+    self.limits = limits
+    approval = HeadlessApproval()
+    webClient = nil
+    taskBoard = nil
+    var available = memory.tools()
+    if let transcript { available.append(TranscriptReadTool(text: transcript)) }
     tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
     definitions = available.map { type(of: $0).definition }
   }
