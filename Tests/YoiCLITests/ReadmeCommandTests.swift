@@ -100,4 +100,73 @@ struct ReadmeCommandTests {
     #expect(try home.read("repo/events.jsonl").contains(#""type":"tool_result""#))
     #expect(provider.requests.count == 6)
   }
+
+  /// docs/running.md's chapter on project instructions, tasks, skills and memory, as written:
+  /// its files (`<!-- file: PATH -->` blocks), its profile and its `shell` commands.
+  @Test func theFeaturesChapterRunsAsWritten() throws {
+    let page = try String(contentsOf: YoiBinary.packageRoot.appendingPathComponent("docs/running.md"), encoding: .utf8)
+    let home = try YoiHome()
+    try FileManager.default.createDirectory(at: home.project.appendingPathComponent(".git"), withIntermediateDirectories: true)
+    var files = 0
+    var commands: [String] = []
+    var profile = ""
+    var block: (kind: String, lines: [String])?
+    for line in page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+      if line.hasPrefix("```") {
+        if let open = block {
+          if open.kind == "markdown", let first = open.lines.first, first.hasPrefix("<!-- file: ") {
+            let path = String(first.dropFirst("<!-- file: ".count).dropLast(" -->".count))
+            try home.write("repo/" + path, open.lines.dropFirst().joined(separator: "\n") + "\n")
+            files += 1
+          } else if open.kind == "lua", open.lines.first == "-- features.lua" {
+            profile = open.lines.joined(separator: "\n") + "\n"
+          } else if open.kind == "shell" {
+            commands += open.lines.filter { $0.hasPrefix("yoi ") }
+          }
+          block = nil
+        } else {
+          block = (String(line.dropFirst(3)), [])
+        }
+        continue
+      }
+      block?.lines.append(line)
+    }
+    #expect(files == 5 && !profile.isEmpty && commands.count == 7, "\(files) files, \(commands.count) commands")
+    let turns: [StubProvider.Turn] = [
+      .reply(
+        text: "",
+        toolCalls: [(name: "skill", arguments: #"{"name": "release-notes"}"#), (name: "task_create", arguments: #"{"subject": "write the 1.2 notes"}"#)]),
+      .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": ".yoi/skills/release-notes/template.md"}"#)]),
+      .reply(text: "", toolCalls: [(name: "memory_search", arguments: #"{"query": "release"}"#)]),
+      .reply(text: "", toolCalls: [(name: "task_update", arguments: #"{"id": 1, "status": "completed"}"#)]),
+      .reply(text: "Release notes for 1.2 written; please review them."),
+    ]
+    let provider: StubProvider
+    do {
+      provider = try StubProvider(scheme: .openaiChat, turns: turns, port: 11434)
+    } catch let error as POSIXError where error.code == .EADDRINUSE {
+      provider = try StubProvider(scheme: .openaiChat, turns: turns)
+      profile = profile.replacingOccurrences(of: "127.0.0.1:11434", with: "127.0.0.1:\(provider.port)")
+    }
+    defer { provider.stop() }
+    try home.write("repo/features.lua", profile)
+    let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
+    var outputs: [String] = []
+    for command in commands {
+      let outcome = try home.run(["-c", command], environment: ["PATH": "\(binDirectory):/usr/bin:/bin"], executable: "/bin/sh")
+      #expect(outcome.status == 0, "\(command):\n\(outcome.stderr)")
+      outputs.append(outcome.stdout)
+    }
+    let system = provider.requests.first?.body ?? ""
+    #expect(system.contains("Never edit files under `vendor/`"))
+    #expect(system.contains("- release-notes: Write release notes from the commits since the last tag."))
+    #expect(system.contains("The user reviews every release note before it is published."))
+    #expect(provider.requests.count == 5)
+    #expect(outputs[1].contains("release-notes"), "\(outputs[1])")
+    #expect(outputs[3] == "[x] #1 write the 1.2 notes\n", "\(outputs[3])")
+    #expect(outputs[4].contains("build-commands") && outputs[4].contains("The user reviews every release note"), "\(outputs[4])")
+    #expect(outputs[5].hasPrefix("build-commands — Build commands"), "\(outputs[5])")
+    let log = try home.run(["pod", "log", "notes", "--json"]).stdout
+    #expect(log.contains("## Fixed") && log.contains(#""type":"skill""#) && log.contains(#""type":"instructions""#))
+  }
 }

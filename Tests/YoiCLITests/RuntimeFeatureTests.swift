@@ -173,4 +173,18 @@ struct RuntimeFeatureTests {
     // The next run starts without the grant: the skill must be loaded again.
     #expect(!(try fixture.home.run(["pod", "log", fixture.pod]).stdout.isEmpty))
   }
+
+  @Test("after 20 model turns with open tasks and no task call, the next request reminds the model once")
+  func taskReminder() throws {
+    let listing: StubProvider.Turn = .reply(text: "", toolCalls: [(name: "list_dir", arguments: #"{"path": "."}"#)])
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat,
+      turns: [.reply(text: "", toolCalls: [(name: "task_create", arguments: #"{"subject": "finish the port"}"#)])]
+        + Array(repeating: listing, count: 21) + [.reply(text: "done")],
+      profile: Self.taskProfile)
+    #expect(try fixture.run("work").status == 0)
+    let reminded = fixture.provider.requests.enumerated().filter { Self.system(fixture, $0.offset).contains("# Reminder") }.map(\.offset)
+    #expect(reminded == [21], "\(reminded)")
+    #expect(Self.system(fixture, 21).contains("[ ] #1 finish the port"))
+  }
 }
