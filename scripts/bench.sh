@@ -118,4 +118,10 @@ echo >> "$out"
 } >> "$out"
 python3 scripts/runtime-bench.py "$yoi" "$tmp/runtime.md" >/dev/null
 cat "$tmp/runtime.md" >> "$out"
+{
+  echo
+  echo "## Run-time features (scripts/features-bench.py: skills, AGENTS.md, memory at start; memory search)"
+  echo
+} >> "$out"
+python3 scripts/features-bench.py "$yoi" >> "$out"
 echo "wrote $out"

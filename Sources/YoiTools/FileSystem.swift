@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import YoiManifest
 import YoiSandbox
 
@@ -42,6 +43,45 @@ enum FileSystem {
       filled += count
     }
     return (Array(bytes.prefix(filled)), size)
+  }
+
+  /// Calls `body` with the bytes (at most `limit`) of each regular file `names` in canonical
+  /// `directory`: the directory is opened once without following symlinks, and each file
+  /// relative to it with O_NOFOLLOW (a search over thousands of notes would otherwise walk
+  /// every path component again for every file).
+  static func readEach(in directory: String, _ names: [String], limit: Int, _ body: (String, UnsafeMutableBufferPointer<UInt8>) -> Void) {
+    let parent = NoSymlinkOpen.open(directory, O_RDONLY | O_DIRECTORY)
+    guard parent >= 0 else { return }
+    defer { close(parent) }
+    var buffer = [UInt8](repeating: 0, count: limit)
+    for name in names {
+      // A relative path (`skill/SKILL.md`) is walked a component at a time, none a symlink.
+      var directory = parent
+      let components = name.split(separator: "/").map(String.init)
+      for component in components.dropLast() {
+        let next = openat(directory, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if directory != parent { close(directory) }
+        directory = next
+        if next < 0 { break }
+      }
+      guard directory >= 0, let last = components.last else { continue }
+      let descriptor = openat(directory, last, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+      if directory != parent { close(directory) }
+      guard descriptor >= 0 else { continue }
+      var info = stat()
+      guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        close(descriptor)
+        continue
+      }
+      var filled = 0
+      while filled < limit {
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, limit - filled) }
+        if count <= 0 { break }
+        filled += count
+      }
+      close(descriptor)
+      buffer.withUnsafeMutableBufferPointer { body(name, UnsafeMutableBufferPointer(rebasing: $0[..<filled])) }
+    }
   }
 
   /// Replaces `name` in canonical `directory` with `bytes` atomically, through a descriptor of

@@ -202,47 +202,52 @@ public struct MemoryStore: Sendable {
     public var excerpt: String
   }
 
-  /// Case-insensitive terms (ASCII letters folded) over titles and bodies, best first.
+  /// Case-insensitive terms (ASCII letters folded) over titles and bodies, best first. Files
+  /// are matched as bytes; only the hits are parsed (2,000 notes, 8 MB: DESIGN.md's < 50 ms).
   public func search(_ query: String, limit: Int, excerptLines: Int) -> [Hit] {
     let terms = query.lowercased().split(whereSeparator: \.isWhitespace).map { Array($0.utf8) }.filter { !$0.isEmpty }
     guard !terms.isEmpty else { return [] }
-    var hits: [Hit] = []
-    for entry in entries() {
-      let text = entry.title + "\n" + entry.body
-      let folded = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+    // Every file is scored as bytes, folded in the read buffer; only the best `limit` are
+    // read again and parsed for a title and an excerpt.
+    var scored: [(slug: String, score: Int)] = []
+    func scan(_ slug: String, _ bytes: UnsafeMutableBufferPointer<UInt8>) {
+      for index in bytes.indices where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] += 0x20 }
       var score = 0
-      var first: Int?
       for term in terms {
         var start = 0
-        while let found = Self.find(term, in: folded, from: start) {
+        while let found = Self.find(term, in: UnsafeBufferPointer(bytes), from: start) {
           score += 1
-          first = min(first ?? found, found)
           start = found + term.count
         }
       }
-      guard score > 0, let first else { continue }
-      hits.append(Hit(slug: entry.slug, title: entry.title, score: score, excerpt: Self.excerpt(text, at: first, lines: excerptLines)))
+      if score > 0 { scored.append((slug, score)) }
     }
-    return Array(hits.sorted { $0.score != $1.score ? $0.score > $1.score : $0.slug < $1.slug }.prefix(limit))
+    FileSystem.readEach(in: root, ["MEMORY.md"], limit: Self.fileLimit) { scan(Self.summarySlug, $1) }
+    FileSystem.readEach(in: root + "/notes", slugs().map { $0 + ".md" }, limit: Self.fileLimit) { scan(String($0.dropLast(3)), $1) }
+    let best = scored.sorted { $0.score != $1.score ? $0.score > $1.score : $0.slug < $1.slug }.prefix(limit)
+    return best.compactMap { slug, score in
+      guard let entry = try? read(slug) else { return nil }
+      let text = entry.title + "\n" + entry.body
+      let lowered = Array(text.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+      let first = lowered.withUnsafeBufferPointer { buffer in terms.compactMap { Self.find($0, in: buffer, from: 0) }.min() } ?? 0
+      return Hit(slug: slug, title: entry.title, score: score, excerpt: Self.excerpt(text, at: first, lines: excerptLines))
+    }
   }
 
   /// The first offset of `needle` in `haystack` at or after `start` (memchr for candidates:
   /// memmem is not in the C library Swift imports here).
-  static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-    guard let head = needle.first, start < haystack.count, needle.count <= haystack.count - start else { return nil }
-    return haystack.withUnsafeBufferPointer { hay in
-      needle.withUnsafeBufferPointer { pin in
-        let base = hay.baseAddress!
-        var position = start
-        let last = hay.count - pin.count
-        while position <= last {
-          guard let candidate = memchr(base + position, Int32(head), last - position + 1) else { return nil }
-          let offset = base.distance(to: candidate.assumingMemoryBound(to: UInt8.self))
-          if memcmp(base + offset, pin.baseAddress!, pin.count) == 0 { return offset }
-          position = offset + 1
-        }
-        return nil
+  static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+    guard let head = needle.first, let base = haystack.baseAddress, start < haystack.count, needle.count <= haystack.count - start else { return nil }
+    return needle.withUnsafeBufferPointer { pin in
+      var position = start
+      let last = haystack.count - pin.count
+      while position <= last {
+        guard let candidate = memchr(base + position, Int32(head), last - position + 1) else { return nil }
+        let offset = base.distance(to: candidate.assumingMemoryBound(to: UInt8.self))
+        if memcmp(base + offset, pin.baseAddress!, pin.count) == 0 { return offset }
+        position = offset + 1
       }
+      return nil
     }
   }
 

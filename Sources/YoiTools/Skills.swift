@@ -46,15 +46,23 @@ public struct SkillCatalog: Sendable, Hashable {
     for root in roots {
       // The root itself may be reached through a symlink (a dotfiles checkout); nothing under it may.
       guard let canonical = ScopeChecker.canonicalize(root), FileSystem.kind(canonical) == .directory else { continue }
-      for entry in FileSystem.entries(canonical) ?? [] where !entry.hasPrefix(".") {
+      // One directory descriptor for the root; each SKILL.md opened beneath it (a run with
+      // 200 skills must not walk every path from / again).
+      var files: [String: [UInt8]] = [:]
+      let names = (FileSystem.entries(canonical) ?? []).filter { !$0.hasPrefix(".") }
+      FileSystem.readEach(in: canonical, names.map { $0 + "/SKILL.md" }, limit: maximumSkillFileBytes + 1) { path, bytes in
+        files[String(path.dropLast("/SKILL.md".count))] = Array(bytes)
+      }
+      for entry in names {
         let directory = canonical + "/" + entry
-        guard FileSystem.kind(directory) == .directory else { continue }
         let file = directory + "/SKILL.md"
-        guard FileSystem.kind(file) == .file else {
-          if FileSystem.kind(file) != nil { catalog.problems.append(SkillProblem(path: file, message: "SKILL.md is not a regular file")) }
+        guard let bytes = files[entry] else {
+          if FileSystem.kind(directory) == .directory, FileSystem.kind(file) != nil {
+            catalog.problems.append(SkillProblem(path: file, message: "SKILL.md is not a regular file (a symlink?)"))
+          }
           continue
         }
-        switch load(file, directoryName: entry) {
+        switch check(bytes, file: file, directoryName: entry) {
         case .failure(let problem): catalog.problems.append(problem)
         case .success(let (name, description)):
           if let winner = seen[name] {
@@ -69,13 +77,12 @@ public struct SkillCatalog: Sendable, Hashable {
     return catalog
   }
 
-  /// The name and description of the skill at `file`, checked.
-  static func load(_ file: String, directoryName: String) -> Result<(String, String), SkillProblem> {
+  /// The name and description of the skill in `bytes` (its SKILL.md), checked.
+  static func check(_ bytes: [UInt8], file: String, directoryName: String) -> Result<(String, String), SkillProblem> {
     func problem(_ message: String) -> Result<(String, String), SkillProblem> { .failure(SkillProblem(path: file, message: message)) }
-    guard let read = try? FileSystem.read(file, limit: maximumSkillFileBytes) else { return problem("cannot be read") }
-    guard read.size <= maximumSkillFileBytes else { return problem("is larger than 256 KiB") }
+    guard bytes.count <= maximumSkillFileBytes else { return problem("is larger than 256 KiB") }
     let fields: [String: String]
-    switch FrontMatter.parse(String(decoding: read.bytes, as: UTF8.self)) {
+    switch FrontMatter.parse(String(decoding: bytes, as: UTF8.self)) {
     case .failure(let error): return problem(error.message)
     case .success(let parsed): fields = parsed.fields
     }
