@@ -9,7 +9,8 @@ import YoiProviders
 /// file's sha256 under a lock, so Pods sharing a memory lose nothing. Files are opened without
 /// following symlinks: the directory is workspace content.
 public struct MemoryStore: Sendable {
-  /// The memory directory (canonical).
+  /// The memory directory. Every file under it is opened without following a symlink in any
+  /// component, so a workspace whose `.yoi/memory` is a symlink cannot send writes elsewhere.
   public let root: String
 
   public static let summarySlug = "MEMORY"
@@ -18,12 +19,16 @@ public struct MemoryStore: Sendable {
   public static let summaryPromptBytes = 16 << 10
   static let fileLimit = 256 << 10
 
+  /// `root` is used as written (absolute): a profile's `memory.workspace_root`, or
+  /// `defaultRoot`. It is not resolved, so a symlink in it makes the memory unusable instead
+  /// of moving it.
   public init(root: String) {
-    self.root = ScopeChecker.canonicalize(root) ?? root
+    self.root = PathLexer.normalize(root)
   }
 
-  /// The directory for `workspace` when `memory.workspace_root` is unset.
-  public static func defaultRoot(workspace: String) -> String { workspace + "/.yoi/memory" }
+  /// The directory for `workspace` when `memory.workspace_root` is unset: the workspace
+  /// resolved, then `.yoi/memory` as written (its own components are workspace content).
+  public static func defaultRoot(workspace: String) -> String { (ScopeChecker.canonicalize(workspace) ?? workspace) + "/.yoi/memory" }
 
   /// One note or the summary, as stored.
   public struct Entry: Sendable, Hashable {

@@ -36,16 +36,24 @@ public struct SkillCatalog: Sendable, Hashable {
   static let maximumPromptBytes = 16 << 10
   static let maximumResources = 200
 
+  /// The roots in precedence order. The profile's and the user's may be reached through
+  /// symlinks (a dotfiles checkout) and are resolved here; the workspace's is workspace content
+  /// and is used as written, so a `.yoi/skills` symlink (into a home directory, say) is not
+  /// followed.
   public static func roots(manifest directories: [String], workspace: String, configDirectory: String?) -> [String] {
-    directories + [workspace + "/.yoi/skills"] + (configDirectory.map { [$0 + "/skills"] } ?? [])
+    let trusted = directories + (configDirectory.map { [$0 + "/skills"] } ?? [])
+    let resolved = trusted.map { ScopeChecker.canonicalize($0) ?? $0 }
+    return Array(resolved.prefix(directories.count)) + [(ScopeChecker.canonicalize(workspace) ?? workspace) + "/.yoi/skills"]
+      + resolved.dropFirst(directories.count)
   }
 
   public static func discover(roots: [String]) -> SkillCatalog {
     var catalog = SkillCatalog(skills: [], problems: [], shadowed: [])
     var seen: [String: String] = [:]
     for root in roots {
-      // The root itself may be reached through a symlink (a dotfiles checkout); nothing under it may.
-      guard let canonical = ScopeChecker.canonicalize(root), FileSystem.kind(canonical) == .directory else { continue }
+      // `roots` resolved what may be a symlink; nothing here is followed.
+      let canonical = root
+      guard FileSystem.kind(canonical) == .directory else { continue }
       // One directory descriptor for the root; each SKILL.md opened beneath it (a run with
       // 200 skills must not walk every path from / again).
       var files: [String: [UInt8]] = [:]

@@ -187,4 +187,15 @@ struct RuntimeFeatureTests {
     #expect(reminded == [21], "\(reminded)")
     #expect(Self.system(fixture, 21).contains("[ ] #1 finish the port"))
   }
+
+  @Test("a workspace whose .yoi/skills is a symlink offers no skill from where it points (nothing outside is opened)")
+  func symlinkedSkillsDirectory() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "ok")])
+    try fixture.home.write("elsewhere/private/SKILL.md", "---\nname: private\ndescription: reads what is beside it\n---\n")
+    try FileManager.default.createDirectory(at: fixture.workspace.appendingPathComponent(".yoi"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: fixture.workspace.appendingPathComponent(".yoi/skills").path, withDestinationPath: fixture.home.root.appendingPathComponent("elsewhere").path)
+    #expect(try fixture.run("hello").status == 0)
+    #expect(!Self.system(fixture).contains("- private:"))
+  }
 }

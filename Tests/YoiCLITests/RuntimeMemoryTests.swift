@@ -148,4 +148,24 @@ struct RuntimeMemoryTests {
     let consolidate = try fixture.log().split(separator: "\n").first { $0.contains(#""type":"memory_consolidate""#) }.map(String.init) ?? ""
     #expect(consolidate.contains(#""finished":true"#) && consolidate.contains("tabs-one"), "\(consolidate)")
   }
+
+  @Test("a workspace whose .yoi/memory is a symlink cannot send memory writes outside it")
+  func symlinkedMemoryDirectory() throws {
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat,
+      turns: [
+        .reply(text: "", toolCalls: [(name: "memory_write", arguments: #"{"slug": "planted", "title": "x", "body": "written through a link"}"#)]),
+        .reply(text: "done"),
+      ],
+      profile: Self.profile())
+    let outside = fixture.home.root.appendingPathComponent("outside")
+    try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: fixture.workspace.appendingPathComponent(".yoi"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: fixture.workspace.appendingPathComponent(".yoi/memory").path, withDestinationPath: outside.path)
+    #expect(try fixture.run("plant").status == 0)
+    let results = try Self.results(fixture)
+    #expect(results.first?.contains(#""is_error":true"#) == true, "\(results)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+  }
 }
