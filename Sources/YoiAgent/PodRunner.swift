@@ -67,11 +67,7 @@ public struct PodRunner: Sendable {
       sections.feature.isEnabled(.pods)
       ? launcher.map { ToolBox.ChildSettings(parent: name, launcher: $0, taskTokenLimit: sections.compaction?.workerContextMaxTokens) } : nil
     // The task list goes on from the last one stored (ids are never reused).
-    var tasks: TaskList?
-    if sections.feature.isEnabled(.task) {
-      tasks = TaskList()
-      if let row = try store.lastEvent(of: name, kind: "tasks"), case .tasks(let list) = try TranscriptEvent(row) { tasks = list }
-    }
+    let tasks = sections.feature.isEnabled(.task) ? try TaskList.stored(of: name, in: store) : nil
     var memorySettings: MemorySettings?
     if let memory, let memoryStore {
       memorySettings = MemorySettings(

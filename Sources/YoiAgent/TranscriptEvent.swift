@@ -232,3 +232,11 @@ public enum TranscriptReplay {
     return messages
   }
 }
+
+extension TaskList {
+  /// A Pod's task list: its transcript's last `tasks` event (empty before the first).
+  public static func stored(of pod: String, in store: PodStore) throws(YoiError) -> TaskList {
+    guard let row = try store.lastEvent(of: pod, kind: "tasks"), case .tasks(let list) = try TranscriptEvent(row) else { return TaskList() }
+    return list
+  }
+}

@@ -294,9 +294,7 @@ struct PodTasksCommand: ParsableCommand {
   @Flag(help: "Print the list as JSON for scripts.") var json = false
 
   func run() throws {
-    let store = try Stores.pods()
-    var list = TaskList()
-    if let row = try store.lastEvent(of: name, kind: "tasks"), case .tasks(let stored) = try TranscriptEvent(row) { list = stored }
+    let list = try TaskList.stored(of: name, in: Stores.pods())
     if json {
       Terminal.writeExact(CanonicalJSON.pretty(JSONCoding.encode(list)))
       return

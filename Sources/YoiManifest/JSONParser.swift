@@ -253,49 +253,56 @@ private struct Scanner {
     }
   }
 
-  mutating func enter() throws(JSONParser.Failure) {
+  /// An object or array: its entry first (patched with the count and the end once known),
+  /// then `element` for each member or item, separated by commas up to `closing`.
+  mutating func container(
+    _ kind: JSONTape.Entry.Kind, closing: UInt8, _ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry],
+    element: (inout Scanner, _ start: Int, inout [JSONTape.Entry]) throws(JSONParser.Failure) -> Void
+  ) throws(JSONParser.Failure) {
     depth += 1
     guard depth <= 200 else { throw failure("nested too deeply") }
-  }
-
-  mutating func object(_ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
-    try enter()
     defer { depth -= 1 }
     let start = entries.count
-    entries.append(.init(kind: .object, first: 0, second: 0))
+    entries.append(.init(kind: kind, first: 0, second: 0))
     index += 1
     var count = 0
     skipWhitespace(bytes)
-    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+    if index < bytes.count, bytes[index] == closing {
       index += 1
     } else {
       while true {
-        skipWhitespace(bytes)
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-        let keyOffset = index
-        let key = try string(bytes)
-        // JSON allows duplicate keys; yoi refuses them (which one a reader keeps differs).
-        var earlier = start + 1
-        while earlier < entries.count {
-          if Self.sameKey(entries[earlier], key, bytes) { throw failure("duplicate key", at: keyOffset) }
-          let value = entries[earlier + 1]
-          earlier = value.kind == .array || value.kind == .object ? value.second : earlier + 2
-        }
-        entries.append(key)
-        skipWhitespace(bytes)
-        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-        index += 1
-        try value(bytes, into: &entries)
+        try element(&self, start, &entries)
         count += 1
         skipWhitespace(bytes)
         guard index < bytes.count else { throw failure("unexpected end") }
         if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-        throw failure("expected ',' or '}'")
+        if bytes[index] == closing { index += 1; break }
+        throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
       }
     }
     entries[start].first = count
     entries[start].second = entries.count
+  }
+
+  mutating func object(_ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
+    try container(.object, closing: UInt8(ascii: "}"), bytes, into: &entries) { (scanner, start, entries) throws(JSONParser.Failure) in
+      scanner.skipWhitespace(bytes)
+      guard scanner.index < bytes.count, bytes[scanner.index] == UInt8(ascii: "\"") else { throw scanner.failure("expected a key") }
+      let keyOffset = scanner.index
+      let key = try scanner.string(bytes)
+      // JSON allows duplicate keys; yoi refuses them (which one a reader keeps differs).
+      var earlier = start + 1
+      while earlier < entries.count {
+        if Self.sameKey(entries[earlier], key, bytes) { throw scanner.failure("duplicate key", at: keyOffset) }
+        let value = entries[earlier + 1]
+        earlier = value.kind == .array || value.kind == .object ? value.second : earlier + 2
+      }
+      entries.append(key)
+      scanner.skipWhitespace(bytes)
+      guard scanner.index < bytes.count, bytes[scanner.index] == UInt8(ascii: ":") else { throw scanner.failure("expected ':'") }
+      scanner.index += 1
+      try scanner.value(bytes, into: &entries)
+    }
   }
 
   /// Whether two key entries are the same key (escaped keys compared by their text).
@@ -309,28 +316,9 @@ private struct Scanner {
   }
 
   mutating func array(_ bytes: UnsafeBufferPointer<UInt8>, into entries: inout [JSONTape.Entry]) throws(JSONParser.Failure) {
-    try enter()
-    defer { depth -= 1 }
-    let start = entries.count
-    entries.append(.init(kind: .array, first: 0, second: 0))
-    index += 1
-    var count = 0
-    skipWhitespace(bytes)
-    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-      index += 1
-    } else {
-      while true {
-        try value(bytes, into: &entries)
-        count += 1
-        skipWhitespace(bytes)
-        guard index < bytes.count else { throw failure("unexpected end") }
-        if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-        if bytes[index] == UInt8(ascii: "]") { index += 1; break }
-        throw failure("expected ',' or ']'")
-      }
+    try container(.array, closing: UInt8(ascii: "]"), bytes, into: &entries) { (scanner, _, entries) throws(JSONParser.Failure) in
+      try scanner.value(bytes, into: &entries)
     }
-    entries[start].first = count
-    entries[start].second = entries.count
   }
 
   mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParser.Failure) -> JSONTape.Entry {

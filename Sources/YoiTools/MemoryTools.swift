@@ -20,6 +20,15 @@ public struct MemorySettings: Sendable {
     self.mayDelete = mayDelete
   }
 
+  /// `body` on the store, its failure as the tool error the model reads.
+  func call<T>(_ body: (MemoryStore) throws(MemoryStore.Failure) -> T) throws(ToolFailure) -> T {
+    do {
+      return try body(store)
+    } catch {
+      throw ToolFailure(error.message)
+    }
+  }
+
   /// The memory tools for these settings.
   func tools() -> [any FileTool] {
     var tools: [any FileTool] = [MemorySearchTool(memory: self), MemoryReadTool(memory: self), MemoryWriteTool(memory: self), MemoryEditTool(memory: self)]
@@ -61,13 +70,9 @@ struct MemoryReadTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     let slug = try decode(Arguments.self, arguments).slug
-    let entry: MemoryStore.Entry?
-    do {
-      entry = try memory.store.read(slug)
-    } catch {
-      throw ToolFailure(error.message)
+    guard let entry = try memory.call({ (store) throws(MemoryStore.Failure) in try store.read(slug) }) else {
+      throw ToolFailure("there is no note `\(slug)`; memory_search finds notes, memory_write creates one")
     }
-    guard let entry else { throw ToolFailure("there is no note `\(slug)`; memory_search finds notes, memory_write creates one") }
     return ToolRun(
       text:
         "# \(entry.title)\nslug: \(entry.slug)\nsha256: \(entry.sha256)\nupdated_at: \(entry.updatedAt)\nsources: \(entry.sources.joined(separator: ", "))\n\n\(entry.body)",
@@ -101,13 +106,10 @@ struct MemoryWriteTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
-    do {
-      let entry = try memory.store.write(
-        arguments.slug, title: arguments.title, body: arguments.body, expected: arguments.expectedSHA256, author: memory.author)
-      return ToolRun(text: "Wrote \(entry.slug) (sha256 \(entry.sha256)).", note: "\(entry.bytes) bytes")
-    } catch {
-      throw ToolFailure(error.message)
+    let entry = try memory.call { (store) throws(MemoryStore.Failure) in
+      try store.write(arguments.slug, title: arguments.title, body: arguments.body, expected: arguments.expectedSHA256, author: memory.author)
     }
+    return ToolRun(text: "Wrote \(entry.slug) (sha256 \(entry.sha256)).", note: "\(entry.bytes) bytes")
   }
 }
 
@@ -131,12 +133,10 @@ struct MemoryEditTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
-    do {
-      let entry = try memory.store.edit(arguments.slug, old: arguments.oldString, new: arguments.newString, author: memory.author)
-      return ToolRun(text: "Edited \(entry.slug) (sha256 \(entry.sha256)).", note: "\(entry.bytes) bytes")
-    } catch {
-      throw ToolFailure(error.message)
+    let entry = try memory.call { (store) throws(MemoryStore.Failure) in
+      try store.edit(arguments.slug, old: arguments.oldString, new: arguments.newString, author: memory.author)
     }
+    return ToolRun(text: "Edited \(entry.slug) (sha256 \(entry.sha256)).", note: "\(entry.bytes) bytes")
   }
 }
 
@@ -158,12 +158,8 @@ struct MemoryDeleteTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
-    do {
-      try memory.store.delete(arguments.slug, expected: arguments.expectedSHA256)
-      return ToolRun(text: "Deleted \(arguments.slug).")
-    } catch {
-      throw ToolFailure(error.message)
-    }
+    try memory.call { (store) throws(MemoryStore.Failure) in try store.delete(arguments.slug, expected: arguments.expectedSHA256) }
+    return ToolRun(text: "Deleted \(arguments.slug).")
   }
 }
 

@@ -61,6 +61,18 @@ struct ReadmeCommandTests {
     try runAsWritten(commands)
   }
 
+  /// A scripted provider on Ollama's port, as the pages say; a machine already running Ollama
+  /// (or another suite in parallel) has it taken, and then `profile` is pointed at a free port.
+  static func onOllamaPort(_ turns: [StubProvider.Turn], profile: inout String) throws -> StubProvider {
+    do {
+      return try StubProvider(scheme: .openaiChat, turns: turns, port: 11434)
+    } catch let error as POSIXError where error.code == .EADDRINUSE {
+      let provider = try StubProvider(scheme: .openaiChat, turns: turns)
+      profile = profile.replacingOccurrences(of: "127.0.0.1:11434", with: "127.0.0.1:\(provider.port)")
+      return provider
+    }
+  }
+
   /// docs/running.md as written: its profile and commands against a scripted OpenAI-compatible
   /// server on the port the page names (Ollama's, 11434).
   @Test func theRunningGuideRunsAgainstTheScriptedProvider() throws {
@@ -77,16 +89,8 @@ struct ReadmeCommandTests {
       .reply(text: "", toolCalls: [(name: "list_dir", arguments: #"{"path": "."}"#)]),
       .reply(text: "local.lua and notes.txt."),
     ]
-    // Ollama's port, as the page says; a machine already running Ollama (or another suite
-    // in parallel) has it taken, and then the profile is pointed at a free port instead.
-    let provider: StubProvider
     var profile = String(page[start.upperBound..<end.lowerBound])
-    do {
-      provider = try StubProvider(scheme: .openaiChat, turns: turns, port: 11434)
-    } catch let error as POSIXError where error.code == .EADDRINUSE {
-      provider = try StubProvider(scheme: .openaiChat, turns: turns)
-      profile = profile.replacingOccurrences(of: "127.0.0.1:11434", with: "127.0.0.1:\(provider.port)")
-    }
+    let provider = try Self.onOllamaPort(turns, profile: &profile)
     defer { provider.stop() }
     let home = try YoiHome()
     try home.write("repo/local.lua", profile)
@@ -141,13 +145,7 @@ struct ReadmeCommandTests {
       .reply(text: "", toolCalls: [(name: "task_update", arguments: #"{"id": 1, "status": "completed"}"#)]),
       .reply(text: "Release notes for 1.2 written; please review them."),
     ]
-    let provider: StubProvider
-    do {
-      provider = try StubProvider(scheme: .openaiChat, turns: turns, port: 11434)
-    } catch let error as POSIXError where error.code == .EADDRINUSE {
-      provider = try StubProvider(scheme: .openaiChat, turns: turns)
-      profile = profile.replacingOccurrences(of: "127.0.0.1:11434", with: "127.0.0.1:\(provider.port)")
-    }
+    let provider = try Self.onOllamaPort(turns, profile: &profile)
     defer { provider.stop() }
     try home.write("repo/features.lua", profile)
     let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
