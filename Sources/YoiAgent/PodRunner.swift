@@ -137,6 +137,11 @@ public struct PodRunner: Sendable {
         "feature.\(unavailable.joined(separator: ", feature.")) \(plural ? "are" : "is") enabled, but the runtime does not offer \(plural ? "their" : "its") tools yet"
       )
     }
+    // Declared servers are in the snapshot (and were trusted), but nothing starts them yet:
+    // said once rather than silently doing nothing (issue 24).
+    if let servers = sections.mcp?.servers, !servers.isEmpty {
+      notes.append("mcp.servers (\(servers.map(\.name).joined(separator: ", "))) are declared, but this runtime does not start MCP servers yet")
+    }
     self.notes = notes
   }
 

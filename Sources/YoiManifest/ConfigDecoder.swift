@@ -139,7 +139,49 @@ public struct ConfigDecoder {
       return decodeCompaction(value, path: path)
     case .scopeIntent:
       return decodeScopeIntent(value, path: path)
+    case .variants(let tag, let variants):
+      return decodeVariant(value, tag: tag, variants: variants, path: path)
+    case .credentialValue:
+      // A literal (the plaintext check above has run; a credential header is one whatever
+      // its value), or a reference to one.
+      if case .string(let text) = value {
+        let credentialHeaders: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"]
+        if credentialHeaders.contains(key.lowercased()) || text.hasPrefix("Bearer ") || text.hasPrefix("Basic ") {
+          problems.append(
+            ConfigProblem(
+              path: path, message: "a credential is not written into a profile",
+              help: ["store it with `yoi secret set <id>` and write \(key) = yoi.secret(\"<id>\") (or yoi.env(\"NAME\"))"], isSecret: true))
+          return nil
+        }
+        return value
+      }
+      guard case .object(let object) = value, case .string(let kind)? = object["kind"], kind == "secret_ref" || kind == "env" else {
+        return mismatch(path, "a string, yoi.secret(\"id\") or yoi.env(\"NAME\")", value)
+      }
+      return decodeAuth(value, path: path)
+    case .hostPath:
+      guard case .string(let text) = value else { return mismatch(path, "a path", value) }
+      guard text.hasPrefix("/") || text.hasPrefix("~/"), !text.split(separator: "/").contains("..") else {
+        return fail(path, "expected an absolute or ~/ path without `..`, got \"\(text)\"")
+      }
+      return value
     }
+  }
+
+  /// A table of one of `variants`, told apart by its `tag` member.
+  private mutating func decodeVariant(_ value: JSONValue, tag: String, variants: [ConfigVariant], path: String) -> JSONValue? {
+    let names = variants.map(\.name)
+    guard case .object(let object) = value else { return mismatch(path, "a table with \(tag) = \(Self.list(names))", value) }
+    guard case .string(let name)? = object[tag], let variant = variants.first(where: { $0.name == name }) else {
+      let given: String = if case .string(let text)? = object[tag] { "\"\(text)\"" } else { "nothing" }
+      return fail(KeyPath.join(path, tag), "expected one of \(Self.list(names)), got \(given)")
+    }
+    let fields = [ConfigField(tag, .string)] + variant.fields.fields
+    let decoded = decodeObject(object, ConfigObject(fields), path: path)
+    for field in variant.fields.fields where variant.required.contains(field.name) && object[field.name] == nil {
+      problems.append(ConfigProblem(path: KeyPath.join(path, field.name), message: "`\(name)` needs `\(field.name)`"))
+    }
+    return .object(decoded)
   }
 
   mutating func decodeObject(_ object: JSONObject, _ schema: ConfigObject, path: String) -> JSONObject {

@@ -32,6 +32,27 @@ public indirect enum ConfigType: Sendable {
   case compaction
   /// `{intent = "workspace_read" | "workspace_write", deny_write = {...}}`.
   case scopeIntent
+  /// One of several tables told apart by the value of `tag` (`transport = "stdio"`, …).
+  case variants(tag: String, [ConfigVariant])
+  /// A header or environment value: a literal (refused when it looks like a key),
+  /// `yoi.secret(...)` or `yoi.env(...)`.
+  case credentialValue
+  /// A path on the host, absolute or `~/`-prefixed (where a server's packages live).
+  case hostPath
+}
+
+/// One kind of a `.variants` table: its tag value, its fields besides the tag, and which of
+/// them it needs.
+public struct ConfigVariant: Sendable {
+  public var name: String
+  public var fields: ConfigObject
+  public var required: [String]
+
+  public init(_ name: String, _ fields: ConfigObject, required: [String]) {
+    self.name = name
+    self.fields = fields
+    self.required = required
+  }
 }
 
 /// One named field of an object.
@@ -199,6 +220,39 @@ public enum ConfigSchema {
           ])), feature.summary)
     })
 
+  /// `mcp` (DESIGN.md §12.10): servers started for each run, `yoi.mcp.stdio{...}` or
+  /// `yoi.mcp.http{...}`.
+  public static let mcpServer = ConfigType.variants(
+    tag: "transport",
+    [
+      ConfigVariant(
+        "stdio",
+        ConfigObject([
+          ConfigField("name", .string, "the server's name: [a-z0-9_-], at most 32; its tools are mcp__NAME__TOOL"),
+          ConfigField("command", .list(.string), "the program and its arguments"),
+          ConfigField("cwd", .relativePath, "where it starts, relative to the profile (default: the workspace)"),
+          ConfigField(
+            "env",
+            .object(
+              ConfigObject([
+                ConfigField("inherit", .list(.environmentVariable), "variables passed through from yoi's environment", default: []),
+                ConfigField("set", .dictionary(.credentialValue), "variables set: a literal, yoi.secret(...) or yoi.env(...)", default: [:]),
+              ])), "the only environment the server gets"),
+          ConfigField("read", .list(.hostPath), "extra readable paths (absolute or ~/), e.g. where its packages live", default: []),
+          ConfigField("write", .list(.hostPath), "extra writable paths (absolute or ~/)", default: []),
+          ConfigField("network", .boolean, "network access (also with feature.web)", default: false),
+        ]), required: ["name", "command"]),
+      ConfigVariant(
+        "http",
+        ConfigObject([
+          ConfigField("name", .string, "the server's name: [a-z0-9_-], at most 32; its tools are mcp__NAME__TOOL"),
+          ConfigField("url", .string, "the Streamable HTTP endpoint"),
+          ConfigField("headers", .dictionary(.credentialValue), "request headers: a literal, yoi.secret(...) or yoi.env(...)", default: [:]),
+        ]), required: ["name", "url"]),
+    ])
+
+  public static let mcp = ConfigObject([ConfigField("servers", .list(mcpServer), "the servers", default: [])])
+
   public static let memory = ConfigObject([
     ConfigField("workspace_root", .relativePath, "memory directory, relative to the profile"),
     ConfigField("query_result_limit", .positive, "results per memory_search", default: 8),
@@ -258,5 +312,6 @@ public enum ConfigSchema {
     ConfigField("web", .object(web), "web access"),
     ConfigField("memory", .object(memory), "memory settings"),
     ConfigField("skills", .object(ConfigObject([ConfigField("directories", .list(.relativePath), "skill directories", default: [])])), "skills"),
+    ConfigField("mcp", .object(mcp), "Model Context Protocol servers whose tools the Pod gets"),
   ])
 }

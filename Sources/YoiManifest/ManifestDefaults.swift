@@ -6,7 +6,7 @@ extension ConfigSchema {
   /// Sections of the manifest a profile configures that every manifest has.
   static let requiredSections = ["model", "worker", "session", "feature"]
   /// Sections that are `null` when the profile has none.
-  static let optionalSections = ["permissions", "compaction", "memory", "web", "skills"]
+  static let optionalSections = ["permissions", "compaction", "memory", "web", "skills", "mcp"]
 
   /// The fields of section `name` as the manifest has them (a compaction always in counts).
   static func manifestSchema(of name: String) -> ConfigObject {
@@ -53,6 +53,16 @@ extension ConfigField {
       return .object(schema.completing(given, resolvingAgainst: base))
     case (.list(.object(let schema)), .array(let items)?):
       return .array(items.map { item in item.objectValue.map { .object(schema.completing($0, resolvingAgainst: base)) } ?? item })
+    case (.list(.variants(let tag, let variants)), .array(let items)?):
+      // Each item completed with its own variant's fields (a server's `cwd` is a relative path).
+      return .array(
+        items.map { item in
+          guard case .object(var object) = item, case .string(let name)? = object[tag], let variant = variants.first(where: { $0.name == name })
+          else { return item }
+          object = variant.fields.completing(object, resolvingAgainst: base)
+          object[tag] = .string(name)
+          return .object(object)
+        })
     case (.list(.relativePath), .array(let items)?):
       return .array(items.map(resolved))
     case (.relativePath, let path?):

@@ -22,11 +22,12 @@ public enum ManifestJSONSchema {
       (
         "profile",
         nullable(
-          object([
-            "source": nullable(["type": "object"]),
-            "name": ["type": "string"],
-            "description": nullable(["type": "string"]),
-          ]))
+          object(
+            [
+              ("source", nullable(["type": "object"])), ("name", ["type": "string"]), ("description", nullable(["type": "string"])),
+              // Written only when `--model` chose the model.
+              ("model_override", ["type": "string", "pattern": "^[^/]+/.+$"]),
+            ], optional: ["model_override"]))
       ),
     ]
     for name in ConfigSchema.requiredSections {
@@ -41,7 +42,8 @@ public enum ManifestJSONSchema {
     root["title"] = "yoi PodManifest"
     root["type"] = "object"
     root["additionalProperties"] = false
-    root["required"] = .array(sections.map { .string($0.0) })
+    // `mcp` is written only when a profile declares servers.
+    root["required"] = .array(sections.map(\.0).filter { $0 != "mcp" }.map(JSONValue.string))
     root["properties"] = .object(JSONObject(sections.map { (key: $0.0, value: $0.1) }))
     return .object(root)
   }
@@ -50,10 +52,10 @@ public enum ManifestJSONSchema {
     object(properties.map { ($0.key, $0.value) })
   }
 
-  static func object(_ properties: [(String, JSONValue)]) -> JSONValue {
+  static func object(_ properties: [(String, JSONValue)], optional: Set<String> = []) -> JSONValue {
     [
       "type": "object", "additionalProperties": false,
-      "required": .array(properties.map { .string($0.0) }),
+      "required": .array(properties.map(\.0).filter { !optional.contains($0) }.map(JSONValue.string)),
       "properties": .object(JSONObject(properties.map { (key: $0.0, value: $0.1) })),
     ]
   }
@@ -107,6 +109,22 @@ public enum ManifestJSONSchema {
       ]
     case .compaction: return Self.type(.object(ConfigSchema.compactionTokens))
     case .scopeIntent: return ["type": "object"]
+    case .variants(let tag, let variants):
+      return [
+        "oneOf": .array(
+          variants.map { variant in
+            let properties =
+              [(tag, JSONValue.object(JSONObject([(key: "const", value: .string(variant.name))])))] + variant.fields.fields.map { ($0.name, field($0)) }
+            return [
+              "type": "object", "additionalProperties": false, "required": .array(([tag] + variant.required).map(JSONValue.string)),
+              "properties": .object(JSONObject(properties.map { (key: $0.0, value: $0.1) })),
+            ]
+          })
+      ]
+    case .credentialValue:
+      let references = ConfigSchema.authVariants.filter { $0.kind == "secret_ref" || $0.kind == "env" }
+      return ["anyOf": .array([["type": "string"]] + references.map { variantObject($0.kind, $0.fields, required: $0.required) })]
+    case .hostPath: return ["type": "string", "pattern": "^(/|~/)"]
     }
   }
 }

@@ -18,11 +18,34 @@ public struct ManifestSections: Sendable, Hashable, Codable {
   public var memory: MemorySection?
   public var web: WebSection?
   public var skills: SkillsSection?
+  /// MCP servers (DESIGN.md §12.10); nil when the profile declares none.
+  public var mcp: MCPSection?
   /// Where a profile-resolved manifest came from (nil for a `--manifest` file).
   public var profile: ProvenanceSection?
 
   enum CodingKeys: String, CodingKey {
-    case pod, model, worker, scope, delegationScope = "delegation_scope", session, permissions, feature, compaction, memory, web, skills, profile
+    case pod, model, worker, scope, delegationScope = "delegation_scope", session, permissions, feature, compaction, memory, web, skills, mcp,
+      profile
+  }
+
+  // `mcp` is written only when declared, so a snapshot of a profile without servers keeps
+  // the bytes it had before servers existed.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(pod, forKey: .pod)
+    try container.encode(model, forKey: .model)
+    try container.encode(worker, forKey: .worker)
+    try container.encode(scope, forKey: .scope)
+    try container.encode(delegationScope, forKey: .delegationScope)
+    try container.encode(session, forKey: .session)
+    try container.encodeIfPresent(permissions, forKey: .permissions)
+    try container.encode(feature, forKey: .feature)
+    try container.encodeIfPresent(compaction, forKey: .compaction)
+    try container.encodeIfPresent(memory, forKey: .memory)
+    try container.encodeIfPresent(web, forKey: .web)
+    try container.encodeIfPresent(skills, forKey: .skills)
+    if let mcp { try container.encode(mcp, forKey: .mcp) }
+    try container.encodeIfPresent(profile, forKey: .profile)
   }
 }
 
@@ -488,4 +511,96 @@ public struct ProvenanceSection: Sendable, Hashable, Codable {
 public struct SkillsSection: Sendable, Hashable, Codable {
   /// Absolute skill directories.
   public var directories: [String]
+}
+
+/// A header or environment value of an MCP server: a literal, or a reference resolved when the
+/// server starts (never stored, never shown).
+public enum CredentialValue: Sendable, Hashable, Codable {
+  case literal(String)
+  /// `.secretReference` or `.environment`.
+  case reference(ModelAuth)
+
+  public init(from decoder: any Decoder) throws {
+    if let text = try? decoder.singleValueContainer().decode(String.self) {
+      self = .literal(text)
+    } else {
+      self = .reference(try ModelAuth(from: decoder))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    switch self {
+    case .literal(let text):
+      var container = encoder.singleValueContainer()
+      try container.encode(text)
+    case .reference(let auth): try auth.encode(to: encoder)
+    }
+  }
+}
+
+public struct MCPSection: Sendable, Hashable, Codable {
+  public var servers: [MCPServer]
+}
+
+/// One MCP server a Pod starts (stdio: a confined process; http: an endpoint).
+public struct MCPServer: Sendable, Hashable, Codable {
+  public enum Transport: String, Sendable, Hashable, Codable { case stdio, http }
+
+  public struct ServerEnvironment: Sendable, Hashable, Codable {
+    public var inherit: [String]
+    public var set: [String: CredentialValue]
+  }
+
+  public var name: String
+  public var transport: Transport
+  public var command: [String]?
+  /// Absolute once resolved; nil: the workspace.
+  public var cwd: String?
+  public var env: ServerEnvironment?
+  public var read: [String]?
+  public var write: [String]?
+  public var network: Bool?
+  public var url: String?
+  public var headers: [String: CredentialValue]?
+
+  enum CodingKeys: String, CodingKey { case name, transport, command, cwd, env, read, write, network, url, headers }
+
+  // Each transport writes its own fields only.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(name, forKey: .name)
+    try container.encode(transport, forKey: .transport)
+    switch transport {
+    case .stdio:
+      try container.encode(command ?? [], forKey: .command)
+      if let cwd { try container.encode(cwd, forKey: .cwd) } else { try container.encodeNil(forKey: .cwd) }
+      try container.encode(env ?? ServerEnvironment(inherit: [], set: [:]), forKey: .env)
+      try container.encode(read ?? [], forKey: .read)
+      try container.encode(write ?? [], forKey: .write)
+      try container.encode(network ?? false, forKey: .network)
+    case .http:
+      try container.encode(url ?? "", forKey: .url)
+      try container.encode(headers ?? [:], forKey: .headers)
+    }
+  }
+
+  /// The secret ids its environment and headers name (never values).
+  public var secretReferences: [String] {
+    let values = Array((env?.set ?? [:]).values) + Array((headers ?? [:]).values)
+    return values.compactMap { value in
+      if case .reference(.secretReference(let id, _)) = value { return id }
+      return nil
+    }.sorted()
+  }
+
+  /// One line for people: the command or URL, extra paths, network.
+  public var summary: String {
+    switch transport {
+    case .stdio:
+      let extra = (read ?? []).map { "read \($0)" } + (write ?? []).map { "write \($0)" }
+      return
+        "\(name) (stdio: \((command ?? []).joined(separator: " "))\(extra.isEmpty ? "" : "; " + extra.joined(separator: ", ")); network: \(network == true ? "yes" : "no"))"
+    case .http: return "\(name) (http: \(url ?? ""))"
+    }
+  }
 }

@@ -82,7 +82,10 @@ public struct PodManifestBuilder {
     for name in ["worker", "session", "feature"] {
       document[name] = .object(ConfigSchema.manifestSchema(of: name).completing(config[name]?.objectValue ?? JSONObject(), resolvingAgainst: base))
     }
-    for name in ["memory", "web", "skills"] {
+    if let servers = config["mcp"]?.objectValue?["servers"], case .array(let items) = servers {
+      problems += Self.checkServers(items)
+    }
+    for name in ["memory", "web", "skills", "mcp"] {
       // Memory switched on without a `memory` section runs with the section's defaults, which
       // the snapshot then records.
       let memoryDefaults: JSONValue? = name == "memory" && Self.enables(config, "memory") ? .object(JSONObject()) : nil
@@ -148,6 +151,33 @@ public struct PodManifestBuilder {
           message: "compaction.threshold (\(threshold)) must not exceed compaction.request_threshold (\(request))"))
     }
     return problems.isEmpty ? .success(PodManifest(sections: sections)) : .failure(ManifestProblems(problems: problems))
+  }
+
+  /// MCP server names: `[a-z0-9_-]{1,32}`, unique (tools are `mcp__NAME__TOOL`); a command is
+  /// a program at least; a URL is http(s).
+  static func checkServers(_ items: [JSONValue]) -> [ConfigProblem] {
+    var problems: [ConfigProblem] = []
+    var seen: Set<String> = []
+    for (index, item) in items.enumerated() {
+      let path = "mcp.servers[\(index + 1)]"
+      guard case .object(let server) = item else { continue }
+      if case .string(let name)? = server["name"] {
+        let valid =
+          (1...32).contains(name.utf8.count) && name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F || $0 == 0x2D }
+        if !valid {
+          problems.append(ConfigProblem(path: path + ".name", message: "`\(name)` is not a server name: lowercase letters, digits, `_` and `-`, at most 32"))
+        } else if !seen.insert(name).inserted {
+          problems.append(ConfigProblem(path: path + ".name", message: "a second server named `\(name)`; server names are unique"))
+        }
+      }
+      if case .array(let command)? = server["command"], command.isEmpty {
+        problems.append(ConfigProblem(path: path + ".command", message: "the command is empty; give the program and its arguments"))
+      }
+      if case .string(let url)? = server["url"], !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+        problems.append(ConfigProblem(path: path + ".url", message: "`\(url)` is not an http(s) URL"))
+      }
+    }
+    return problems
   }
 
   /// Whether the configuration turns `feature` on.

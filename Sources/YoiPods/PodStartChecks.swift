@@ -36,6 +36,15 @@ public enum PodStartChecks {
           message: "secret `\(reference)` is not in the secret store yet\(variable.map { ", and \($0) is not set" } ?? "")",
           help: ["store it before running the Pod: `yoi secret set \(reference)`\(variable.map { ", or export \($0)" } ?? "")"]))
     }
+    // An MCP server's secrets: a server the user declared would not start without them.
+    for server in manifest.sections.mcp?.servers ?? [] {
+      for reference in server.secretReferences where !(secrets?.isStored(reference) ?? true) {
+        warnings.append(
+          Diagnostic(
+            .warning, code: .warningSecretMissing, message: "secret `\(reference)` of MCP server `\(server.name)` is not in the secret store yet",
+            help: ["store it before running the Pod: `yoi secret set \(reference)`"]))
+      }
+    }
     let sections = manifest.sections
     let instruction = sections.worker.instruction
     if instruction.hasPrefix("$yoi/"), !promptReferences.contains(instruction) {

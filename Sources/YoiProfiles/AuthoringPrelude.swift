@@ -143,11 +143,22 @@ enum AuthoringPrelude {
       return { kind = "env", name = name }
     end
 
-    local yoi = { profile = profile, models = models, compact = compact, scope = scope, autonomy = autonomy, secret = secret, env = env }
+    -- yoi.mcp.stdio{...} / yoi.mcp.http{...}: an MCP server declaration (DESIGN.md §12.10);
+    -- the schema checks the fields.
+    local mcp = {}
+    for _, transport in ipairs({ "stdio", "http" }) do
+      mcp[transport] = function(t)
+        expect_table(t, "yoi.mcp." .. transport)
+        t.transport = transport
+        return t
+      end
+    end
+
+    local yoi = { profile = profile, models = models, compact = compact, scope = scope, autonomy = autonomy, secret = secret, env = env, mcp = mcp }
 
     local host_modules = {
       ["yoi"] = yoi, ["yoi.profile"] = profile, ["yoi.models"] = models,
-      ["yoi.compact"] = compact, ["yoi.scope"] = scope, ["yoi.autonomy"] = autonomy,
+      ["yoi.compact"] = compact, ["yoi.scope"] = scope, ["yoi.autonomy"] = autonomy, ["yoi.mcp"] = mcp,
     }
 
     -- Profile-local modules: cached per evaluation, cycles reported with the chain, and a
@@ -158,7 +169,7 @@ enum AuthoringPrelude {
       local module = host_modules[name]
       if module then return module end
       if sub(name, 1, 4) == "yoi." then
-        fail("require", "unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope, yoi.autonomy)", 2)
+        fail("require", "unknown host module '" .. name .. "' (host modules: yoi, yoi.profile, yoi.models, yoi.compact, yoi.scope, yoi.autonomy, yoi.mcp)", 2)
       end
       if loaded[name] ~= nil then return loaded[name] end
       if failed[name] then fail("require", "module '" .. name .. "' failed to load earlier: " .. failed[name], 2) end

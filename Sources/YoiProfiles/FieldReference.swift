@@ -16,6 +16,8 @@ public enum FieldReference {
         case .list(.object(let inner)): walk(inner, prefix: path + "[]")
         case .auth:
           for variant in ConfigSchema.authVariants { walk(variant.fields, prefix: path, suffix: " (\(variant.kind))") }
+        case .list(.variants(_, let variants)):
+          for variant in variants { walk(variant.fields, prefix: path + "[]", suffix: " (\(variant.name))") }
         case .compaction:
           walk(ConfigSchema.compactionTokens, prefix: path, suffix: " (tokens)")
           walk(ConfigSchema.compactionRatio, prefix: path, suffix: " (ratio)")
@@ -46,6 +48,9 @@ public enum FieldReference {
     case .auth: "`{ kind = ... }` (none, api_key + file, codex_oauth, secret_ref + ref (+ env), env + name)"
     case .compaction: "`yoi.compact.tokens{...}` or `yoi.compact.ratio{...}`"
     case .scopeIntent: "`yoi.scope.workspace_read{...}` or `workspace_write{...}`"
+    case .variants(let tag, let variants): "table with `\(tag)` = " + variants.map { "`\"\($0.name)\"`" }.joined(separator: " or ")
+    case .credentialValue: "string, `yoi.secret(...)` or `yoi.env(...)`"
+    case .hostPath: "absolute or `~/` path"
     }
   }
 }

@@ -12,7 +12,20 @@ public enum LuaStubs {
     var classes: [String] = []
     func luaType(_ type: ConfigType, name: String) -> String {
       switch type {
-      case .string, .relativePath, .workspacePath, .secretID, .modelRef, .environmentVariable: return "string"
+      case .string, .relativePath, .workspacePath, .secretID, .modelRef, .environmentVariable, .hostPath: return "string"
+      case .credentialValue: return "string|yoi.Auth"
+      case .variants(let tag, let variants):
+        // One class with every variant's fields, each named with its variant.
+        var lines = ["---@class \(name)", "---@field \(tag) \(variants.map { "\"\($0.name)\"" }.joined(separator: "|"))"]
+        var seen = Set<String>()
+        for variant in variants {
+          for field in variant.fields.fields where seen.insert(field.name).inserted {
+            let fieldClass = name + "." + field.name.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+            lines.append("---@field \(field.name)? \(luaType(field.type, name: fieldClass)) \(field.summary) (\(variant.name))")
+          }
+        }
+        classes.append(lines.joined(separator: "\n"))
+        return name
       case .integer: return "integer"
       case .number: return "number"
       case .boolean: return "boolean"
@@ -72,6 +85,16 @@ public enum LuaStubs {
 
       yoi = {}
       yoi.profile = profile
+
+      yoi.mcp = {}
+      ---An MCP server started as a confined process (transport = "stdio").
+      ---@param t yoi.Profile.Mcp.Servers
+      ---@return yoi.Profile.Mcp.Servers
+      function yoi.mcp.stdio(t) end
+      ---An MCP server over Streamable HTTP (transport = "http").
+      ---@param t yoi.Profile.Mcp.Servers
+      ---@return yoi.Profile.Mcp.Servers
+      function yoi.mcp.http(t) end
 
       yoi.models = {}
       ---@param ref string "provider/model_id"

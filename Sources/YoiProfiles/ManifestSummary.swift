@@ -29,6 +29,7 @@ public struct ManifestSummary: Sendable {
     var found: [String] = []
     if case .secretReference(let id, _) = sections.model.auth { found.append(id) }
     if let id = sections.web?.search.apiKeySecret { found.append(id) }
+    for server in sections.mcp?.servers ?? [] { found += server.secretReferences }
     return found
   }
 
@@ -46,6 +47,10 @@ public struct ManifestSummary: Sendable {
       "delegation:  \(Self.describe(sections.delegationScope))",
       "secrets:     \(secretReferences.isEmpty ? "none" : secretReferences.map(TerminalText.quoted).joined(separator: ", "))",
     ]
+    if let servers = sections.mcp?.servers, !servers.isEmpty {
+      // Each server's command or URL is what a person trusts: quoted like other profile text.
+      lines.append("mcp:         " + servers.map { TerminalText.inline($0.summary) }.joined(separator: "; "))
+    }
     if let compaction = sections.compaction {
       let threshold = compaction.threshold.map(String.init) ?? "-"
       let request = compaction.requestThreshold.map(String.init) ?? "-"

@@ -26,10 +26,12 @@ struct ProfileSourceIndex {
   /// The best place for `path` (`worker.max_turns`, `skills.directories[2]`): the last exact
   /// rooted match, else the longest matching suffix, else the nearest parent.
   func location(of path: String) -> Entry? {
-    var keys = KeyPath.keys(path)
+    var keys = Self.steps(path)
     while !keys.isEmpty {
       if let exact = entries.last(where: { $0.rooted && $0.path == keys }) { return exact }
-      for length in stride(from: keys.count, through: 1, by: -1) {
+      // A suffix keeps the last item index: `url` of server 5 is not some other server's `url`.
+      let shortest = keys.count - (keys.lastIndex { $0.hasPrefix("[") } ?? keys.count)
+      for length in stride(from: keys.count, through: max(1, shortest), by: -1) {
         let suffix = Array(keys.suffix(length))
         if let partial = entries.last(where: { $0.path.count >= length && Array($0.path.suffix(length)) == suffix }) {
           return partial
@@ -38,6 +40,21 @@ struct ProfileSourceIndex {
       keys.removeLast()
     }
     return nil
+  }
+
+  /// `path`'s keys with its item indexes as `[n]` steps (`mcp.servers[2].name` →
+  /// `mcp`, `servers`, `[2]`, `name`).
+  static func steps(_ path: String) -> [String] {
+    var steps: [String] = []
+    var rest = Substring(path)
+    while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]"),
+      rest[rest.index(after: open)..<close].allSatisfy(\.isNumber), rest.index(after: open) < close
+    {
+      steps += KeyPath.keys(String(rest[..<open]))
+      steps.append(String(rest[open...close]))
+      rest = rest[rest.index(after: close)...]
+    }
+    return steps + KeyPath.keys(String(rest))
   }
 
   /// The text of a 1-based line.
@@ -148,6 +165,10 @@ struct ProfileSourceIndex {
     var prefix: [String]
     var rooted: Bool
     var pendingKey: String?
+    /// Positional items seen so far (`{ "a", yoi.mcp.stdio{...} }`): each is `[n]` in a path.
+    var position = 0
+    /// Whether the current item (since the last `,`) has begun.
+    var itemStarted = false
   }
 
   private static func scan(_ tokens: [Token]) -> [Entry] {
@@ -197,6 +218,14 @@ struct ProfileSourceIndex {
       var frame = frames[frames.count - 1]
       switch token.text {
       case "{":
+        if !frame.itemStarted {
+          // A positional table item: `{ {...}, {...} }`.
+          frame.itemStarted = true
+          frame.position += 1
+          frame.pendingKey = "[\(frame.position)]"
+          entries.append(Entry(path: frame.prefix + ["[\(frame.position)]"], rooted: frame.rooted, line: token.line, column: token.column, length: 1))
+        }
+        frames[frames.count - 1] = frame
         let key = frame.pendingKey
         frames.append(Frame(prefix: key.map { frame.prefix + [$0] } ?? frame.prefix, rooted: frame.rooted, pendingKey: nil))
         index += 1
@@ -207,7 +236,19 @@ struct ProfileSourceIndex {
         continue
       case ",", ";":
         frame.pendingKey = nil
+        frame.itemStarted = false
       default:
+        let keyed = (token.kind == .name && next?.text == "=") || (token.text == "[" && index + 3 < tokens.count && tokens[index + 3].text == "=")
+        if !frame.itemStarted, !keyed {
+          // A positional item (`"a"`, `yoi.mcp.stdio {...}`): its tables nest under `[n]`.
+          frame.position += 1
+          frame.pendingKey = "[\(frame.position)]"
+          entries.append(
+            Entry(
+              path: frame.prefix + ["[\(frame.position)]"], rooted: frame.rooted, line: token.line, column: token.column,
+              length: token.text.utf8.count))
+        }
+        frame.itemStarted = true
         if token.kind == .name, next?.text == "=" {
           frame.pendingKey = String(token.text)
           entries.append(

@@ -360,8 +360,20 @@ struct ProfileAuthoringCommandTests {
     let schema = try home.run(["profile", "schema", "--json-schema"])
     #expect(schema.status == 0)
     try home.write("schema.json", schema.stdout)
-    for profile in ["builtin:default", "builtin:orchestrator", "builtin:coder-fast"] {
+    try home.write(
+      "repo/mcp.lua",
+      """
+      local yoi = require("yoi")
+      local p = yoi.profile.import("builtin:default")
+      p.mcp = { servers = {
+        yoi.mcp.stdio { name = "calc", command = { "python3", "calc.py" }, env = { set = { TOKEN = yoi.secret("mcp/t"), MODE = "x" } }, read = { "~/.cache" } },
+        yoi.mcp.http { name = "tracker", url = "https://t.example/mcp", headers = { Authorization = yoi.env("TRACKER_AUTH") } },
+      } }
+      return p
+      """)
+    for profile in ["builtin:default", "builtin:orchestrator", "builtin:coder-fast", "./mcp.lua"] {
       let manifest = try home.run(["profile", "resolve", profile, "--pod-name", "p"])
+      #expect(manifest.status == 0, "\(manifest.stderr)")
       try home.write("manifest.json", manifest.stdout)
       // Validated with Python's jsonschema when the machine has it (the base image does).
       let python = Process()

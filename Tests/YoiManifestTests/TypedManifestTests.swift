@@ -41,6 +41,7 @@ struct TypedManifestTests {
     let empty = JSONValue.object(JSONObject())
     let manifest = try Self.build([
       "model": Self.inlineModel, "permissions": ["default_action": "ask"], "compaction": empty, "memory": empty, "web": empty, "skills": empty,
+      "mcp": empty,
     ])
     for name in ConfigSchema.requiredSections + ConfigSchema.optionalSections where name != "model" {
       var schema = ConfigSchema.manifestSchema(of: name)
