@@ -6,17 +6,18 @@
 #   tmux: end-to-end tests of the terminal dialog
 #   nix-bin: `yoi profile migrate` evaluates old Nix profiles with it (and its tests do)
 # and, from PyPI into .build/python-sdks, the providers' official Python SDKs: the tests prove
-# the scripted provider speaks each wire format by having them parse its streams.
+# the scripted provider speaks each wire format by having them parse its streams; and the
+# official MCP SDK, which the MCP tests build their servers with.
 set -euo pipefail
 
 install_sdks() {
   local venv=.build/python-sdks
-  if [ -x "$venv/bin/python3" ] && "$venv/bin/python3" -c "import openai, anthropic, google.genai" 2>/dev/null; then
+  if [ -x "$venv/bin/python3" ] && "$venv/bin/python3" -c "import openai, anthropic, google.genai, mcp" 2>/dev/null; then
     return 0
   fi
   echo "installing the provider SDKs into $venv" >&2
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check "openai==3.57.0" "anthropic==2.14.0" "google-genai==3.6.1"
+  "$venv/bin/pip" install -q --disable-pip-version-check "openai==3.57.0" "anthropic==2.14.0" "google-genai==3.6.1" "mcp==2.3.0"
 }
 install_sdks
 

@@ -21,12 +21,14 @@ public struct PodRunner: Sendable {
   private let store: PodStore
   /// Extraction and consolidation, with `feature.memory`.
   private let memoryWorkers: MemoryWorkers?
+  /// The MCP servers started for this run or session, stopped by `shutdown`.
+  private let mcpConnections: [MCPConnection]
 
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
     children launcher: (any ChildPodLauncher)? = nil, protectedDirectories: [String] = [], configDirectory: String? = nil,
     environment: Environment = .process
-  ) throws {
+  ) async throws {
     let record = try store.pod(named: name)
     let manifest = try store.currentManifest(of: name)
     let sections = manifest.sections
@@ -77,16 +79,35 @@ public struct PodRunner: Sendable {
     let skills = SkillCatalog.discover(
       roots: SkillCatalog.roots(manifest: sections.skills?.directories ?? [], workspace: record.workspace, configDirectory: configDirectory))
     if !skills.report.isEmpty { notes.append(skills.report.joined(separator: "; ")) }
-    let tools = ToolBox(
-      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
-      children: children, tasks: tasks, skills: skills,
-      memory: memorySettings)
     // The stream caps (§12.2), adjustable for slow local models and for tests.
     var timing = ProviderClient.Timing()
     if let seconds = environment[.yoiStreamIdleSeconds].flatMap(Double.init), seconds > 0 { timing.contentIdleTimeout = seconds }
     if let bytes = environment[.yoiStreamMaxBytes].flatMap(Int.init), bytes > 0 { timing.maximumStreamBytes = bytes }
     provider = try ProviderClient(
       model: sections.model, credentials: CredentialResolver(auth: sections.model.auth, secrets: secrets, environment: environment), timing: timing)
+    // MCP servers start in parallel, confined like the shell; one that fails is named in one
+    // line and its tools are absent (§12.10).
+    var connections: [MCPConnection] = []
+    if let servers = sections.mcp?.servers, !servers.isEmpty {
+      if let shell {
+        let seconds = environment[.yoiMCPStartSeconds].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 10
+        let started = await MCPServers.start(
+          servers,
+          launch: MCPServers.Launch(
+            scope: scope, shell: shell, webEnabled: sections.feature.isEnabled(.web), secrets: secrets, environment: environment,
+            startTimeout: .milliseconds(Int64(seconds * 1000))))
+        connections = started.connections
+        notes += started.failures
+      } else {
+        notes.append("MCP servers are not started: they run only inside the shell's sandbox, which this machine does not offer")
+      }
+    }
+    mcpConnections = connections
+    let tools = ToolBox(
+      scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
+      children: children, tasks: tasks, skills: skills,
+      memory: memorySettings, mcp: connections)
+    notes += tools.notes
     let worker = sections.worker
     // A server whose model does not reason refuses the parameter (HTTP 400), so it is sent
     // only to a model that declares it (catalog models do).
@@ -137,11 +158,6 @@ public struct PodRunner: Sendable {
         "feature.\(unavailable.joined(separator: ", feature.")) \(plural ? "are" : "is") enabled, but the runtime does not offer \(plural ? "their" : "its") tools yet"
       )
     }
-    // Declared servers are in the snapshot (and were trusted), but nothing starts them yet:
-    // said once rather than silently doing nothing (issue 24).
-    if let servers = sections.mcp?.servers, !servers.isEmpty {
-      notes.append("mcp.servers (\(servers.map(\.name).joined(separator: ", "))) are declared, but this runtime does not start MCP servers yet")
-    }
     self.notes = notes
   }
 
@@ -172,6 +188,9 @@ public struct PodRunner: Sendable {
   public func shutdown() async {
     await provider.shutdown()
     await loop.tools.shutdown()
+    await withTaskGroup(of: Void.self) { group in
+      for connection in mcpConnections { group.addTask { await connection.stop() } }
+    }
   }
 }
 

@@ -151,6 +151,51 @@ int yoi_spawn_in_group(const char *path, char *const argv[], char *const envp[],
   return 0;
 }
 
+int yoi_spawn_piped(const char *path, char *const argv[], char *const envp[], const char *directory, int *write_fd, int *read_fd, pid_t *pid) {
+  int input[2], output[2];
+  if (pipe2(input, O_CLOEXEC) != 0) return errno;
+  if (pipe2(output, O_CLOEXEC) != 0) {
+    int saved = errno;
+    close(input[0]);
+    close(input[1]);
+    return saved;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, input[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, output[1], 1);
+  /* A server's log lines are not the protocol: stderr goes nowhere. */
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addchdir_np(&actions, directory);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults, empty;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGQUIT);
+  sigaddset(&defaults, SIGHUP);
+  sigemptyset(&empty);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &empty);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  int result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close(input[0]);
+  close(output[1]);
+  if (result != 0) {
+    close(input[1]);
+    close(output[0]);
+    return result;
+  }
+  *write_fd = input[1];
+  *read_fd = output[0];
+  return 0;
+}
+
 int yoi_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 
 int yoi_event_open(void) { return eventfd(0, EFD_CLOEXEC); }

@@ -42,7 +42,7 @@ public struct PodRuns: Sendable {
   ) async throws -> T {
     _ = try store.pod(named: pod.rawValue)
     let lock = try RunLock(dataDirectory: dataDirectory, pod: pod)
-    let runner = try PodRunner(
+    let runner = try await PodRunner(
       pod: pod.rawValue, store: store, secrets: secrets, approval: approval, children: children ?? ChildPods(runs: self),
       protectedDirectories: protectedDirectories, configDirectory: configDirectory)
     let result: Result<T, any Error>

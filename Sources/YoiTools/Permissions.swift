@@ -18,7 +18,8 @@ public struct PermissionPolicy: Sendable {
   /// workspace and as an absolute path; a rule matching either applies).
   public func decide(tool: String, subjects: [String]) -> Decision {
     guard let section else { return Decision(action: .allow, reason: "no permissions section") }
-    for (index, rule) in section.rules.enumerated() where rule.tool == "*" || rule.tool == tool {
+    // A rule's tool is a name or a glob over names (`mcp__docs__*`).
+    for (index, rule) in section.rules.enumerated() where rule.tool == tool || Glob(rule.tool, segmented: false).matches(tool) {
       let glob = Glob(rule.pattern, segmented: false)
       if subjects.contains(where: glob.matches) {
         return Decision(action: rule.action, reason: "permissions.rule[\(index + 1)] (\(rule.tool) \"\(rule.pattern)\" → \(rule.action.rawValue))")

@@ -25,6 +25,8 @@ public struct ToolBox: Sendable {
   private let tools: [String: any FileTool]
   private let webClient: WebClient?
   private let taskBoard: TaskBoard?
+  /// What building the tools dropped (MCP tools with taken names or unbounded schemas).
+  public let notes: [String]
   /// The task list as it stands (nil: `feature.task` is off).
   public var tasks: TaskList? { taskBoard?.current }
   /// The definitions offered to the model, in a stable order.
@@ -66,7 +68,7 @@ public struct ToolBox: Sendable {
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
     shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil,
-    skills: SkillCatalog? = nil, memory: MemorySettings? = nil
+    skills: SkillCatalog? = nil, memory: MemorySettings? = nil, mcp: [MCPConnection] = []
   ) {
     scopeHolder = ScopeHolder(scope)
     self.permissions = permissions
@@ -104,12 +106,15 @@ public struct ToolBox: Sendable {
     }
     if let skills, !skills.skills.isEmpty { available.append(SkillTool(catalog: skills, scope: scopeHolder)) }
     if let memory { available += memory.tools() }
+    let served = MCPTool.tools(mcp, taken: Set(available.map(\.toolName)))
+    available += served.tools as [any FileTool]
+    notes = served.notes
     if let children {
       available.append(
         SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))
     }
-    tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
-    definitions = available.map { type(of: $0).definition }
+    tools = Dictionary(uniqueKeysWithValues: available.map { ($0.toolName, $0) })
+    definitions = available.map(\.toolDefinition)
   }
 
   /// The tools of a memory worker (DESIGN.md §12.9): the memory tools and, for extraction, the
@@ -121,10 +126,11 @@ public struct ToolBox: Sendable {
     approval = HeadlessApproval()
     webClient = nil
     taskBoard = nil
+    notes = []
     var available = memory.tools()
     if let transcript { available.append(TranscriptReadTool(text: transcript)) }
-    tools = Dictionary(uniqueKeysWithValues: available.map { (type(of: $0).name, $0) })
-    definitions = available.map { type(of: $0).definition }
+    tools = Dictionary(uniqueKeysWithValues: available.map { ($0.toolName, $0) })
+    definitions = available.map(\.toolDefinition)
   }
 
   /// Releases the web tools' HTTP client.
@@ -250,6 +256,9 @@ struct ToolRun {
 protocol FileTool: Sendable {
   static var name: String { get }
   static var definition: ToolDefinition { get }
+  /// The name the model calls it by (the static one, but for tools a server names).
+  var toolName: String { get }
+  var toolDefinition: ToolDefinition { get }
   func subject(_ arguments: String) throws(ToolFailure) -> String
   /// Whether the subject is a path (matched workspace-relative and absolute) or text (a command).
   var subjectIsPath: Bool { get }
@@ -258,6 +267,8 @@ protocol FileTool: Sendable {
 
 extension FileTool {
   var subjectIsPath: Bool { true }
+  var toolName: String { Self.name }
+  var toolDefinition: ToolDefinition { Self.definition }
 
   /// Decodes the model's argument JSON, or says what was wrong with it.
   func decode<T: Decodable>(_ type: T.Type, _ arguments: String) throws(ToolFailure) -> T {

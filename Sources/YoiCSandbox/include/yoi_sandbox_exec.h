@@ -25,6 +25,10 @@ int yoi_landlock_restrict(char *const *paths, const int *accesses, size_t count,
 int yoi_spawn_in_group(const char *path, char *const argv[], char *const envp[], const char *directory, int *read_fd, pid_t *pid);
 
 /// A pidfd for `pid` (readable once it exits), or -1 on a kernel without pidfds.
+/* Like yoi_spawn_in_group, for a long-lived server: its stdin and stdout are pipes (write_fd,
+   read_fd), its stderr /dev/null. */
+int yoi_spawn_piped(const char *path, char *const argv[], char *const envp[], const char *directory, int *write_fd, int *read_fd, pid_t *pid);
+
 int yoi_pidfd_open(pid_t pid);
 
 /// An eventfd (close-on-exec) that wakes a poll once `yoi_event_signal` is called on it.
