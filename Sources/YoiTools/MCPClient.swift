@@ -23,101 +23,41 @@ public struct MCPFailure: Error, Sendable {
   public var message: String
 }
 
-/// One running MCP server over stdio (DESIGN.md §12.10): one process for the run, spoken to
-/// with JSON-RPC 2.0, one message per line.
+/// How requests reach a server: a confined process's stdin and stdout, or Streamable HTTP.
+protocol MCPChannel: Sendable {
+  /// A request's result (a JSON-RPC error is an `MCPFailure`).
+  func request(_ method: String, _ params: JSONValue) async throws -> JSONValue
+  func notify(_ method: String, _ params: JSONValue) async
+  var isDead: Bool { get }
+  func close() async
+}
+
+/// One running MCP server (DESIGN.md §12.10): its channel and the tools it listed.
 public final class MCPConnection: @unchecked Sendable {
   public let server: MCPServer
   public private(set) var tools: [MCPToolInfo] = []
-  private let process: ServerProcess
-  private let cleanup: @Sendable () -> Void
-  private let lock = NSLock()
-  private var nextID: Int64 = 0
-  private var pending: [Int64: CheckedContinuation<JSONValue, any Error>] = [:]
-  private var ended = false
+  let channel: any MCPChannel
 
   public static let protocolVersion = "2025-06-18"
 
-  init(server: MCPServer, process: ServerProcess, cleanup: @escaping @Sendable () -> Void) {
+  init(server: MCPServer, channel: any MCPChannel) {
     self.server = server
-    self.process = process
-    self.cleanup = cleanup
-    let lines = process.lines
-    Task { [weak self] in
-      for await line in lines { self?.receive(line) }
-      self?.end()
-    }
+    self.channel = channel
   }
 
-  public var pid: Int32 { process.pid }
-
-  /// Whether the server's output has ended (it exited, or closed stdout).
-  public var isDead: Bool { lock.withLock { ended } }
-
-  private func receive(_ line: [UInt8]) {
-    guard case .object(let message)? = try? JSONParser.parse(String(decoding: line, as: UTF8.self)) else { return }
-    // Notifications and requests from the server (progress, logging, list changes) are read past.
-    guard case .integer(let id)? = message["id"], message["method"] == nil else { return }
-    let continuation = lock.withLock { pending.removeValue(forKey: id) }
-    if case .object(let error)? = message["error"] {
-      let text = if case .string(let text)? = error["message"] { text } else { "an error" }
-      continuation?.resume(throwing: MCPFailure(message: "MCP server `\(server.name)` answered: \(text)"))
-    } else {
-      continuation?.resume(returning: message["result"] ?? .null)
-    }
-  }
-
-  private func end() {
-    let waiting = lock.withLock {
-      ended = true
-      defer { pending = [:] }
-      return Array(pending.values)
-    }
-    for continuation in waiting { continuation.resume(throwing: MCPFailure(message: "MCP server `\(server.name)` exited")) }
-  }
-
-  private func send(_ message: JSONValue) -> Bool {
-    process.send(Array(CanonicalJSON.compact(message).utf8))
-  }
-
-  /// A request and its result; cancelling the task tells the server (`notifications/cancelled`).
-  func request(_ method: String, _ params: JSONValue) async throws -> JSONValue {
-    let id = lock.withLock {
-      nextID += 1
-      return nextID
-    }
-    return try await withTaskCancellationHandler {
-      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
-        let accepted = lock.withLock { () -> Bool in
-          guard !ended else { return false }
-          pending[id] = continuation
-          return true
-        }
-        guard accepted else {
-          continuation.resume(throwing: MCPFailure(message: "MCP server `\(server.name)` exited"))
-          return
-        }
-        if !send(["jsonrpc": "2.0", "id": .integer(id), "method": .string(method), "params": params]) {
-          if let waiting = lock.withLock({ pending.removeValue(forKey: id) }) {
-            waiting.resume(throwing: MCPFailure(message: "MCP server `\(server.name)` no longer reads its input"))
-          }
-        }
-      }
-    } onCancel: {
-      _ = send(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": .integer(id), "reason": "the turn was cancelled"]])
-      if let waiting = lock.withLock({ pending.removeValue(forKey: id) }) { waiting.resume(throwing: CancellationError()) }
-    }
-  }
+  /// Whether the server can no longer answer (its process ended).
+  public var isDead: Bool { channel.isDead }
 
   /// initialize, initialized, then every page of tools/list.
   func handshake() async throws {
-    _ = try await request(
+    _ = try await channel.request(
       "initialize",
       ["protocolVersion": .string(Self.protocolVersion), "capabilities": [:], "clientInfo": ["name": "yoi", "version": "0.1.0"]])
-    _ = send(["jsonrpc": "2.0", "method": "notifications/initialized"])
+    await channel.notify("notifications/initialized", [:])
     var cursor: String?
     var listed: [MCPToolInfo] = []
     repeat {
-      let result = try await request("tools/list", cursor.map { ["cursor": .string($0)] } ?? [:])
+      let result = try await channel.request("tools/list", cursor.map { ["cursor": .string($0)] } ?? [:])
       guard case .object(let page) = result, case .array(let items)? = page["tools"] else {
         throw MCPFailure(message: "MCP server `\(server.name)` answered tools/list without a tool list")
       }
@@ -133,7 +73,7 @@ public final class MCPConnection: @unchecked Sendable {
 
   /// Calls `tool`: its text content, and whether the server said it is an error.
   public func call(_ tool: String, arguments: JSONValue) async throws -> (text: String, isError: Bool) {
-    let result = try await request("tools/call", ["name": .string(tool), "arguments": arguments])
+    let result = try await channel.request("tools/call", ["name": .string(tool), "arguments": arguments])
     guard case .object(let object) = result else { return ("", false) }
     var parts: [String] = []
     if case .array(let content)? = object["content"] {
@@ -148,8 +88,101 @@ public final class MCPConnection: @unchecked Sendable {
     return (parts.joined(separator: "\n"), object["isError"] == .bool(true))
   }
 
-  /// Stops the server (stdin closed → SIGTERM → SIGKILL) and removes its temporary directory.
-  public func stop() async {
+  /// Stops the server (a process: stdin closed → SIGTERM → SIGKILL).
+  public func stop() async { await channel.close() }
+
+  /// A JSON-RPC response's result, or its error as a failure naming `server`.
+  static func result(of message: JSONObject, server: String) throws(MCPFailure) -> JSONValue {
+    if case .object(let error)? = message["error"] {
+      let text = if case .string(let text)? = error["message"] { text } else { "an error" }
+      throw MCPFailure(message: "MCP server `\(server)` answered: \(text)")
+    }
+    return message["result"] ?? .null
+  }
+}
+
+/// A confined process spoken to with one JSON-RPC message per line.
+final class StdioChannel: MCPChannel, @unchecked Sendable {
+  private let name: String
+  private let process: ServerProcess
+  private let cleanup: @Sendable () -> Void
+  private let lock = NSLock()
+  private var nextID: Int64 = 0
+  private var pending: [Int64: CheckedContinuation<JSONValue, any Error>] = [:]
+  private var ended = false
+
+  init(name: String, process: ServerProcess, cleanup: @escaping @Sendable () -> Void) {
+    self.name = name
+    self.process = process
+    self.cleanup = cleanup
+    let lines = process.lines
+    Task { [weak self] in
+      for await line in lines { self?.receive(line) }
+      self?.end()
+    }
+  }
+
+  var isDead: Bool { lock.withLock { ended } }
+
+  private func receive(_ line: [UInt8]) {
+    guard case .object(let message)? = try? JSONParser.parse(String(decoding: line, as: UTF8.self)) else { return }
+    // Notifications and requests from the server (progress, logging, list changes) are read past.
+    guard case .integer(let id)? = message["id"], message["method"] == nil else { return }
+    guard let continuation = lock.withLock({ pending.removeValue(forKey: id) }) else { return }
+    do {
+      continuation.resume(returning: try MCPConnection.result(of: message, server: name))
+    } catch {
+      continuation.resume(throwing: error)
+    }
+  }
+
+  private func end() {
+    let waiting = lock.withLock {
+      ended = true
+      defer { pending = [:] }
+      return Array(pending.values)
+    }
+    for continuation in waiting { continuation.resume(throwing: MCPFailure(message: "MCP server `\(name)` exited")) }
+  }
+
+  private func send(_ message: JSONValue) -> Bool {
+    process.send(Array(CanonicalJSON.compact(message).utf8))
+  }
+
+  func notify(_ method: String, _ params: JSONValue) async {
+    _ = send(["jsonrpc": "2.0", "method": .string(method), "params": params])
+  }
+
+  /// Cancelling the task tells the server (`notifications/cancelled`).
+  func request(_ method: String, _ params: JSONValue) async throws -> JSONValue {
+    let id = lock.withLock {
+      nextID += 1
+      return nextID
+    }
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<JSONValue, any Error>) in
+        let accepted = lock.withLock { () -> Bool in
+          guard !ended else { return false }
+          pending[id] = continuation
+          return true
+        }
+        guard accepted else {
+          continuation.resume(throwing: MCPFailure(message: "MCP server `\(name)` exited"))
+          return
+        }
+        if !send(["jsonrpc": "2.0", "id": .integer(id), "method": .string(method), "params": params]) {
+          if let waiting = lock.withLock({ pending.removeValue(forKey: id) }) {
+            waiting.resume(throwing: MCPFailure(message: "MCP server `\(name)` no longer reads its input"))
+          }
+        }
+      }
+    } onCancel: {
+      _ = send(["jsonrpc": "2.0", "method": "notifications/cancelled", "params": ["requestId": .integer(id), "reason": "the turn was cancelled"]])
+      if let waiting = lock.withLock({ pending.removeValue(forKey: id) }) { waiting.resume(throwing: CancellationError()) }
+    }
+  }
+
+  func close() async {
     await process.stop()
     cleanup()
   }
@@ -201,12 +234,9 @@ public enum MCPServers {
   }
 
   static func startOne(_ server: MCPServer, launch: Launch) async -> Result<MCPConnection, MCPFailure> {
-    guard server.transport == .stdio else {
-      return .failure(MCPFailure(message: "MCP server `\(server.name)`: the http transport is not supported yet; its tools are absent"))
-    }
     let connection: MCPConnection
     do {
-      connection = try spawn(server, launch: launch)
+      connection = server.transport == .stdio ? try spawn(server, launch: launch) : try connect(server, launch: launch)
     } catch {
       return .failure(error)
     }
@@ -294,11 +324,27 @@ public enum MCPServers {
       let process = try ServerProcess.start(
         launch.shell.helper, layout.helperArguments(program: command, directory: directory),
         environment: variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, directory: directory)
-      return MCPConnection(server: server, process: process, cleanup: cleanup)
+      return MCPConnection(server: server, channel: StdioChannel(name: server.name, process: process, cleanup: cleanup))
     } catch {
       cleanup()
       throw MCPFailure(message: "MCP server `\(server.name)`: \(error.message)")
     }
+  }
+
+  /// A Streamable HTTP server: its headers resolved now.
+  static func connect(_ server: MCPServer, launch: Launch) throws(MCPFailure) -> MCPConnection {
+    var headers: [(String, String)] = []
+    for (name, value) in (server.headers ?? [:]).sorted(by: { $0.key < $1.key }) {
+      switch value {
+      case .literal(let text): headers.append((name, text))
+      case .reference(let auth):
+        guard let resolved = resolve(auth, launch: launch) else {
+          throw MCPFailure(message: "MCP server `\(server.name)`: \(auth.reference) for the \(name) header is not available (\(auth.fix))")
+        }
+        headers.append((name, resolved))
+      }
+    }
+    return MCPConnection(server: server, channel: HTTPChannel(name: server.name, url: server.url ?? "", headers: headers))
   }
 
   static func resolve(_ auth: ModelAuth, launch: Launch) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import YoiManifest
 import YoiStubProvider
@@ -97,5 +98,47 @@ struct RuntimeMCPTests {
     #expect(try denied.run("add").status == 0)
     let result = try denied.log().split(separator: "\n").first { $0.contains(#""type":"tool_result""#) }.map(String.init) ?? ""
     #expect(result.contains(#"refused by permissions.rule[1] (mcp__calc__* \"*\" → deny)"#), "\(result)")
+  }
+
+  @Test("a Streamable HTTP server (official SDK) gets its Authorization header from a yoi.secret, and its tool's result reaches the model")
+  func httpServer() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+    let probe = try StubProvider(scheme: .openaiChat, turns: [])
+    let port = probe.port
+    probe.stop()
+    let token = "tracker-canary-\(UUID().uuidString.prefix(8))"
+    let tracker = Process()
+    tracker.executableURL = URL(fileURLWithPath: Self.python)
+    tracker.arguments = [YoiBinary.fixtures.appendingPathComponent("mcp/tracker.py").path, "\(port)", token]
+    tracker.standardOutput = FileHandle.nullDevice
+    tracker.standardError = FileHandle.nullDevice
+    try tracker.run()
+    defer { tracker.terminate() }
+    // Ready when it accepts connections.
+    for _ in 0..<100 {
+      let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(UInt16(port).bigEndian)
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
+      close(socket)
+      if connected == 0 { break }
+      usleep(100_000)
+    }
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat,
+      turns: [.reply(text: "", toolCalls: Self.calls([("mcp__tracker__file_issue", #"{"title": "the parser drops comments"}"#)])), .reply(text: "filed")],
+      profile: """
+        mcp = { servers = { yoi.mcp.http { name = "tracker", url = "http://127.0.0.1:\(port)/mcp", headers = { Authorization = yoi.secret("mcp/tracker/auth") } } } },
+        """)
+    #expect(try fixture.home.run(["secret", "set", "mcp/tracker/auth"], stdin: "Bearer \(token)\n").status == 0)
+    let run = try fixture.run("file it")
+    #expect(run.status == 0, "\(run.stderr)")
+    let result = try fixture.log().split(separator: "\n").first { $0.contains(#""type":"tool_result""#) }.map(String.init) ?? ""
+    #expect(result.contains("issue #1: the parser drops comments") && !result.contains(#""is_error":true"#), "\(result)\n\(run.stderr)")
+    for text in [run.stdout, run.stderr, try fixture.log()] { #expect(!text.contains(token)) }
   }
 }
