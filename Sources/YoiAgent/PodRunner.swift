@@ -22,7 +22,7 @@ public struct PodRunner: Sendable {
   /// Extraction and consolidation, with `feature.memory`.
   private let memoryWorkers: MemoryWorkers?
   /// The MCP servers started for this run or session, stopped by `shutdown`.
-  private let mcpConnections: [MCPConnection]
+  public let mcpConnections: [MCPConnection]
 
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),

@@ -65,6 +65,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
   case warningRegistryOwner = "W-REGISTRY-OWNER"
   case warningSecretMissing = "W-SECRET-MISSING"
   case warningSkill = "W-SKILL"
+  case warningMCP = "W-MCP"
 }
 
 /// The one error type of yoi: what went wrong as diagnostics, and the exit status the process

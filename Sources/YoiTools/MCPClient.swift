@@ -360,7 +360,7 @@ public enum MCPServers {
 
 /// One MCP tool as the model sees it: `mcp__<server>__<tool>`, its description marked as the
 /// server's; the subject permission patterns see is the arguments as compact JSON.
-struct MCPTool: FileTool {
+public struct MCPTool: FileTool {
   static let name = "mcp"
   static let definition = ToolDefinition(name: "mcp", description: "", parameters: ["type": "object"])
   let connection: MCPConnection
@@ -368,6 +368,9 @@ struct MCPTool: FileTool {
   let toolName: String
   let toolDefinition: ToolDefinition
   var subjectIsPath: Bool { false }
+
+  /// The model's name for `tool` of `server` (for people, as the model sees it).
+  public static func displayName(server: String, tool: String) -> String { name(server: server, tool: tool) }
 
   /// The model's name for `tool` of `server`: parts cut to `[A-Za-z0-9_-]`, at most 64 in all.
   static func name(server: String, tool: String) -> String {

@@ -1,5 +1,6 @@
 import YoiManifest
 import Foundation
+import Glibc
 import Testing
 import YoiStubProvider
 
@@ -107,8 +108,26 @@ struct ReadmeCommandTests {
 
   /// docs/running.md's chapter on project instructions, tasks, skills and memory, as written:
   /// its files (`<!-- file: PATH -->` blocks), its profile and its `shell` commands.
-  @Test func theFeaturesChapterRunsAsWritten() throws {
+  /// The text of docs/running.md's chapter `heading`, up to the next chapter.
+  static func chapter(_ heading: String) throws -> String {
     let page = try String(contentsOf: YoiBinary.packageRoot.appendingPathComponent("docs/running.md"), encoding: .utf8)
+    var lines: [Substring] = []
+    var inside = false
+    var fenced = false
+    for line in page.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix("```") { fenced.toggle() }
+      // A heading inside a code block (a Markdown example) does not end the chapter.
+      if !fenced, line.hasPrefix("## ") {
+        inside = line == "## \(heading)"
+        continue
+      }
+      if inside { lines.append(line) }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  @Test func theFeaturesChapterRunsAsWritten() throws {
+    let page = try Self.chapter("Project instructions, tasks, skills and memory")
     let home = try YoiHome()
     try FileManager.default.createDirectory(at: home.project.appendingPathComponent(".git"), withIntermediateDirectories: true)
     var files = 0
@@ -166,5 +185,62 @@ struct ReadmeCommandTests {
     #expect(outputs[5].hasPrefix("build-commands — Build commands"), "\(outputs[5])")
     let log = try home.run(["pod", "log", "notes", "--json"]).stdout
     #expect(log.contains("## Fixed") && log.contains(#""type":"skill""#) && log.contains(#""type":"instructions""#))
+  }
+
+  /// docs/running.md's MCP chapter: its profile (the interpreter, its library paths and the
+  /// tracker's port put in for this machine) and its commands, against a stdio server and a
+  /// Streamable HTTP one built with the official MCP Python SDK.
+  @Test func theMCPChapterRunsAsWritten() throws {
+    guard FileManager.default.isExecutableFile(atPath: RuntimeMCPTests.python) else { return }
+    let page = try Self.chapter("MCP servers")
+    guard let start = page.range(of: "```lua\n-- tools.lua\n"), let end = page[start.upperBound...].range(of: "```"),
+      let shellStart = page.range(of: "```shell\n"), let shellEnd = page[shellStart.upperBound...].range(of: "```")
+    else {
+      Issue.record("the MCP chapter has no tools.lua or shell block")
+      return
+    }
+    let probe = try StubProvider(scheme: .openaiChat, turns: [])
+    let port = probe.port
+    probe.stop()
+    let tracker = Process()
+    tracker.executableURL = URL(fileURLWithPath: RuntimeMCPTests.python)
+    tracker.arguments = [YoiBinary.fixtures.appendingPathComponent("mcp/tracker.py").path, "\(port)", "tracker-token"]
+    tracker.standardOutput = FileHandle.nullDevice
+    tracker.standardError = FileHandle.nullDevice
+    try tracker.run()
+    defer {
+      // uvicorn waits for open connections on SIGTERM; the test is done with it.
+      kill(tracker.processIdentifier, SIGKILL)
+      tracker.waitUntilExit()
+    }
+    let venv = YoiBinary.packageRoot.appendingPathComponent(".build/python-sdks").path
+    var profile = String(page[start.upperBound..<end.lowerBound])
+      .replacingOccurrences(of: #""python3""#, with: "\"\(RuntimeMCPTests.python)\"")
+      .replacingOccurrences(of: #""~/.local/lib""#, with: "\"\(venv)\", \"\(RuntimeMCPTests.basePrefix)\"")
+      .replacingOccurrences(of: "127.0.0.1:8765", with: "127.0.0.1:\(port)")
+    let turns: [StubProvider.Turn] = [
+      .reply(text: "", toolCalls: [(name: "mcp__calc__add", arguments: #"{"value": 2}"#), (name: "mcp__calc__add", arguments: #"{"value": 3}"#)]),
+      .reply(text: "", toolCalls: [(name: "mcp__tracker__file_issue", arguments: #"{"title": "total=5"}"#)]),
+      .reply(text: "Added them and filed issue #1."),
+    ]
+    let provider = try Self.onOllamaPort(turns, profile: &profile)
+    defer { provider.stop() }
+    let home = try YoiHome()
+    try home.write("repo/tools.lua", profile)
+    try home.write("repo/calc.py", try String(contentsOf: YoiBinary.fixtures.appendingPathComponent("mcp/calc.py"), encoding: .utf8))
+    // Ready when the tracker accepts a connection.
+    for _ in 0..<100 where (try? home.run(["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port)"], executable: "/bin/bash"))?.status != 0 { usleep(100_000) }
+    let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
+    var outputs: [String] = []
+    for command in page[shellStart.upperBound..<shellEnd.lowerBound].split(separator: "\n").map(String.init) where !command.isEmpty {
+      let outcome = try home.run(["-c", command], environment: ["PATH": "\(binDirectory):/usr/bin:/bin"], executable: "/bin/sh")
+      #expect(outcome.status == 0, "\(command):\n\(outcome.stderr)")
+      outputs.append(outcome.stdout + outcome.stderr)
+    }
+    #expect(outputs.count == 5)
+    guard outputs.count == 5 else { return }
+    #expect(outputs[3].contains("mcp__calc__add") && outputs[3].contains("mcp__tracker__file_issue"), "\(outputs[3])")
+    let log = try home.run(["pod", "log", "tools", "--json"]).stdout
+    #expect(log.contains("total=2") && log.contains("total=5") && log.contains("issue #1: total=5"), "\(log)")
   }
 }

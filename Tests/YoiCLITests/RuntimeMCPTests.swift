@@ -113,7 +113,11 @@ struct RuntimeMCPTests {
     tracker.standardOutput = FileHandle.nullDevice
     tracker.standardError = FileHandle.nullDevice
     try tracker.run()
-    defer { tracker.terminate() }
+    defer {
+      // uvicorn waits for open connections on SIGTERM; the test is done with it.
+      kill(tracker.processIdentifier, SIGKILL)
+      tracker.waitUntilExit()
+    }
     // Ready when it accepts connections.
     for _ in 0..<100 {
       let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
