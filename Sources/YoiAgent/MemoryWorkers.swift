@@ -45,21 +45,22 @@ struct MemoryWorkers: Sendable {
   func afterRun(_ record: (TranscriptEvent) throws -> Void) async throws {
     let events = try store.transcript(of: podName).map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) }
     var from: Int64 = 1
-    var lastConsolidation = 0
-    for (index, (_, event)) in events.enumerated() {
-      if case .memoryExtract(let work) = event, work.finished, let to = work.toSeq { from = to + 1 }
-      if case .memoryConsolidate = event { lastConsolidation = index }
+    // Consolidation counts what extractions changed since the last consolidation.
+    var changed = Set<String>()
+    for (_, event) in events {
+      if case .memoryExtract(let work) = event {
+        if work.finished, let to = work.toSeq { from = to + 1 }
+        changed.formUnion(work.changed)
+      }
+      if case .memoryConsolidate = event { changed = [] }
     }
     let fresh = events.filter { $0.0 >= from && Self.isConversation($0.1) }
     let tokens = TranscriptReplay.messages(fresh).reduce(Int64(0)) { $0 + TokenEstimate.tokens($1) }
     if let last = fresh.last?.0, tokens >= section.extractThreshold {
       let work = await extract(Self.render(fresh), from: from, to: last)
       try record(.memoryExtract(work))
+      changed.formUnion(work.changed)
     }
-    // Consolidation counts what extractions changed since the last consolidation.
-    let after = try store.transcript(of: podName).map { row throws(YoiError) in try TranscriptEvent(row) }.dropFirst(lastConsolidation)
-    var changed = Set<String>()
-    for event in after { if case .memoryExtract(let work) = event { changed.formUnion(work.changed) } }
     let bytes = changed.compactMap { try? memory.read($0)?.bytes }.reduce(0, +)
     if !changed.isEmpty, changed.count >= section.consolidationThresholdFiles || Int64(bytes) >= section.consolidationThresholdBytes {
       try record(.memoryConsolidate(await consolidate()))

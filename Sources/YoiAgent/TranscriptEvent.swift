@@ -189,9 +189,7 @@ public enum TranscriptReplay {
       }
     }
     // The task list is not in the summary's events any more: it goes with the summary.
-    let tasks = events.last { if case .tasks = $0.event { true } else { false } }.flatMap { entry -> TaskList? in
-      if case .tasks(let list) = entry.event { list } else { nil }
-    }
+    let tasks = events.reversed().lazy.compactMap { entry -> TaskList? in if case .tasks(let list) = entry.event { list } else { nil } }.first
     var messages: [Message] =
       summary.map { text in
         [.user(summaryHeading + "\n" + text + (tasks.map { "\n\n[The task list now]\n" + $0.rendered } ?? ""))]

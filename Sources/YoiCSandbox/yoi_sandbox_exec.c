@@ -114,19 +114,11 @@ int yoi_landlock_restrict(char *const *paths, const int *accesses, size_t count,
   return 0;
 }
 
-int yoi_spawn_in_group(const char *path, char *const argv[], char *const envp[], const char *directory, int *read_fd, pid_t *pid) {
-  int ends[2];
-  if (pipe2(ends, O_CLOEXEC) != 0) return errno;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, ends[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, ends[1], 2);
-  posix_spawn_file_actions_addchdir_np(&actions, directory);
+/* posix_spawn in a new process group (killed whole), with default dispositions and an empty
+   mask (yoi itself ignores SIGINT and SIGTERM while it runs); `actions` is destroyed here. */
+static int spawn_in_new_group(const char *path, char *const argv[], char *const envp[], posix_spawn_file_actions_t *actions, pid_t *pid) {
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  /* A new process group (killed whole), default dispositions and an empty mask: yoi itself
-     ignores SIGINT and SIGTERM while it runs. */
   sigset_t defaults, empty;
   sigemptyset(&defaults);
   sigaddset(&defaults, SIGINT);
@@ -139,9 +131,22 @@ int yoi_spawn_in_group(const char *path, char *const argv[], char *const envp[],
   posix_spawnattr_setsigmask(&attributes, &empty);
   posix_spawnattr_setpgroup(&attributes, 0);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  int result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
-  posix_spawn_file_actions_destroy(&actions);
+  int result = posix_spawn(pid, path, actions, &attributes, argv, envp);
+  posix_spawn_file_actions_destroy(actions);
   posix_spawnattr_destroy(&attributes);
+  return result;
+}
+
+int yoi_spawn_in_group(const char *path, char *const argv[], char *const envp[], const char *directory, int *read_fd, pid_t *pid) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) return errno;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, ends[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, ends[1], 2);
+  posix_spawn_file_actions_addchdir_np(&actions, directory);
+  int result = spawn_in_new_group(path, argv, envp, &actions, pid);
   close(ends[1]);
   if (result != 0) {
     close(ends[0]);
@@ -167,23 +172,7 @@ int yoi_spawn_piped(const char *path, char *const argv[], char *const envp[], co
   /* A server's log lines are not the protocol: stderr goes nowhere. */
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addchdir_np(&actions, directory);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t defaults, empty;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  sigaddset(&defaults, SIGPIPE);
-  sigaddset(&defaults, SIGQUIT);
-  sigaddset(&defaults, SIGHUP);
-  sigemptyset(&empty);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setsigmask(&attributes, &empty);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  int result = posix_spawn(pid, path, &actions, &attributes, argv, envp);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
+  int result = spawn_in_new_group(path, argv, envp, &actions, pid);
   close(input[0]);
   close(output[1]);
   if (result != 0) {

@@ -77,7 +77,7 @@ public enum ModelAvailability {
   }
 
   private static func isSet(_ variable: String, _ environment: Environment) -> Bool {
-    !(environment.credentialVariable(variable) ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    CredentialResolver.key(in: variable, environment) != nil
   }
 
   /// The catalog's models, sorted by ref, each with its provider's settings and credential.

@@ -14,6 +14,10 @@ public struct Credential: Sendable, CustomStringConvertible {
 
   /// The value to scrub from anything the provider sends back (an echoed key).
   var secretWords: [String] { [token] }
+
+  /// The value itself, for the one place outside a request that needs it: an MCP server's
+  /// environment or headers, resolved when it starts.
+  public var value: String { token }
 }
 
 /// Reads `model.auth` into a credential (DESIGN.md §12.2).
@@ -33,11 +37,13 @@ public struct CredentialResolver: Sendable {
     environment[.codexHome] ?? environment.home + "/.codex"
   }
 
-  /// The key in variable `name`, trimmed; nil when it is unset or blank (both auth kinds that
-  /// read a variable treat it the same way).
-  private func key(in name: String) -> String? {
+  /// The key in variable `name`, trimmed; nil when it is unset or blank (every reader of a
+  /// credential variable treats it the same way: both auth kinds, `yoi models`, MCP servers).
+  public static func key(in name: String, _ environment: Environment) -> String? {
     environment.credentialVariable(name).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
   }
+
+  private func key(in name: String) -> String? { Self.key(in: name, environment) }
 
   public func credential() throws -> Credential {
     switch auth {

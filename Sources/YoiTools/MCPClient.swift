@@ -347,14 +347,10 @@ public enum MCPServers {
     return MCPConnection(server: server, channel: HTTPChannel(name: server.name, url: server.url ?? "", headers: headers))
   }
 
+  /// A reference's value, read as a model's key is (the stored secret first, a blank variable
+  /// is unset, a damaged store is not passed over).
   static func resolve(_ auth: ModelAuth, launch: Launch) -> String? {
-    switch auth {
-    case .secretReference(let id, let variable):
-      if let value = try? launch.secrets.secretPlaintext(id) { return value }
-      return variable.flatMap { launch.environment.credentialVariable($0) }
-    case .environment(let name): return launch.environment.credentialVariable(name)
-    default: return nil
-    }
+    (try? CredentialResolver(auth: auth, secrets: launch.secrets, environment: launch.environment).credential())?.value
   }
 }
 

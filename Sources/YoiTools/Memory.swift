@@ -47,6 +47,9 @@ public struct MemoryStore: Sendable {
     init(_ message: String) { self.message = message }
   }
 
+  /// How many characters the body of `slug` may hold.
+  static func limit(of slug: String) -> Int { slug == summarySlug ? summaryLimit : noteLimit }
+
   /// `[a-z0-9-]{1,64}`, no leading, trailing or double `-`; or `MEMORY`.
   public static func isValidSlug(_ slug: String) -> Bool {
     slug == summarySlug || SkillCatalog.isKebabCase(slug)
@@ -100,7 +103,7 @@ public struct MemoryStore: Sendable {
   public func write(_ slug: String, title: String, body: String, expected: String?, author: String) throws(Failure) -> Entry {
     let slug = try checked(slug)
     let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-    let limit = slug == Self.summarySlug ? Self.summaryLimit : Self.noteLimit
+    let limit = Self.limit(of: slug)
     guard body.count <= limit else {
       throw Failure("the body is \(body.count) characters; \(slug == Self.summarySlug ? "MEMORY" : "a note") holds at most \(limit)")
     }
@@ -134,7 +137,7 @@ public struct MemoryStore: Sendable {
       let count = current.body.components(separatedBy: old).count - 1
       guard count == 1 else { throw Failure(count == 0 ? "`old_string` is not in \(slug)" : "`old_string` occurs \(count) times in \(slug); make it unique") }
       let body = current.body.replacingOccurrences(of: old, with: new)
-      let limit = slug == Self.summarySlug ? Self.summaryLimit : Self.noteLimit
+      let limit = Self.limit(of: slug)
       guard body.count <= limit else { throw Failure("the body would be \(body.count) characters; at most \(limit)") }
       return try store(slug, title: current.title, body: body, previous: current, author: author)
     }
@@ -275,17 +278,18 @@ public struct MemoryStore: Sendable {
         problems.append(SkillProblem(path: path, message: "not a note: notes are <slug>.md with a lowercase, hyphenated slug"))
         continue
       }
-      problems += check(String(name.dropLast(3)), path: path, limit: Self.noteLimit)
+      problems += check(String(name.dropLast(3)), path: path)
     }
-    if FileSystem.kind(root + "/MEMORY.md") != nil { problems += check(Self.summarySlug, path: root + "/MEMORY.md", limit: Self.summaryLimit) }
+    if FileSystem.kind(root + "/MEMORY.md") != nil { problems += check(Self.summarySlug, path: root + "/MEMORY.md") }
     return problems
   }
 
-  private func check(_ slug: String, path: String, limit: Int) -> [SkillProblem] {
+  private func check(_ slug: String, path: String) -> [SkillProblem] {
+    let limit = Self.limit(of: slug)
     guard FileSystem.kind(path) == .file else { return [SkillProblem(path: path, message: "not a regular file (a symlink?)")] }
     guard let read = try? FileSystem.read(path, limit: Self.fileLimit) else { return [SkillProblem(path: path, message: "cannot be read")] }
-    if case .failure(let failure) = FrontMatter.parse(String(decoding: read.bytes, as: UTF8.self)) {
-      return [SkillProblem(path: path, message: failure.message.replacingOccurrences(of: "SKILL.md", with: "the note"))]
+    if case .failure(let failure) = FrontMatter.parse(String(decoding: read.bytes, as: UTF8.self), file: "the note") {
+      return [SkillProblem(path: path, message: failure.message)]
     }
     let entry = Self.entry(slug: slug, bytes: read.bytes)
     return entry.body.count > limit ? [SkillProblem(path: path, message: "the body is \(entry.body.count) characters; at most \(limit)")] : []

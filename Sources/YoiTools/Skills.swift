@@ -135,9 +135,10 @@ public struct SkillCatalog: Sendable, Hashable {
 enum FrontMatter {
   struct Failure: Error { var message: String }
 
-  static func parse(_ text: String) -> Result<(fields: [String: String], body: String), Failure> {
+  /// `text`'s front matter and body; `file` names it in the message about a missing opening.
+  static func parse(_ text: String, file: String = "SKILL.md") -> Result<(fields: [String: String], body: String), Failure> {
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
-    guard lines.first == "---" else { return .failure(Failure(message: "SKILL.md does not start with `---` front matter")) }
+    guard lines.first == "---" else { return .failure(Failure(message: "\(file) does not start with `---` front matter")) }
     guard let end = lines.dropFirst().firstIndex(of: "---") else { return .failure(Failure(message: "the front matter has no closing `---`")) }
     var fields: [String: String] = [:]
     var index = 1
