@@ -5,6 +5,13 @@ import YoiSandbox
 enum ShellPolicy {
   /// System locations programs need, read and execute only.
   static let systemPaths = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt"]
+  /// Credentials inside the system paths, readable when yoi runs as root (in a container, say):
+  /// hidden in the namespaced view (Landlock alone cannot take a file out of a readable tree;
+  /// file permissions cover them for everyone else).
+  static let systemSecrets = [
+    "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d", "/etc/ssl/private",
+    "/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key", "/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_dsa_key",
+  ]
   /// Devices read (and `/dev/null` read and written) by ordinary programs.
   static let readableDevices = ["/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"]
 
@@ -31,6 +38,7 @@ enum ShellPolicy {
     let resolver = allowNetwork ? ScopeChecker.realPath("/etc/resolv.conf").map(PathLexer.dirname) : nil
     let extraSystem = resolver.map { directory in systemPaths.contains { PathLexer.isInside(directory, directory: $0) } ? [] : [directory] } ?? []
     mounts += extraSystem.map { .readOnly($0) }
+    mounts += systemSecrets.filter { FileSystem.kind($0) != nil }.map { .hidden($0) }
     let allows = rules.allow.sorted { depth($0.target) < depth($1.target) }
     var bound: [(target: String, access: Access)] = []
     for rule in allows {

@@ -24,6 +24,19 @@ struct RuntimeShellTests {
     }
   }
 
+  @Test("credentials inside the system paths (/etc/shadow, host keys) are hidden from the shell, also when yoi runs as root")
+  func systemSecretsAreHidden() throws {
+    let shadow = (try? String(contentsOfFile: "/etc/shadow", encoding: .utf8)) ?? ""
+    let (results, _) = try RuntimeScopeTests.toolResults([Self.shell("cat /etc/shadow /etc/gshadow; ls /etc/ssl/private; echo end")])
+    #expect(results.count == 1)
+    #expect(results.first?.contains("end") == true, "\(results)")
+    // As the other shell tests, this runs where namespaces work (Landlock alone cannot take a
+    // file out of /etc); a test run that cannot read /etc/shadow itself checks nothing here.
+    if let firstLine = shadow.split(separator: "\n").first {
+      #expect(!(results.first ?? "").contains(firstLine), "\(results)")
+    }
+  }
+
   @Test("writes inside succeed; outside, under deny_write, into the shared /tmp and reads outside fail")
   func fileSystem() throws {
     let outside = FileManager.default.temporaryDirectory.appendingPathComponent("yoi-shell-outside-\(UUID().uuidString)")
