@@ -124,4 +124,10 @@ cat "$tmp/runtime.md" >> "$out"
   echo
 } >> "$out"
 python3 scripts/features-bench.py "$yoi" >> "$out"
+{
+  echo
+  echo "## MCP servers (scripts/mcp-bench.py: two servers started in parallel; a tool round trip)"
+  echo
+} >> "$out"
+python3 scripts/mcp-bench.py "$yoi" >> "$out"
 echo "wrote $out"

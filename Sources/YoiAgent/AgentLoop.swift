@@ -67,6 +67,7 @@ public struct AgentLoop: Sendable {
         }
         turns += 1
         try Task.checkCancellation()
+        await tools.refresh()
         var next = request(TranscriptReplay.messages(history.events))
         if let compactor, compactAfterResponse || compactor.overRequestThreshold(TokenEstimate.tokens(next)) {
           try await compact(compactor, history, observer, before: TokenEstimate.tokens(next))

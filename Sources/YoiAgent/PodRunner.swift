@@ -89,18 +89,16 @@ public struct PodRunner: Sendable {
     // line and its tools are absent (§12.10).
     var connections: [MCPConnection] = []
     if let servers = sections.mcp?.servers, !servers.isEmpty {
-      if let shell {
-        let seconds = environment[.yoiMCPStartSeconds].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 10
-        let started = await MCPServers.start(
-          servers,
-          launch: MCPServers.Launch(
-            scope: scope, shell: shell, webEnabled: sections.feature.isEnabled(.web), secrets: secrets, environment: environment,
-            startTimeout: .milliseconds(Int64(seconds * 1000))))
-        connections = started.connections
-        notes += started.failures
-      } else {
-        notes.append("MCP servers are not started: they run only inside the shell's sandbox, which this machine does not offer")
+      func seconds(_ key: EnvironmentKey, default value: Double) -> Duration {
+        .milliseconds(Int64((environment[key].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? value) * 1000))
       }
+      let started = await MCPServers.start(
+        servers,
+        launch: MCPServers.Launch(
+          scope: scope, shell: shell, webEnabled: sections.feature.isEnabled(.web), secrets: secrets, environment: environment,
+          startTimeout: seconds(.yoiMCPStartSeconds, default: 10), callIdleLimit: seconds(.yoiMCPCallIdleSeconds, default: 300)))
+      connections = started.connections
+      notes += started.failures
     }
     mcpConnections = connections
     let tools = ToolBox(

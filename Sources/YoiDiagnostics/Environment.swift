@@ -18,6 +18,7 @@ public enum EnvironmentKey: String, Sendable, CaseIterable {
   case yoiStreamIdleSeconds = "YOI_STREAM_IDLE_SECONDS"
   case yoiStreamMaxBytes = "YOI_STREAM_MAX_BYTES"
   case yoiMCPStartSeconds = "YOI_MCP_START_SECONDS"
+  case yoiMCPCallIdleSeconds = "YOI_MCP_CALL_IDLE_SECONDS"
   case yoiNix = "YOI_NIX"
   /// Tests only: addresses web_fetch treats as public (the stub servers are on loopback).
   case yoiTestPublicAddresses = "YOI_TEST_PUBLIC_ADDRESSES"
@@ -42,6 +43,7 @@ public enum EnvironmentKey: String, Sendable, CaseIterable {
     case .yoiStreamIdleSeconds: "seconds a model stream may stay silent (default 120)"
     case .yoiStreamMaxBytes: "largest model stream in bytes (default 64 MiB)"
     case .yoiMCPStartSeconds: "seconds an MCP server has to initialise and list its tools (default 10)"
+    case .yoiMCPCallIdleSeconds: "seconds an MCP tool call may go without an answer or a progress notification before it is cancelled (default 300)"
     case .yoiNix: "the nix program `yoi profile migrate` runs"
     case .yoiTestPublicAddresses: "tests only"
     case .yoiTestPauseInTransaction: "tests only"

@@ -16,11 +16,13 @@ final class HTTPChannel: MCPChannel, @unchecked Sendable {
   private let lock = NSLock()
   private var nextID: Int64 = 0
   private var session: String?
+  private let notifications: MCPNotificationHandler
   /// A response is read up to this many bytes.
   static let responseLimit = 16 << 20
 
-  init(name: String, url: String, headers: [(String, String)]) {
+  init(name: String, url: String, headers: [(String, String)], notifications: @escaping MCPNotificationHandler) {
     self.name = name
+    self.notifications = notifications
     self.url = url
     self.headers = headers
     var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10)))
@@ -44,14 +46,17 @@ final class HTTPChannel: MCPChannel, @unchecked Sendable {
     } catch is CancellationError {
       throw CancellationError()
     } catch {
-      throw MCPFailure(message: "MCP server `\(name)` at \(url) cannot be reached: \(error)")
+      throw MCPFailure(message: "MCP server `\(name)` at \(url) cannot be reached: \(error)", exited: true)
     }
   }
 
   func notify(_ method: String, _ params: JSONValue) async {
-    if let response = try? await post(["jsonrpc": "2.0", "method": .string(method), "params": params]) {
-      _ = try? await response.body.collect(upTo: 1 << 16)
-    }
+    await send(["jsonrpc": "2.0", "method": .string(method), "params": params])
+  }
+
+  /// Posts a message that expects no answer (a notification, or a reply to the server).
+  private func send(_ message: JSONValue) async {
+    if let response = try? await post(message) { _ = try? await response.body.collect(upTo: 1 << 16) }
   }
 
   func request(_ method: String, _ params: JSONValue) async throws -> JSONValue {
@@ -59,8 +64,20 @@ final class HTTPChannel: MCPChannel, @unchecked Sendable {
       nextID += 1
       return nextID
     }
+    return try await withTaskCancellationHandler {
+      try await exchange(id: id, method: method, params: params)
+    } onCancel: {
+      Task { await self.notify("notifications/cancelled", ["requestId": .integer(id), "reason": "the turn was cancelled"]) }
+    }
+  }
+
+  private func exchange(id: Int64, method: String, params: JSONValue) async throws -> JSONValue {
     let response = try await post(["jsonrpc": "2.0", "id": .integer(id), "method": .string(method), "params": params])
     if let given = response.headers.first(name: "mcp-session-id") { lock.withLock { session = given } }
+    // A session the server no longer knows is gone: a restart starts a new one.
+    if response.status == .notFound, lock.withLock({ session }) != nil {
+      throw MCPFailure(message: "MCP server `\(name)` no longer knows this session", exited: true)
+    }
     guard (200..<300).contains(Int(response.status.code)) else {
       throw MCPFailure(message: "MCP server `\(name)` answered HTTP \(response.status.code) to \(method)")
     }
@@ -79,9 +96,16 @@ final class HTTPChannel: MCPChannel, @unchecked Sendable {
         throw MCPFailure(message: "MCP server `\(name)` sent a malformed event stream")
       }
       for event in events {
-        if let result = try? answer(event.data, id: id) { return result }
-        if case .object(let message)? = try? JSONParser.parse(event.data), message["id"] == .integer(id) {
-          return try MCPConnection.result(of: message, server: name)
+        guard case .object(let message)? = try? JSONParser.parse(event.data) else { continue }
+        if message["id"] == .integer(id), message["method"] == nil { return try MCPConnection.result(of: message, server: name) }
+        // What the server sends on the way: a request of its own is answered, a notification
+        // (progress, list changes) goes to the connection.
+        if case .string(let method)? = message["method"] {
+          if let reply = mcpReply(to: message) {
+            Task { await self.send(reply) }
+          } else {
+            notifications(method, message["params"] ?? .null)
+          }
         }
       }
     }

@@ -25,12 +25,16 @@ public struct ToolBox: Sendable {
   private let tools: [String: any FileTool]
   private let webClient: WebClient?
   private let taskBoard: TaskBoard?
+  /// The MCP servers' tools, which may change between turns.
+  private let served: ServedTools?
   /// What building the tools dropped (MCP tools with taken names or unbounded schemas).
   public let notes: [String]
   /// The task list as it stands (nil: `feature.task` is off).
   public var tasks: TaskList? { taskBoard?.current }
-  /// The definitions offered to the model, in a stable order.
-  public let definitions: [ToolDefinition]
+  /// yoi's own tools' definitions, in a stable order.
+  private let ownDefinitions: [ToolDefinition]
+  /// The definitions offered to the model: yoi's own, then the MCP servers' as they stand.
+  public var definitions: [ToolDefinition] { ownDefinitions + (served?.definitions ?? []) }
 
   /// How the `shell` tool runs: the `yoi-sandbox` helper, the sandbox mode this machine gives,
   /// and whether the network is reachable (`feature.web`). It is confined to the Pod's scope as
@@ -106,15 +110,14 @@ public struct ToolBox: Sendable {
     }
     if let skills, !skills.skills.isEmpty { available.append(SkillTool(catalog: skills, scope: scopeHolder)) }
     if let memory { available += memory.tools() }
-    let served = MCPTool.tools(mcp, taken: Set(available.map(\.toolName)))
-    available += served.tools as [any FileTool]
-    notes = served.notes
     if let children {
       available.append(
         SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))
     }
+    served = mcp.isEmpty ? nil : ServedTools(mcp, taken: Set(available.map(\.toolName)))
+    notes = served?.notes ?? []
     tools = Dictionary(uniqueKeysWithValues: available.map { ($0.toolName, $0) })
-    definitions = available.map(\.toolDefinition)
+    ownDefinitions = available.map(\.toolDefinition)
   }
 
   /// The tools of a memory worker (DESIGN.md §12.9): the memory tools and, for extraction, the
@@ -126,12 +129,16 @@ public struct ToolBox: Sendable {
     approval = HeadlessApproval()
     webClient = nil
     taskBoard = nil
+    served = nil
     notes = []
     var available = memory.tools()
     if let transcript { available.append(TranscriptReadTool(text: transcript)) }
     tools = Dictionary(uniqueKeysWithValues: available.map { ($0.toolName, $0) })
-    definitions = available.map(\.toolDefinition)
+    ownDefinitions = available.map(\.toolDefinition)
   }
+
+  /// Brings the MCP tools up to date before a turn (a server said its list changed).
+  public func refresh() async { await served?.refresh() }
 
   /// Releases the web tools' HTTP client.
   public func shutdown() async { await webClient?.shutdown() }
@@ -139,7 +146,7 @@ public struct ToolBox: Sendable {
   /// Runs `call`: decodes its arguments, asks the permission policy, runs it under scope,
   /// caps its output.
   public func run(_ call: ToolCall) async -> ToolOutcome {
-    guard let tool = tools[call.name] else {
+    guard let tool = tools[call.name] ?? served?.tool(named: call.name) else {
       let known = definitions.map(\.name).joined(separator: ", ")
       return failure(call, "unknown tool `\(call.name)`; the tools are: \(known)")
     }

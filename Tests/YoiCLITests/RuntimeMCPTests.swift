@@ -145,4 +145,103 @@ struct RuntimeMCPTests {
     #expect(result.contains("issue #1: the parser drops comments") && !result.contains(#""is_error":true"#), "\(result)\n\(run.stderr)")
     for text in [run.stdout, run.stderr, try fixture.log()] { #expect(!text.contains(token)) }
   }
+
+  /// A Pod whose profile declares the eventful `lively` server (Fixtures/mcp/lively.py).
+  static func lively(_ turns: [StubProvider.Turn], script: String = "lively.py") throws -> RuntimeFixture {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: turns, profile: Self.server(script, name: "lively", token: false))
+    try fixture.home.write("repo/\(script)", try String(contentsOf: YoiBinary.fixtures.appendingPathComponent("mcp/lively.py"), encoding: .utf8))
+    return fixture
+  }
+
+  static func toolResults(_ fixture: RuntimeFixture) throws -> [String] {
+    try fixture.log().split(separator: "\n").filter { $0.contains(#""type":"tool_result""#) }.map(String.init)
+  }
+
+  @Test("notifications/tools/list_changed: the next turn offers the server's new tool, and it works")
+  func listChanged() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+    let fixture = try Self.lively([
+      .reply(text: "", toolCalls: Self.calls([("mcp__lively__grow", "{}")])),
+      .reply(text: "", toolCalls: Self.calls([("mcp__lively__double", #"{"value": 21}"#)])), .reply(text: "done"),
+    ])
+    let run = try fixture.run("grow")
+    #expect(run.status == 0, "\(run.stderr)")
+    let requests = fixture.provider.requests.map(\.body)
+    try #require(requests.count == 3)
+    #expect(!requests[0].contains("mcp__lively__double") && requests[1].contains("mcp__lively__double"))
+    let results = try Self.toolResults(fixture)
+    #expect(results.count == 2 && results[1].contains("doubled=42"), "\(results)")
+  }
+
+  @Test("progress keeps a long call alive past the idle limit; a call silent for the limit is cancelled with a tool error")
+  func progressAndIdleLimit() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+    let fixture = try Self.lively([
+      .reply(
+        text: "",
+        toolCalls: Self.calls([
+          ("mcp__lively__crawl", #"{"seconds": 2.4, "progress": true}"#), ("mcp__lively__crawl", #"{"seconds": 4, "progress": false}"#),
+          ("mcp__lively__count", "{}"),
+        ])),
+      .reply(text: "done"),
+    ])
+    let run = try fixture.home.run(["pod", "run", fixture.pod, "crawl"], environment: ["YOI_MCP_CALL_IDLE_SECONDS": "1"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let results = try Self.toolResults(fixture)
+    try #require(results.count == 3, "\(run.stderr)")
+    #expect(results[0].contains("crawled 2.4") && !results[0].contains(#""is_error":true"#), "\(results[0])")
+    #expect(results[1].contains("neither answered crawl nor reported progress for 1.0 seconds") && results[1].contains(#""is_error":true"#), "\(results[1])")
+    // The server was told the call was cancelled and still answers.
+    #expect(results[2].contains("calls=1"), "\(results[2])")
+  }
+
+  @Test("a server that exits mid-call is reported and restarted once (a fresh process); the second exit leaves its tools failing by name")
+  func exitMidRun() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+    let fixture = try Self.lively([
+      .reply(
+        text: "",
+        toolCalls: Self.calls([
+          ("mcp__lively__count", "{}"), ("mcp__lively__count", "{}"), ("mcp__lively__die", "{}"), ("mcp__lively__count", "{}"), ("mcp__lively__die", "{}"),
+          ("mcp__lively__count", "{}"),
+        ])),
+      .reply(text: "done"),
+    ])
+    let run = try fixture.run("live and die")
+    #expect(run.status == 0, "\(run.stderr)")
+    let results = try Self.toolResults(fixture)
+    try #require(results.count == 6, "\(run.stderr)")
+    #expect(results[1].contains("calls=2"), "\(results[1])")
+    #expect(results[2].contains("MCP server `lively` exited during the call to die; it was restarted"), "\(results[2])")
+    #expect(results[3].contains("calls=1"), "\(results[3])")
+    #expect(results[4].contains("already restarted once this run"), "\(results[4])")
+    #expect(results[5].contains("MCP server `lively`") && results[5].contains(#""is_error":true"#), "\(results[5])")
+    #expect(run.stderr.contains("mcp__lively__die"), "\(run.stderr)")
+    #expect(Self.processes(holding: "lively.py").filter { !$0.isEmpty }.isEmpty)
+  }
+
+  @Test("SIGINT mid-call ends the turn, and the server's process is gone after the run (by pid)")
+  func interruptMidCall() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+    let script = "lively-\(UUID().uuidString).py"
+    let fixture = try Self.lively(
+      [.reply(text: "", toolCalls: Self.calls([("mcp__lively__wait", #"{"marker": "server.pid"}"#)])), .reply(text: "never")], script: script)
+    let (process, _, _) = try RuntimeProcessTests.start(fixture, prompt: "wait")
+    // The marker says the call is under way (the pid in it is the server's namespace's own).
+    let marker = fixture.workspace.appendingPathComponent("server.pid").path
+    var waited = 0
+    while !FileManager.default.fileExists(atPath: marker) && waited < 200 {
+      usleep(50_000)
+      waited += 1
+    }
+    let pids = Self.processes(holding: script).compactMap { Int32($0) }
+    try #require(!pids.isEmpty, "the server is not running")
+    let started = Date()
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(started) < 2.5)
+    #expect(process.terminationStatus == 130)
+    for pid in pids { #expect(kill(pid, 0) != 0 && errno == ESRCH, "the server (pid \(pid)) outlived the run") }
+    #expect(try fixture.log().contains(#""type":"cancelled""#))
+  }
 }
