@@ -207,6 +207,29 @@ struct ProjectTrustTests {
     #expect(try home.run(["profile", "resolve", "project:coder", "--digest"]).status == 0)
   }
 
+  @Test("the trust prompt names each MCP server's command or URL and its network; adding a server needs trust again")
+  func mcpServersInTheTrustPrompt() throws {
+    let home = try YoiHome()
+    try home.write("repo/.yoi/profiles.toml", "[profile]\ntools = \"tools.lua\"\n")
+    let profile = """
+      local yoi = require("yoi")
+      local p = yoi.profile.import("builtin:coder")
+      p.mcp = { servers = { yoi.mcp.stdio { name = "calc", command = { "python3", "calc.py" }, network = true }, %@ } }
+      return p
+      """
+    try home.write("repo/.yoi/tools.lua", profile.replacingOccurrences(of: "%@", with: ""))
+    var outcome = try home.run(["profile", "resolve", "project:tools", "--digest"])
+    #expect(outcome.status == 1)
+    #expect(outcome.stderr.contains("calc (stdio: python3 calc.py; network: yes)"), "\(outcome.stderr)")
+    #expect(try home.run(["profile", "trust", "project:tools"]).status == 0)
+    try home.write(
+      "repo/.yoi/tools.lua", profile.replacingOccurrences(of: "%@", with: #"yoi.mcp.http { name = "tracker", url = "https://t.example/mcp" }"#))
+    outcome = try home.run(["profile", "resolve", "project:tools", "--digest"])
+    #expect(outcome.status == 1)
+    #expect(outcome.stderr.contains("changed since you trusted it"))
+    #expect(outcome.stderr.contains("tracker (http: https://t.example/mcp)"), "\(outcome.stderr)")
+  }
+
   @Test func editingALocalModuleNeedsTrustAgain() throws {
     let home = try YoiHome()
     try home.write("repo/.yoi/profiles.toml", "[profile]\nmod = \"mod.lua\"\n")
