@@ -119,21 +119,28 @@ public final class MCPConnection: @unchecked Sendable {
     try await list(channel)
   }
 
+  /// A server's list is read up to this many pages and tools: a server whose cursors never
+  /// end gets no more of a run's time.
+  static let listPageLimit = 50
+  static let toolLimit = 1000
+
   private func list(_ channel: any MCPChannel) async throws {
     var cursor: String?
     var found: [MCPToolInfo] = []
+    var pages = 0
     repeat {
+      pages += 1
       let result = try await channel.request("tools/list", cursor.map { ["cursor": .string($0)] } ?? [:])
       guard case .object(let page) = result, case .array(let items)? = page["tools"] else {
         throw MCPFailure(message: "MCP server `\(server.name)` answered tools/list without a tool list")
       }
-      for case .object(let tool) in items {
+      for case .object(let tool) in items where found.count < Self.toolLimit {
         guard case .string(let name)? = tool["name"] else { continue }
         let description = if case .string(let text)? = tool["description"] { text } else { "" }
         found.append(MCPToolInfo(name: name, description: description, inputSchema: tool["inputSchema"] ?? ["type": "object"]))
       }
       cursor = if case .string(let next)? = page["nextCursor"], !next.isEmpty { next } else { nil }
-    } while cursor != nil && found.count < 1000
+    } while cursor != nil && found.count < Self.toolLimit && pages < Self.listPageLimit
     lock.withLock {
       if found != listed { listVersion += 1 }
       listed = found
@@ -160,7 +167,8 @@ public final class MCPConnection: @unchecked Sendable {
       return listChanged ? self.channel : nil
     }
     guard let channel, !channel.isDead else { return }
-    try? await list(channel)
+    // Bounded like the start: a server that stalls here holds up the next turn no longer.
+    _ = try? await withinLimit(launch.startTimeout) { try await self.list(channel) }
   }
 
   /// What a call returned: its text, whether the server called it an error, and whether the

@@ -244,4 +244,17 @@ struct RuntimeMCPTests {
     for pid in pids { #expect(kill(pid, 0) != 0 && errno == ESRCH, "the server (pid \(pid)) outlived the run") }
     #expect(try fixture.log().contains(#""type":"cancelled""#))
   }
+
+  @Test("a hostile server whose tools/list pages never end after a list change cannot hang the run between turns")
+  func endlessPages() throws {
+    guard FileManager.default.isExecutableFile(atPath: Self.python) else { return }
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat, turns: [.reply(text: "", toolCalls: Self.calls([("mcp__hostile__trap", "{}")])), .reply(text: "went on")],
+      profile: Self.server("hostile.py", name: "hostile", token: false))
+    try fixture.home.write("repo/hostile.py", try String(contentsOf: YoiBinary.fixtures.appendingPathComponent("mcp/hostile.py"), encoding: .utf8))
+    let started = Date()
+    let run = try fixture.run("spring it")
+    #expect(run.status == 0 && run.stdout.contains("went on"), "\(run.stderr)")
+    #expect(Date().timeIntervalSince(started) < 10)
+  }
 }
