@@ -122,22 +122,49 @@ public struct AgentLoop: Sendable {
     init(_ events: [(seq: Int64, event: TranscriptEvent)]) { self.events = events }
   }
 
-  /// Prunes old tool outputs when that is enough, else summarises the older history. A failed
-  /// summary leaves the history as it was and is recorded as an error; the run goes on.
-  private func compact(_ compactor: Compactor, _ history: History, _ observer: any RunObserver, before: Int64) async throws {
+  /// What `/compact` did.
+  public enum CompactNow: Sendable, Equatable {
+    /// The manifest has no compaction policy.
+    case noPolicy
+    /// Nothing old enough to prune or summarise.
+    case nothingToDo
+    /// Estimated request tokens before and after.
+    case compacted(before: Int64, after: Int64)
+  }
+
+  /// `/compact` (DESIGN.md §12.7 now): prunes and summarises whatever the thresholds say.
+  public func compactNow(observer: any RunObserver) async throws -> CompactNow {
+    guard let compactor else { return .noPolicy }
+    let history = History(try store.transcript(of: podName).map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) })
+    let count = history.events.count
+    let before = TokenEstimate.tokens(request(TranscriptReplay.messages(history.events)))
+    try await compact(compactor, history, observer, before: before, force: true)
+    guard history.events.count > count else { return .nothingToDo }
+    return .compacted(before: before, after: TokenEstimate.tokens(request(TranscriptReplay.messages(history.events))))
+  }
+
+  /// Prunes old tool outputs when that is enough (or, with `force`, always goes on), then
+  /// summarises the older history. A failed summary leaves the history as it was and is
+  /// recorded as an error; the run goes on.
+  private func compact(_ compactor: Compactor, _ history: History, _ observer: any RunObserver, before: Int64, force: Bool = false) async throws {
     let pruned = compactor.pruning(history.events)
     if !pruned.isEmpty {
       let probe = History(history.events + [(Int64.max, .compaction(CompactionRecord(prunedCallIDs: pruned, tokensBefore: 0, tokensAfter: 0)))])
       let after = TokenEstimate.tokens(request(TranscriptReplay.messages(probe.events)))
       try record(.compaction(CompactionRecord(prunedCallIDs: pruned, tokensBefore: before, tokensAfter: after)), observer, history)
-      if !compactor.overRequestThreshold(after) && !(compactor.policy.threshold.map { after >= $0 } ?? false) { return }
+      if !force && !compactor.overRequestThreshold(after) && !(compactor.policy.threshold.map { after >= $0 } ?? false) { return }
     }
     var previousStart: Int64 = 0
     var previousSummary: String?
-    for (_, event) in history.events {
-      if case .compaction(let record) = event, let summary = record.summary, let from = record.retainedFromSeq {
+    for (seq, event) in history.events {
+      if case .compaction(let record) = event, let summary = record.summary, let from = record.retainedFromSeq, from > previousStart {
         previousStart = from
         previousSummary = summary
+      }
+      // What came before a `/clear` is not the model's any more, so it is never summarised.
+      if case .clear = event {
+        previousStart = seq
+        previousSummary = nil
       }
     }
     guard let start = compactor.retainedStart(history.events, after: previousStart) else { return }

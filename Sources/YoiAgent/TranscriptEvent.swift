@@ -27,6 +27,9 @@ public enum TranscriptEvent: Sendable, Hashable {
   case memoryExtract(MemoryWork)
   /// What a consolidation worker changed in the memory.
   case memoryConsolidate(MemoryWork)
+  /// `/clear` in a session: a new conversation segment. The model sees only what follows;
+  /// the log keeps everything.
+  case clear
 
   public var kind: String {
     switch self {
@@ -42,6 +45,7 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .skill: "skill"
     case .memoryExtract: "memory_extract"
     case .memoryConsolidate: "memory_consolidate"
+    case .clear: "clear"
     }
   }
 
@@ -82,6 +86,7 @@ public enum TranscriptEvent: Sendable, Hashable {
     case .tasks(let list): JSONCoding.text(list)
     case .skill(let name, let directory): JSONCoding.text(SkillBody(name: name, directory: directory))
     case .memoryExtract(let work), .memoryConsolidate(let work): JSONCoding.text(work)
+    case .clear: "{}"
     }
   }
 
@@ -109,6 +114,7 @@ public enum TranscriptEvent: Sendable, Hashable {
       case "tasks": self = .tasks(try JSONCoding.decode(TaskList.self, from: row.body))
       case "memory_extract": self = .memoryExtract(try JSONCoding.decode(MemoryWork.self, from: row.body))
       case "memory_consolidate": self = .memoryConsolidate(try JSONCoding.decode(MemoryWork.self, from: row.body))
+      case "clear": self = .clear
       case "skill":
         let body = try JSONCoding.decode(SkillBody.self, from: row.body)
         self = .skill(name: body.name, directory: body.directory)
@@ -180,16 +186,27 @@ public enum TranscriptReplay {
     var pruned = Set<String>()
     var start: Int64 = 0
     var summary: String?
-    for (_, event) in events {
-      guard case .compaction(let record) = event else { continue }
-      pruned.formUnion(record.prunedCallIDs)
-      if let text = record.summary, let from = record.retainedFromSeq {
-        summary = text
-        start = from
+    var cleared: Int64 = 0
+    for (seq, event) in events {
+      switch event {
+      case .compaction(let record):
+        pruned.formUnion(record.prunedCallIDs)
+        if let text = record.summary, let from = record.retainedFromSeq, from > cleared {
+          summary = text
+          start = from
+        }
+      case .clear:
+        // A new segment: nothing before it, not even a summary of it.
+        cleared = seq
+        summary = nil
+        start = seq
+      default: break
       }
     }
     // The task list is not in the summary's events any more: it goes with the summary.
-    let tasks = events.reversed().lazy.compactMap { entry -> TaskList? in if case .tasks(let list) = entry.event { list } else { nil } }.first
+    let tasks = events.reversed().lazy.filter { $0.seq > cleared }.compactMap { entry -> TaskList? in
+      if case .tasks(let list) = entry.event { list } else { nil }
+    }.first
     var messages: [Message] =
       summary.map { text in
         [.user(summaryHeading + "\n" + text + (tasks.map { "\n\n[The task list now]\n" + $0.rendered } ?? ""))]
@@ -222,7 +239,7 @@ public enum TranscriptReplay {
       case .toolResult(var result):
         if pruned.contains(result.callID) { result.content = "[tool output pruned by compaction: \(result.content.utf8.count) bytes]" }
         results.append(result)
-      case .usage, .cancelled, .error, .compaction, .instructions, .tasks, .skill, .memoryExtract, .memoryConsolidate:
+      case .usage, .cancelled, .error, .compaction, .instructions, .tasks, .skill, .memoryExtract, .memoryConsolidate, .clear:
         break
       }
     }

@@ -89,7 +89,7 @@ final class TextObserver: RunObserver, @unchecked Sendable {
         Terminal.write("\n")
         endsWithNewline = true
       }
-      Terminal.writeLines([(outcome.isError ? "✗ " : "· ") + outcome.note], toStandardError: true)
+      Terminal.writeLines(ToolActivity.lines(call, outcome).map(\.text), toStandardError: true)
     }
   }
 
@@ -192,6 +192,8 @@ enum TranscriptRendering {
       let what = if case .memoryExtract = event { "memory extraction of #\(work.fromSeq ?? 0)–#\(work.toSeq ?? 0)" } else { "memory consolidation" }
       let outcome = work.finished ? "finished" : "not finished\(work.error.map { " (\($0))" } ?? "")"
       return ["#\(seq) \(what): \(outcome), \(work.changed.isEmpty ? "nothing changed" : "changed \(work.changed.joined(separator: ", "))")"]
+    case .clear:
+      return ["#\(seq) clear: a new conversation (the model sees only what follows)"]
     case .instructions(let files):
       return ["#\(seq) instructions"] + files.map { "    \($0.path) (sha256 \($0.sha256.prefix(12)))" }
     case .compaction(let record):

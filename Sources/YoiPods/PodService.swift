@@ -259,14 +259,15 @@ public struct PodService: Sendable {
   /// child keeps exactly what it was granted; a parent keeps lending what its live children
   /// write (their write stays denied to it). Trust is not asked here: the plan carries it.
   /// - Throws: `YoiError` for an unknown Pod and every profile problem.
-  public func planReresolve(of name: String, profile: String? = nil) throws(YoiError) -> ReresolvePlan {
+  /// `model` replaces the model chosen at spawn (a session's `/model`).
+  public func planReresolve(of name: String, profile: String? = nil, model: String? = nil) throws(YoiError) -> ReresolvePlan {
     let pod = try store.pod(named: name)
     let current = try store.currentManifest(of: name)
     guard let role = LaunchRole(rawValue: pod.role) else {
       throw YoiError("\(name) records the launch role `\(pod.role)`, which this yoi does not know", code: .store)
     }
     // A model chosen at spawn is an input like the name: re-resolving keeps it.
-    var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role, model: current.sections.profile?.modelOverride)
+    var inputs = ResolutionInputs(podName: pod.name, workspace: pod.workspace, role: role, model: model ?? current.sections.profile?.modelOverride)
     if let parent = pod.parent {
       inputs.delegation = DelegatedScopes(
         parent: parent, scope: current.sections.scope, delegation: current.sections.delegationScope)

@@ -376,11 +376,16 @@ public final class PodStore: Sendable {
   /// The latest event of `kind` (the task list, the last extraction), without reading the
   /// whole transcript.
   public func lastEvent(of name: String, kind: String) throws(YoiError) -> TranscriptRow? {
+    try lastEvents(of: name, kind: kind, limit: 1).first
+  }
+
+  /// The latest `limit` events of `kind`, newest first (the input line's history).
+  public func lastEvents(of name: String, kind: String, limit: Int) throws(YoiError) -> [TranscriptRow] {
     let pod = try pod(named: name)
     return try read { db in
-      try Row.fetchOne(
-        db, sql: "SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1",
-        arguments: [pod.id, kind]
+      try Row.fetchAll(
+        db, sql: "SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? AND kind = ? ORDER BY seq DESC LIMIT ?",
+        arguments: [pod.id, kind, max(0, limit)]
       ).map { TranscriptRow(seq: $0[0], kind: $0[1], body: $0[2], createdAt: $0[3]) }
     }
   }

@@ -218,9 +218,26 @@ struct WriteFileTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
+    let before = Self.current(arguments.path, context)
     let bytes = Array(arguments.content.utf8)
     try ScopedWrite.write(bytes, to: arguments.path, context)
-    return ToolRun(text: "wrote \(bytes.count) bytes to \(arguments.path)", note: "\(bytes.count) bytes")
+    return ToolRun(
+      text: "wrote \(bytes.count) bytes to \(arguments.path)", note: "\(bytes.count) bytes",
+      change: FileChange(path: context.displayPath(context.canonicalPath(arguments.path)), before: before, after: arguments.content))
+  }
+
+  func change(_ arguments: String, _ context: ToolContext) -> FileChange? {
+    guard let arguments = try? decode(Arguments.self, arguments), (try? context.resolve(arguments.path, for: .write)) != nil else { return nil }
+    return FileChange(
+      path: context.displayPath(context.canonicalPath(arguments.path)), before: Self.current(arguments.path, context), after: arguments.content)
+  }
+
+  /// The file's text now, if it is in the writable scope and small enough to show.
+  static func current(_ path: String, _ context: ToolContext) -> String? {
+    guard let resolved = try? context.resolve(path, for: .write), let (bytes, size) = try? FileSystem.read(resolved, limit: readLimitBytes),
+      size == bytes.count
+    else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
   }
 }
 
@@ -247,6 +264,20 @@ struct EditFileTool: FileTool {
 
   func run(_ arguments: String, _ context: ToolContext) throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
+    let (text, edited, occurrences) = try Self.edit(arguments, context)
+    try ScopedWrite.write(Array(edited.utf8), to: arguments.path, context)
+    return ToolRun(
+      text: "replaced \(occurrences) occurrence\(occurrences == 1 ? "" : "s") in \(arguments.path)", note: "\(occurrences) replaced",
+      change: FileChange(path: context.displayPath(context.canonicalPath(arguments.path)), before: text, after: edited))
+  }
+
+  func change(_ arguments: String, _ context: ToolContext) -> FileChange? {
+    guard let arguments = try? decode(Arguments.self, arguments), let (text, edited, _) = try? Self.edit(arguments, context) else { return nil }
+    return FileChange(path: context.displayPath(context.canonicalPath(arguments.path)), before: text, after: edited)
+  }
+
+  /// The file's text, the text after the edit, and how many occurrences it replaces.
+  static func edit(_ arguments: Arguments, _ context: ToolContext) throws(ToolFailure) -> (String, String, Int) {
     guard !arguments.old_string.isEmpty else { throw ToolFailure("old_string is empty; use write_file to create a file") }
     guard arguments.old_string != arguments.new_string else { throw ToolFailure("old_string and new_string are the same; nothing to do") }
     let path = try context.resolve(arguments.path, for: .write)
@@ -258,8 +289,6 @@ struct EditFileTool: FileTool {
     guard occurrences == 1 || arguments.replace_all == true else {
       throw ToolFailure("old_string matches \(occurrences) times in \(arguments.path); include more surrounding text to make it unique, or set replace_all")
     }
-    let edited = text.replacingOccurrences(of: arguments.old_string, with: arguments.new_string)
-    try ScopedWrite.write(Array(edited.utf8), to: arguments.path, context)
-    return ToolRun(text: "replaced \(occurrences) occurrence\(occurrences == 1 ? "" : "s") in \(arguments.path)", note: "\(occurrences) replaced")
+    return (text, text.replacingOccurrences(of: arguments.old_string, with: arguments.new_string), occurrences)
   }
 }

@@ -33,15 +33,16 @@ public struct PermissionPolicy: Sendable {
 public protocol ApprovalHandler: Sendable {
   /// Whether a person is there to ask (false: every `ask` is refused, fail closed).
   var canAsk: Bool { get }
-  /// Whether `tool` may run on `subject` (the handler remembers "always" answers itself).
-  func approve(tool: String, subject: String, reason: String) async -> Bool
+  /// Whether `tool` may run on `subject` (the handler remembers "always" answers itself);
+  /// `change` is the file change it would make, shown as a diff.
+  func approve(tool: String, subject: String, reason: String, change: FileChange?) async -> Bool
 }
 
 /// `yoi pod run`: nobody to ask, so `ask` fails closed.
 public struct HeadlessApproval: ApprovalHandler {
   public init() {}
   public var canAsk: Bool { false }
-  public func approve(tool: String, subject: String, reason: String) async -> Bool { false }
+  public func approve(tool: String, subject: String, reason: String, change: FileChange?) async -> Bool { false }
 }
 
 extension PermissionPolicy {

@@ -11,6 +11,8 @@ public struct ToolOutcome: Sendable, Hashable {
   public var note: String
   /// What the call changed that the transcript keeps as an event of its own.
   public var record: ToolRecord? = nil
+  /// The file a write or an edit changed (shown as a diff; not stored).
+  public var change: FileChange? = nil
 }
 
 /// The model-visible tools of a Pod (DESIGN.md §12.4), confined to the manifest's scope
@@ -174,7 +176,9 @@ public struct ToolBox: Sendable {
           call, "refused: \(call.name) on \(subject) needs a person's approval (\(decision.reason)), and a headless run cannot ask (it fails closed)",
           note: "\(shown): refused, \(decision.reason) asks a person and a headless run cannot ask")
       }
-      guard await approval.approve(tool: call.name, subject: subject, reason: decision.reason) else {
+      // A write or an edit is shown as the diff it would make before the answer.
+      let change = tool.change(call.arguments, context)
+      guard await approval.approve(tool: call.name, subject: subject, reason: decision.reason, change: change) else {
         return failure(call, "refused: the user declined \(call.name) on \(subject) (\(decision.reason))", note: "\(shown): declined (\(decision.reason))")
       }
     case .allow:
@@ -184,7 +188,7 @@ public struct ToolBox: Sendable {
       let output = try await tool.run(call.arguments, context)
       return ToolOutcome(
         content: cap(output.text, tool: call.name), isError: false, note: "\(shown)\(output.note.isEmpty ? "" : ": " + output.note)",
-        record: output.record)
+        record: output.record, change: output.change)
     } catch {
       return failure(call, error.message, note: "\(shown): \(error.message)")
     }
@@ -256,6 +260,7 @@ struct ToolRun {
   var text: String
   var note: String = ""
   var record: ToolRecord? = nil
+  var change: FileChange? = nil
 }
 
 /// One file tool: its model-facing definition, the subject its permission rules match, and
@@ -270,10 +275,14 @@ protocol FileTool: Sendable {
   /// Whether the subject is a path (matched workspace-relative and absolute) or text (a command).
   var subjectIsPath: Bool { get }
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun
+  /// What the call would change in a file, to show before an `ask` is answered (nil: not a
+  /// file change, or one that would fail).
+  func change(_ arguments: String, _ context: ToolContext) -> FileChange?
 }
 
 extension FileTool {
   var subjectIsPath: Bool { true }
+  func change(_ arguments: String, _ context: ToolContext) -> FileChange? { nil }
   var toolName: String { Self.name }
   var toolDefinition: ToolDefinition { Self.definition }
 

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+import YoiManifest
+import YoiStubProvider
+
+/// The interactive session as a person uses it (DESIGN.md §12.8), in a real terminal (tmux)
+/// against the scripted provider: the line editor, slash commands, diffs in approvals.
+@Suite("Interactive session in tmux (end to end)", .serialized)
+struct SessionTests {
+  /// The user messages of a recorded request, in order.
+  static func userMessages(_ request: LoopbackRequest) -> [String] {
+    guard case .object(let body)? = try? JSONParser.parse(request.body), case .array(let messages)? = body["messages"] else { return [] }
+    return messages.compactMap { message in
+      guard case .object(let object) = message, object["role"] == "user", case .string(let text)? = object["content"] else { return nil }
+      return text
+    }
+  }
+
+  @Test(
+    "line editing (cursor moves, Ctrl-A, Ctrl-W), Up recalls earlier messages, a bracketed paste of three lines is one message; /help and an unknown command never reach the model"
+  )
+  func lineEditor() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "One."), .reply(text: "Two."), .reply(text: "Three.")])
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("pod attach worker")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("hello wrld")
+    try tmux.press("Left", "Left", "Left")
+    try tmux.type("o")
+    try tmux.press("C-a")
+    try tmux.type(">> ")
+    try tmux.press("C-e")
+    try tmux.type(" junk")
+    try tmux.press("C-w")
+    try tmux.press("Enter")
+    try tmux.waitFor("One.")
+    #expect(Self.userMessages(fixture.provider.requests[0]).last == ">> hello world ")
+
+    try tmux.type("/help")
+    try tmux.press("Enter")
+    try tmux.waitFor("commands (handled by yoi, never sent to the model)")
+    try tmux.type("/hepl")
+    try tmux.press("Enter")
+    try tmux.waitFor("unknown command /hepl; did you mean /help?")
+    #expect(fixture.provider.requests.count == 1)
+
+    // The history holds what was entered, commands too (as a shell's does): three back.
+    try tmux.press("Up", "Up", "Up")
+    var input = ""
+    for _ in 0..<100 {
+      input = try tmux.screen().split(separator: "\n").last.map(String.init) ?? ""
+      if input.hasPrefix("› >> hello world") { break }
+      usleep(50_000)
+    }
+    #expect(input.hasPrefix("› >> hello world"), "\(input)")
+    try tmux.press("Enter")
+    try tmux.waitFor("Two.")
+    try #require(fixture.provider.requests.count == 2)
+    #expect(Self.userMessages(fixture.provider.requests[1]).last == ">> hello world ")
+
+    try tmux.tmux(["set-buffer", "--", "line one\nline two\nline three"])
+    try tmux.tmux(["paste-buffer", "-p", "-t", "main"])
+    try tmux.waitFor("line three")
+    #expect(fixture.provider.requests.count == 2, "a pasted newline must not send")
+    try tmux.press("Enter")
+    try tmux.waitFor("Three.")
+    try #require(fixture.provider.requests.count == 3)
+    #expect(Self.userMessages(fixture.provider.requests[2]).last == "line one\nline two\nline three")
+    try tmux.press("C-d")
+    #expect(try tmux.waitFor("DONE").contains("exit=0"))
+    #expect(try tmux.terminalRestored())
+  }
+
+  @Test("/clear: the next request holds only the new segment; /cost counts tokens; /model stores a new snapshot and shows the change")
+  func clearCostModel() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "Noted."), .reply(text: "Which fruit?")])
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("pod attach worker")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("remember banana")
+    try tmux.press("Enter")
+    try tmux.waitFor("Noted.")
+    try tmux.type("/clear")
+    try tmux.press("Enter")
+    try tmux.waitFor("a new conversation")
+    try tmux.type("what fruit did I say?")
+    try tmux.press("Enter")
+    try tmux.waitFor("Which fruit?")
+    try #require(fixture.provider.requests.count == 2)
+    #expect(!fixture.provider.requests[1].body.contains("banana"))
+    #expect(Self.userMessages(fixture.provider.requests[1]) == ["what fruit did I say?"])
+
+    try tmux.type("/cost")
+    try tmux.press("Enter")
+    try tmux.waitFor("this session:")
+    try tmux.type("/model anthropic/claude-sonnet-4-6")
+    try tmux.press("Enter")
+    let screen = try tmux.waitFor("switched to anthropic/claude-sonnet-4-6")
+    #expect(screen.contains("model.ref"), "\(screen)")
+    try tmux.waitFor("yoi · worker · anthropic claude-sonnet-4-6")
+    try tmux.press("C-d")
+    try tmux.waitFor("DONE")
+    let show = try fixture.home.run(["pod", "show", fixture.pod])
+    #expect(show.stdout.contains("anthropic/claude-sonnet-4-6"), "\(show.stdout)")
+    #expect(try fixture.log().contains(#""type":"clear""#))
+  }
+
+  @Test("an ask for edit_file shows the -old/+new lines before the answer; shell output's last lines are shown; /diff shows the session's changes")
+  func diffsAndOutput() throws {
+    let command = #"printf 'l1\nl2\nl3\nl4\nl5\nl6\nl7\n'"#
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat,
+      turns: [
+        .reply(text: "", toolCalls: [(name: "edit_file", arguments: #"{"path": "notes.txt", "old_string": "alpha", "new_string": "beta"}"#)]),
+        .reply(text: "", toolCalls: [RuntimeShellTests.shell(command)]),
+        .reply(text: "All done."),
+      ],
+      profile: "permissions = yoi.autonomy.ask(),")
+    try fixture.home.write("repo/notes.txt", "first\nalpha\nlast\n")
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("pod attach worker")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("edit and list")
+    try tmux.press("Enter")
+    let asked = try tmux.waitFor("? edit_file notes.txt")
+    #expect(asked.contains("-alpha") && asked.contains("+beta") && asked.contains(" first"), "\(asked)")
+    #expect(try fixture.home.read("repo/notes.txt") == "first\nalpha\nlast\n", "nothing is written before the answer")
+    try tmux.type("y")
+    try tmux.waitFor("? shell")
+    try tmux.type("y")
+    let screen = try tmux.waitFor("All done.")
+    #expect(screen.contains("  l7") && screen.contains("  l3") && !screen.contains("  l2"), "\(screen)")
+    #expect(screen.contains("notes.txt +1 -1"), "\(screen)")
+    try tmux.type("/diff")
+    try tmux.press("Enter")
+    try tmux.waitFor("    +beta")
+    try tmux.press("C-d")
+    try tmux.waitFor("DONE")
+  }
+}
