@@ -222,6 +222,25 @@ public final class RunLock: Sendable {
   }
 
   deinit { close(descriptor) }
+
+  /// The pid of the process holding `pod`'s run lock, if any. Read from /proc/locks (the
+  /// kernel's table), never by taking the lock: a probe that took it, however briefly, could
+  /// make a starting run fail as busy.
+  public static func holder(dataDirectory: String, pod: String) -> Int32? {
+    var info = stat()
+    guard stat(dataDirectory + "/runs/" + pod + ".lock", &info) == 0,
+      let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8)
+    else { return nil }
+    // `1: FLOCK  ADVISORY  WRITE 4242 00:2b:1234567 0 EOF`: the pid, then major:minor:inode.
+    for line in table.split(separator: "\n") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard fields.count >= 6, fields[1] == "FLOCK", let pid = Int32(fields[4]) else { continue }
+      let device = fields[5].split(separator: ":")
+      guard device.count == 3, UInt64(device[2]) == UInt64(info.st_ino) else { continue }
+      return pid
+    }
+    return nil
+  }
 }
 
 /// SIGINT and SIGTERM cancel the run's task instead of killing the process, so the

@@ -119,19 +119,59 @@ struct PodListCommand: ParsableCommand {
   func run() throws {
     let store = try Stores.pods()
     let pods = try store.pods()
+    let activity = try store.activity()
     if json {
-      Terminal.writeExact(CanonicalJSON.pretty(.array(pods.map(\.json))))
+      let rows: [JSONValue] = pods.map { pod in
+        guard case .object(var object) = pod.json else { return pod.json }
+        let use = activity[pod.name]
+        let holder = Self.status(pod.name)
+        object["status"] = .string(holder == nil ? "idle" : "running")
+        object["pid"] = holder.map { .integer(Int64($0)) } ?? .null
+        object["last_event_at"] = use?.lastEventAt.map { .string($0) } ?? .null
+        object["model"] = .string(use?.model ?? "?")
+        object["events"] = .integer(Int64(use?.events ?? 0))
+        object["input_tokens"] = .integer(use?.inputTokens ?? 0)
+        object["output_tokens"] = .integer(use?.outputTokens ?? 0)
+        return .object(object)
+      }
+      Terminal.writeExact(CanonicalJSON.pretty(.array(rows)))
       return
     }
     if pods.isEmpty {
       Terminal.write("no Pods yet; create one with `yoi pod spawn` or `yoi new`\n")
       return
     }
-    var rows = [["NAME", "PROFILE", "ROLE", "PARENT", "WORKSPACE"]]
+    var rows = [["NAME", "STATUS", "LAST ACTIVE", "MODEL", "TOKENS", "PROFILE", "PARENT", "WORKSPACE"]]
     for pod in pods {
-      rows.append([pod.name, pod.origin.qualifiedName ?? pod.origin.selector ?? "manifest", pod.role, pod.parent ?? "-", pod.workspace])
+      let use = activity[pod.name]
+      let status = Self.status(pod.name).map { "running (pid \($0))" } ?? "idle"
+      rows.append([
+        pod.name, status, use?.lastEventAt.map { Self.ago($0) } ?? "never", use?.model ?? "?", use.map { Self.tokens($0.inputTokens + $0.outputTokens) } ?? "0",
+        pod.origin.qualifiedName ?? pod.origin.selector ?? "manifest", pod.parent ?? "-", pod.workspace,
+      ])
     }
     Terminal.write(TextTable.render(rows))
+  }
+
+  /// The pid of the run holding the Pod, if one does.
+  static func status(_ pod: String) -> Int32? { RunLock.holder(dataDirectory: YoiDirectories.from().data, pod: pod) }
+
+  /// `12.3k` tokens.
+  static func tokens(_ count: Int64) -> String {
+    count < 1000 ? "\(count)" : count < 1_000_000 ? String(format: "%.1fk", Double(count) / 1000) : String(format: "%.1fM", Double(count) / 1_000_000)
+  }
+
+  /// An ISO 8601 time as how long ago it was (`5m ago`), or the time itself past a week.
+  static func ago(_ time: String, now: Date = Date()) -> String {
+    guard let date = try? Date(time, strategy: .iso8601) else { return time }
+    let seconds = Int(now.timeIntervalSince(date))
+    switch seconds {
+    case ..<60: return "just now"
+    case ..<3600: return "\(seconds / 60)m ago"
+    case ..<86_400: return "\(seconds / 3600)h ago"
+    case ..<(7 * 86_400): return "\(seconds / 86_400)d ago"
+    default: return String(time.prefix(10))
+    }
   }
 }
 
@@ -271,19 +311,34 @@ struct PodReresolveCommand: ParsableCommand {
 }
 
 struct PodRemoveCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a Pod, its snapshots and its transcript.")
+  static let configuration = CommandConfiguration(
+    commandName: "rm", abstract: "Remove a Pod, its snapshots and its transcript.",
+    discussion: "Asks first on a terminal, saying how many transcript events go with it; scripts pass --yes.")
 
   @Argument(help: "The Pod.") var name: String
+  @Flag(help: "Remove without asking (for scripts).") var yes = false
 
   func run() throws {
     let pod = try PodName(name)
     let store = try Stores.pods()
     _ = try store.pod(named: pod.rawValue)
+    let events = try store.activity()[pod.rawValue]?.events ?? 0
+    let what = "Pod \(name) and its \(events) transcript event\(events == 1 ? "" : "s")"
+    if !yes {
+      guard isatty(0) != 0 else {
+        throw YoiError(
+          "not removed: removing \(what) needs confirming, and there is no terminal to ask", code: .usage,
+          help: ["pass --yes to remove it from a script"])
+      }
+      guard Prompt.confirm("Remove \(what)? This cannot be undone.") else {
+        throw YoiError("\(name) was not removed", code: .usage)
+      }
+    }
     // A Pod being run is not removed under its runner.
     let lock = try RunLock(dataDirectory: YoiDirectories.from().data, pod: pod)
     try store.remove(named: pod.rawValue)
     withExtendedLifetime(lock) {}
-    Terminal.write("removed \(name)\n")
+    Terminal.write("removed \(what)\n")
   }
 }
 

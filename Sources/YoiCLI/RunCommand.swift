@@ -141,12 +141,10 @@ struct PodLogCommand: ParsableCommand {
     let rows = try Stores.pods().transcript(of: name, tail: tail)
     var output = ""
     output.reserveCapacity(rows.count * 96)
-    for row in rows {
-      if json {
-        output += TranscriptEvent.jsonLine(seq: row.seq, kind: row.kind, body: row.body) + "\n"
-      } else {
-        output += TranscriptRendering.lines(try TranscriptEvent(row), seq: row.seq).map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined()
-      }
+    if json {
+      for row in rows { output += TranscriptEvent.jsonLine(seq: row.seq, kind: row.kind, body: row.body) + "\n" }
+    } else {
+      output += try TranscriptRendering.log(rows).map { TerminalText.inline($0, keepingTabs: true) + "\n" }.joined()
     }
     if json { Terminal.writeExact(output) } else { FileHandle.standardOutput.write(Data(output.utf8)) }
   }
@@ -154,6 +152,23 @@ struct PodLogCommand: ParsableCommand {
 
 /// The human form of transcript events: one header line per event, content indented.
 enum TranscriptRendering {
+  /// Stored rows as `pod log` shows them: a separator with the date where each run begins
+  /// (its user message, or the instructions it started with), each event's time on its header.
+  static func log(_ rows: [TranscriptRow], skippingUsage: Bool = false) throws -> [String] {
+    var lines: [String] = []
+    var previousKind: String?
+    for row in rows {
+      defer { previousKind = row.kind }
+      if skippingUsage && row.kind == "usage" { continue }
+      let startsRun = row.kind == "instructions" || (row.kind == "user" && previousKind != "instructions")
+      if startsRun { lines.append("── run \(row.createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")) ──") }
+      var event = Self.lines(try TranscriptEvent(row), seq: row.seq)
+      if !event.isEmpty, let time = row.createdAt.split(separator: "T").last?.prefix(8) { event[0] += "  · \(time)" }
+      lines += event
+    }
+    return lines
+  }
+
   static func lines(_ event: TranscriptEvent, seq: Int64) -> [String] {
     /// The first `limit` lines, indented. Split on bytes: splitting by Character (grapheme
     /// breaking) over every tool output was most of `pod log`'s time.

@@ -278,9 +278,47 @@ public final class PodStore: Sendable {
       }
     }
     guard let found else {
-      throw YoiError("no Pod named \(name)", code: .podNotFound, help: ["see `yoi pod list`"])
+      // A typo'd name gets the closest one.
+      let names = (try? read { db in try String.fetchAll(db, sql: "SELECT name FROM pod") }) ?? []
+      throw YoiError(
+        "no Pod named \(name)", code: .podNotFound, help: (Suggestion.didYouMean(name, in: names).map { [$0] } ?? []) + ["see `yoi pod list`"])
     }
     return found
+  }
+
+  /// What a Pod's transcript says of its use: when it last recorded an event, how many it
+  /// holds, and the tokens its usage events count.
+  public struct Activity: Sendable, Hashable {
+    public var lastEventAt: String?
+    public var events: Int
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    /// `model.ref`, else `scheme model_id`, of the current snapshot.
+    public var model: String
+  }
+
+  /// The activity of every Pod, by name, in one query.
+  public func activity() throws(YoiError) -> [String: Activity] {
+    try read { db in
+      let rows = try Row.fetchAll(
+        db,
+        sql: """
+          SELECT p.name, e.last, coalesce(e.events, 0), coalesce(e.input, 0), coalesce(e.output, 0),
+                 coalesce(json_extract(s.manifest_json, '$.model.ref'),
+                          json_extract(s.manifest_json, '$.model.scheme') || ' ' || json_extract(s.manifest_json, '$.model.model_id'), '?')
+          FROM pod p
+          LEFT JOIN snapshot s ON s.pod_id = p.id AND s.is_current = 1
+          LEFT JOIN (SELECT pod_id, max(created_at) AS last, count(*) AS events,
+                            sum(CASE WHEN kind = 'usage' THEN json_extract(body, '$.input_tokens') ELSE 0 END) AS input,
+                            sum(CASE WHEN kind = 'usage' THEN json_extract(body, '$.output_tokens') ELSE 0 END) AS output
+                     FROM transcript_event GROUP BY pod_id) e ON e.pod_id = p.id
+          """)
+      var activity: [String: Activity] = [:]
+      for row in rows {
+        activity[row[0]] = Activity(lastEventAt: row[1], events: row[2], inputTokens: row[3], outputTokens: row[4], model: row[5])
+      }
+      return activity
+    }
   }
 
   /// The Pod's current manifest, verbatim from its snapshot, checked against its digest.
@@ -347,9 +385,12 @@ public final class PodStore: Sendable {
           throw YoiError("no Pod named \(name)", code: .podNotFound, help: ["see `yoi pod list`"])
         }
         let seq = (try Int64.fetchOne(db, sql: "SELECT max(seq) FROM transcript_event WHERE pod_id = ?", arguments: [podID]) ?? 0) + 1
+        let now = Self.now()
         try db.execute(
           sql: "INSERT INTO transcript_event (pod_id, seq, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
-          arguments: [podID, seq, kind, body, Self.now()])
+          arguments: [podID, seq, kind, body, now])
+        // `updated_at` is the Pod's last activity, as `pod list` shows it.
+        try db.execute(sql: "UPDATE pod SET updated_at = ? WHERE id = ?", arguments: [now, podID])
         return seq
       }
     } catch {

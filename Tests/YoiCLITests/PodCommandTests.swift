@@ -55,7 +55,7 @@ struct PodCommandTests {
     #expect(outcome.stdout.contains("reresolve"))
     #expect(outcome.stdout.contains(digest))  // the old snapshot stays in history
 
-    #expect(try home.run(["pod", "rm", "alpha"]).status == 0)
+    #expect(try home.run(["pod", "rm", "alpha", "--yes"]).status == 0)
     #expect(try home.run(["pod", "resume", "alpha"]).stderr.contains("no Pod named alpha"))
   }
 
@@ -197,7 +197,7 @@ struct DelegationTests {
     let bossScope = try home.run(["pod", "show", "boss", "--snapshot"]).stdout
     #expect(bossScope.contains("\"target\": \"\(ws)/.worktree/task1\""))
     // The parent cannot be removed while it has children.
-    #expect(try home.run(["pod", "rm", "boss"]).stderr.contains("has child Pods: worker1"))
+    #expect(try home.run(["pod", "rm", "boss", "--yes"]).stderr.contains("has child Pods: worker1"))
   }
 
   @Test func outsideTheParentsDelegationScope() throws {

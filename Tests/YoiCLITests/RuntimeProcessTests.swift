@@ -68,3 +68,32 @@ struct RuntimeProcessTests {
     #expect(third.stdout == "second\n")
   }
 }
+
+extension RuntimeProcessTests {
+  @Test(
+    "pod list: status (running with its pid, or idle), last activity, model and tokens, in text and --json; pod log: a time on each event and a separator per run; a typo'd Pod name gets did you mean"
+  )
+  func listAndLog() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "first"), .slow(text: "busy ", pieces: 60), .reply(text: "third")])
+    #expect(try fixture.run("one").status == 0)
+    let (process, _, _) = try Self.start(fixture, prompt: "two")
+    Self.waitForRequest(fixture.provider, count: 2)
+    let running = try fixture.home.run(["pod", "list", "--json"])
+    guard case .array(let rows)? = try? JSONParser.parse(running.stdout), case .object(let row)? = rows.first else {
+      Issue.record("\(running.stdout)")
+      return
+    }
+    #expect(row["status"] == "running" && row["pid"] == .integer(Int64(process.processIdentifier)), "\(running.stdout)")
+    #expect(row["model"] == "openai_chat stub-model" && row["last_event_at"] != .null)
+    kill(process.processIdentifier, SIGINT)
+    process.waitUntilExit()
+    let list = try fixture.home.run(["pod", "list"]).stdout
+    let line = list.split(separator: "\n").first { $0.hasPrefix("worker ") }.map(String.init) ?? ""
+    #expect(line.contains("idle") && line.contains("just now") && line.contains("openai_chat stub-model"), "\(list)")
+    let log = try fixture.home.run(["pod", "log", fixture.pod]).stdout
+    #expect(log.components(separatedBy: "── run ").count == 3, "\(log)")
+    #expect(log.contains("#1 user  · "), "\(log)")
+    let typo = try fixture.home.run(["pod", "show", "workr"])
+    #expect(typo.status == 1 && typo.stderr.contains("did you mean `worker`?"), "\(typo.stderr)")
+  }
+}

@@ -67,7 +67,7 @@ struct RuntimeTests {
     #expect(third.contains("Fertig"))
 
     let tail = try fixture.home.run(["pod", "log", fixture.pod, "--tail", "2"]).stdout
-    #expect(tail.hasPrefix("#9 assistant\n    I remember the notes.\n#10 usage"), "\(tail)")
+    #expect(tail.hasPrefix("#9 assistant  · ") && tail.contains("\n    I remember the notes.\n#10 usage: "), "\(tail)")
     let log = try fixture.log()
     let kinds = log.split(separator: "\n").compactMap { line in
       (try? JSONParser.parse(String(line))).flatMap { value -> String? in
@@ -203,7 +203,12 @@ struct RuntimeTests {
   func removal() throws {
     let fixture = try RuntimeFixture(scheme: .gemini, turns: [.reply(text: "hello")])
     #expect(try fixture.run("hi").status == 0)
-    #expect(try fixture.home.run(["pod", "rm", fixture.pod]).status == 0)
+    // Without --yes and no terminal to ask: refused, nothing removed.
+    let unasked = try fixture.home.run(["pod", "rm", fixture.pod])
+    #expect(unasked.status == 1 && unasked.stderr.contains("pass --yes"), "\(unasked.stderr)")
+    #expect(try fixture.home.run(["pod", "log", fixture.pod]).stdout.contains("hello"))
+    let removed = try fixture.home.run(["pod", "rm", fixture.pod, "--yes"])
+    #expect(removed.status == 0 && removed.stdout == "removed Pod worker and its 3 transcript events\n", "\(removed.stdout)")
     let spawned = try fixture.home.run([
       "pod", "spawn", "--profile", fixture.home.root.appendingPathComponent("profiles/agent.lua").path, "--workspace", fixture.workspace.path, "--name",
       fixture.pod,

@@ -141,7 +141,8 @@ struct TmuxDialogTests {
     #expect(screen.contains("exit=0"))
     #expect(try tmux.terminalRestored())
     let list = try home.run(["pod", "list"])
-    #expect(list.stdout.contains("x-repo-1  builtin:reviewer"))
+    #expect(
+      list.stdout.split(separator: "\n").contains { $0.hasPrefix("x-repo-1 ") && $0.contains("idle") && $0.contains("builtin:reviewer") }, "\(list.stdout)")
   }
 
   @Test func projectProfileAsksForTrust() throws {

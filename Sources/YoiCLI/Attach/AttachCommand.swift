@@ -118,12 +118,7 @@ enum AttachSession {
     for line in runner.notes { screen.note("note: " + line) }
     if replay {
       screen.note("Enter send · Alt-Enter newline · Ctrl-C cancel the turn · Ctrl-D or /exit leave · /help")
-      let history = try store.transcript(of: name, tail: 30)
-      for row in history {
-        let event = try TranscriptEvent(row)
-        if case .usage = event { continue }
-        for line in TranscriptRendering.lines(event, seq: row.seq) { screen.line(line, dim: true) }
-      }
+      for line in try TranscriptRendering.log(store.transcript(of: name, tail: 30), skippingUsage: true) { screen.line(line, dim: true) }
       if let open = runner.loop.tools.tasks?.open, !open.isEmpty {
         screen.note("open tasks:")
         for line in TaskList(items: open).rendered.split(separator: "\n") { screen.note("  " + line) }
