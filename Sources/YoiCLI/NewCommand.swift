@@ -10,8 +10,13 @@ import YoiStore
 /// `yoi new` (and plain `yoi` on a terminal): the new-Pod dialog.
 struct NewCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "new", abstract: "Create a Pod in a small terminal dialog, then attach to it (--no-attach: only create it).")
+    commandName: "new", abstract: "Create a Pod in a small terminal dialog, then attach to it (--no-attach: only create it).",
+    discussion: """
+      `yoi` alone on a terminal first offers this workspace's Pods (most recent first) to attach \
+      to, and "new Pod". `yoi new NAME` with the name of an existing Pod offers to attach to it.
+      """)
 
+  @Argument(help: "The Pod's name (as --profile-pod-name).") var podName: String?
   @Option(help: "Preselect this profile.") var profile: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var profilePodName: String?
   @Option(help: "The workspace directory (default: the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
@@ -19,7 +24,12 @@ struct NewCommand: AsyncParsableCommand {
   @Flag(help: "With --profile and --profile-pod-name: spawn without waiting for input (and trust a project profile).") var yes = false
   @Flag(help: "Only create the Pod; do not attach to it afterwards.") var noAttach = false
 
+  func validate() throws {
+    if podName != nil && profilePodName != nil { throw ValidationError("give the Pod name once: NAME or --profile-pod-name") }
+  }
+
   func run() async throws {
+    let profilePodName = podName ?? self.profilePodName
     if yes, let profile, let profilePodName {
       _ = try SpawnRendering.spawn(
         PodService.SpawnRequest(profile: profile, name: profilePodName, workspace: workspace, trustPolicy: .grant, model: model))
@@ -33,6 +43,23 @@ struct NewCommand: AsyncParsableCommand {
       ])
     }
     let context = ProfileContext(workspace: workspace, yes: false)
+    let store = try Stores.pods()
+    // A name that is taken: the Pod is there to be worked with.
+    if let podName, try store.podExists(named: podName) {
+      guard Prompt.confirm("A Pod named \(podName) exists. Attach to it?") else {
+        throw YoiError("no Pod was created: \(podName) exists", code: .usage, help: ["attach with `yoi pod attach \(podName)`, or choose another name"])
+      }
+      try await AttachSession.run(pod: PodName(podName))
+      return
+    }
+    // `yoi` alone: this workspace's Pods first.
+    if Self.invokedBare, podName == nil, profile == nil, profilePodName == nil {
+      let entries = try PodPicker.entries(store: store, workspace: context.workspacePath)
+      if !entries.isEmpty, let chosen = try PodPicker.choose(entries: entries, workspace: context.workspacePath) {
+        try await AttachSession.run(pod: PodName(chosen))
+        return
+      }
+    }
     let resolver = try context.resolver()
     guard let registry = resolver.registry else {  // context.resolver() always discovers one
       throw YoiError(.error("no profile registry was found", code: .registry))
@@ -53,7 +80,6 @@ struct NewCommand: AsyncParsableCommand {
     // Offered models: the catalog's whose credential is here, so a pick can run at once.
     let ready = ModelAvailability.models(in: resolver.catalog, stored: Set(try Stores.secrets().ids())).filter(\.credential.isPresent).map(\.ref)
     var dialog = NewPodDialog(name: name, choices: choices, selected: selected, models: ready, model: model)
-    let store = try Stores.pods()
 
     let terminal = try RawTerminal()
     defer { terminal.restore() }
@@ -90,6 +116,9 @@ struct NewCommand: AsyncParsableCommand {
     // The Pod was made to be worked with: go straight into it.
     if !noAttach { try await AttachSession.run(pod: PodName(spawned.record.name)) }
   }
+
+  /// Whether the command line was `yoi` alone (the picker's case), set before parsing.
+  nonisolated(unsafe) static var invokedBare = false
 
   private func preselection(_ text: String, registry: ProfileRegistry, choices: [NewPodDialog.Choice]) -> Int? {
     let selector = ProfileSelector.parse(text)

@@ -35,6 +35,7 @@ public struct YoiCommand: AsyncParsableCommand {
     do {
       let arguments = try takeColorOption(Array(CommandLine.arguments.dropFirst()))
       try checkCommandNames(arguments)
+      NewCommand.invokedBare = arguments.isEmpty
       var command = try parseAsRoot(arguments)
       if var asynchronous = command as? any AsyncParsableCommand {
         try await asynchronous.run()

@@ -138,3 +138,38 @@ struct SessionTests {
     try tmux.waitFor("DONE")
   }
 }
+
+extension SessionTests {
+  @Test("yoi alone lists this workspace's Pods (most recent first, with their last task) and attaches to the chosen one; yoi new NAME on an existing Pod offers to attach")
+  func pickerAndNewOnExisting() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "Fixed.")])
+    let spawned = try fixture.home.run([
+      "pod", "spawn", "--profile", fixture.home.root.appendingPathComponent("profiles/agent.lua").path, "--workspace", fixture.workspace.path,
+      "--name", "helper",
+    ])
+    try #require(spawned.status == 0, "\(spawned.stderr)")
+    // One second apart, so the run makes `worker` the most recent.
+    sleep(1)
+    #expect(try fixture.run("fix the parser\nand the tests").status == 0)
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("")
+    let screen = try tmux.waitFor("+ new Pod")
+    let lines = screen.split(separator: "\n").map(String.init)
+    let worker = lines.firstIndex { $0.hasPrefix("› worker") }
+    let helper = lines.firstIndex { $0.hasPrefix("  helper") }
+    #expect(worker != nil && helper != nil && worker! < helper!, "\(screen)")
+    #expect(screen.contains("\u{201C}fix the parser\u{201D}") && screen.contains("openai_chat stub-model"), "\(screen)")
+    try tmux.press("Down")
+    try tmux.press("Enter")
+    try tmux.waitFor("yoi · helper · openai_chat stub-model")
+    try tmux.press("C-d")
+    #expect(try tmux.waitFor("DONE").contains("exit=0"))
+
+    try tmux.startYoi("new worker")
+    try tmux.waitFor("A Pod named worker exists. Attach to it? [y/N]")
+    try tmux.type("y")
+    try tmux.press("Enter")
+    try tmux.waitFor("yoi · worker · openai_chat stub-model")
+    try tmux.press("C-d")
+  }
+}
