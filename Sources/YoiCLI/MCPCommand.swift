@@ -19,7 +19,7 @@ struct MCPListCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "list", abstract: "List a Pod's MCP servers (default: the workspace's default profile's); --probe starts them and lists their tools.")
 
-  @Argument(help: "The Pod.") var pod: String?
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var pod: String?
   @Flag(help: "Start the servers (confined, as a run does) and list their tools.") var probe = false
   @Flag(help: "Print JSON for scripts.") var json = false
 

@@ -17,7 +17,7 @@ struct NewCommand: AsyncParsableCommand {
       """)
 
   @Argument(help: "The Pod's name (as --profile-pod-name).") var podName: String?
-  @Option(help: "Preselect this profile.") var profile: String?
+  @Option(help: "Preselect this profile.", completion: NameCompletion.profiles) var profile: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var profilePodName: String?
   @Option(help: "The workspace directory (default: the nearest directory holding .yoi/ or .git, else the current one).") var workspace: String?
   @Option(help: "A catalog model in place of the profile's (see `yoi models`).") var model: String?

@@ -40,7 +40,7 @@ enum Stores {
 struct PodSpawnCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "spawn", abstract: "Resolve a profile and store a new Pod with its snapshot.")
 
-  @Option(help: "The profile (default: the registry default).") var profile: String?
+  @Option(help: "The profile (default: the registry default).", completion: NameCompletion.profiles) var profile: String?
   @Option(help: "A TOML manifest file instead of a profile.") var manifest: String?
   @Option(help: "The Pod name (default: the workspace directory's name).") var name: String?
   @Option(help: "The Pod name, as the new-Pod dialog calls it.") var profilePodName: String?
@@ -178,7 +178,7 @@ struct PodListCommand: ParsableCommand {
 struct PodShowCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a Pod, its snapshot or its history.")
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Flag(help: "Print the current snapshot (the manifest) as JSON.") var snapshot = false
   @Flag(help: "List every snapshot.") var history = false
   @Flag(help: "Print the Pod record and its snapshot as JSON for scripts.") var json = false
@@ -248,7 +248,7 @@ struct PodResumeCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "resume", abstract: "Show the stored snapshot a Pod runs from (never re-evaluates its profile), and how to run it.")
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Flag(help: "Print the manifest as JSON.") var json = false
 
   func run() throws {
@@ -270,7 +270,7 @@ struct PodReresolveCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reresolve", abstract: "Evaluate a Pod's profile again, show the diff, and replace the snapshot on confirmation.")
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Option(help: "Re-resolve from this profile instead of the recorded one.") var profile: String?
   @Flag(help: "Accept the new snapshot without asking.") var yes = false
 
@@ -315,7 +315,7 @@ struct PodRemoveCommand: ParsableCommand {
     commandName: "rm", abstract: "Remove a Pod, its snapshots and its transcript.",
     discussion: "Asks first on a terminal, saying how many transcript events go with it; scripts pass --yes.")
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Flag(help: "Remove without asking (for scripts).") var yes = false
 
   func run() throws {
@@ -345,7 +345,7 @@ struct PodRemoveCommand: ParsableCommand {
 struct PodTasksCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "tasks", abstract: "Show a Pod's task list (feature.task).")
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Flag(help: "Print the list as JSON for scripts.") var json = false
 
   func run() throws {
@@ -361,7 +361,7 @@ struct PodTasksCommand: ParsableCommand {
 struct PodSecretsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "secrets", abstract: "Show which secrets a Pod references, and whether each is stored.")
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Flag(help: "Print JSON for scripts (each referenced id and whether it is stored).") var json = false
 
   func run() throws {

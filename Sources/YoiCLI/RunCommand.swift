@@ -26,7 +26,7 @@ struct PodRunCommand: AsyncParsableCommand {
         yoi pod run api --json "list the TODOs" | jq -c 'select(.type == "assistant")'
       """)
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Argument(help: "The task (default: read from stdin).") var prompt: [String] = []
   @Flag(help: "Print JSON Lines events on stdout instead of text.") var json = false
 
@@ -129,7 +129,7 @@ struct PodLogCommand: ParsableCommand {
         yoi pod log api --json | jq -c 'select(.type == "tool_result")'
       """)
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
   @Flag(help: "Print JSON Lines events.") var json = false
   @Option(help: "Only the last N events.") var tail: Int?
 

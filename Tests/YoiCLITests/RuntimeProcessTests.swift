@@ -97,3 +97,16 @@ extension RuntimeProcessTests {
     #expect(typo.status == 1 && typo.stderr.contains("did you mean `worker`?"), "\(typo.stderr)")
   }
 }
+
+extension RuntimeProcessTests {
+  @Test("shell completion offers Pod names and profile names (what the generated scripts call)")
+  func nameCompletion() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [])
+    let pods = try fixture.home.run(["---completion", "pod", "show", "--", "positional@0", "3", "1", "yoi", "pod", "show", "w"])
+    #expect(pods.stdout.split(separator: "\n").contains("worker"), "\(pods.stdout)\(pods.stderr)")
+    let profiles = try fixture.home.run(["---completion", "pod", "spawn", "--", "--profile", "4", "0", "yoi", "pod", "spawn", "--profile", "builtin:c"])
+    #expect(profiles.stdout.split(separator: "\n").contains("builtin:coder"), "\(profiles.stdout)\(profiles.stderr)")
+    let script = try fixture.home.run(["--generate-completion-script", "bash"]).stdout
+    #expect(script.contains("---completion pod attach -- positional@0"))
+  }
+}

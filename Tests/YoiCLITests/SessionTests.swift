@@ -140,7 +140,9 @@ struct SessionTests {
 }
 
 extension SessionTests {
-  @Test("yoi alone lists this workspace's Pods (most recent first, with their last task) and attaches to the chosen one; yoi new NAME on an existing Pod offers to attach")
+  @Test(
+    "yoi alone lists this workspace's Pods (most recent first, with their last task) and attaches to the chosen one; yoi new NAME on an existing Pod offers to attach"
+  )
   func pickerAndNewOnExisting() throws {
     let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "Fixed.")])
     let spawned = try fixture.home.run([

@@ -30,7 +30,7 @@ struct PodAttachCommand: AsyncParsableCommand {
         yoi pod attach api
       """)
 
-  @Argument(help: "The Pod.") var name: String
+  @Argument(help: "The Pod.", completion: NameCompletion.pods) var name: String
 
   func run() async throws {
     try await AttachSession.run(pod: PodName(name))
