@@ -11,6 +11,18 @@ public protocol RunObserver: Sendable {
   func toolStarted(_ call: ToolCall)
   func toolFinished(_ call: ToolCall, _ outcome: ToolOutcome)
   func recorded(_ event: TranscriptEvent, seq: Int64)
+  /// Thinking text, when the provider streams it.
+  func reasoningDelta(_ text: String)
+  /// A request went to the model; nothing has come back yet.
+  func waiting()
+  /// The request failed retryably and is sent again after `delay` seconds.
+  func retrying(attempt: Int, limit: Int, delay: Double, reason: String)
+}
+
+extension RunObserver {
+  public func reasoningDelta(_ text: String) {}
+  public func waiting() {}
+  public func retrying(attempt: Int, limit: Int, delay: Double, reason: String) {}
 }
 
 /// How a task ended without an error.
@@ -81,12 +93,17 @@ public struct AgentLoop: Sendable {
           turnsWithoutTaskCall = 0
         }
         partial.reset()
+        observer.waiting()
         let response = try await provider.send(next) { update in
           switch update {
           case .textDelta(let text):
             partial.append(text)
             observer.textDelta(text)
-          case .reasoningDelta, .toolCallStarted: break
+          case .reasoningDelta(let text): observer.reasoningDelta(text)
+          case .retrying(let attempt, let limit, let delay, let reason):
+            observer.retrying(attempt: attempt, limit: limit, delay: delay, reason: reason)
+            observer.waiting()
+          case .toolCallStarted: break
           }
         }
         partial.reset()

@@ -95,6 +95,16 @@ final class TextObserver: RunObserver, @unchecked Sendable {
 
   func recorded(_ event: TranscriptEvent, seq: Int64) {}
 
+  func retrying(attempt: Int, limit: Int, delay: Double, reason: String) {
+    lock.withLock {
+      if !endsWithNewline {
+        Terminal.write("\n")
+        endsWithNewline = true
+      }
+      Terminal.writeLines(["retrying (\(attempt)/\(limit)) after \(reason) in \(AttachSession.seconds(delay))"], toStandardError: true)
+    }
+  }
+
   func endLine() {
     lock.withLock { if !endsWithNewline { Terminal.write("\n") } }
   }

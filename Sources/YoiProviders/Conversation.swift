@@ -172,4 +172,7 @@ public enum StreamUpdate: Sendable, Hashable {
   case textDelta(String)
   case reasoningDelta(String)
   case toolCallStarted(id: String, name: String)
+  /// The request failed in a way worth retrying: attempt `attempt` of at most `limit` follows
+  /// after `delay` seconds (people see it, so a wait is never silent).
+  case retrying(attempt: Int, limit: Int, delay: Double, reason: String)
 }

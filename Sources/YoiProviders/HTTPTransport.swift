@@ -104,6 +104,7 @@ public final class ProviderClient: Sendable {
         let backoff = timing.initialBackoff * pow(2, Double(attempt - 1)) * Double.random(in: 0.8...1.2)
         let wait = max(error.retryAfter ?? 0, backoff)
         guard attempt < timing.maximumAttempts, Date().timeIntervalSince(started) + wait <= timing.retryWindow else { throw final(error) }
+        onUpdate(.retrying(attempt: attempt + 1, limit: timing.maximumAttempts, delay: wait, reason: error.status.map { "HTTP \($0)" } ?? error.code.rawValue))
         try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
       }
     }

@@ -20,6 +20,8 @@ public final class StubProvider: @unchecked Sendable {
     case slow(text: String, pieces: Int)
     /// Streams `text` with `interval` microseconds between frames (a steady delta rate).
     case paced(text: String, interval: UInt32)
+    /// Answers `text` after `seconds` of silence (a model that takes its time to begin).
+    case delayed(text: String, seconds: Double)
     /// Opens the stream and then sends only SSE keep-alive comments, one per `interval`
     /// microseconds, until the client goes away (a server that never answers).
     case keepAliveOnly(interval: UInt32)
@@ -87,6 +89,10 @@ public final class StubProvider: @unchecked Sendable {
       let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: [])
       let bytes = Array(frames.utf8)
       writePieces(client, Array(bytes.prefix(bytes.count * 2 / 3)))
+    case .delayed(let text, let seconds):
+      usleep(UInt32(seconds * 1_000_000))
+      writeHead(client)
+      writePieces(client, Array(WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: []).utf8))
     case .reply(let text, let calls):
       writeHead(client)
       writePieces(client, Array(WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: calls).utf8))

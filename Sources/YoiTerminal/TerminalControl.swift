@@ -27,6 +27,12 @@ public enum TerminalControl {
     return ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
   }
 
+  /// The height of the terminal on stdout in rows (24 when unknown).
+  public static var rows: Int {
+    var size = winsize()
+    return ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_row > 0 ? Int(size.ws_row) : 24
+  }
+
   /// Raw mode from the `saved` mode: keys arrive one at a time, unechoed, Ctrl-C as a key.
   /// Save first (`TerminalModeGuard.save`), so the mode is put back however yoi ends.
   public static func enterRawMode(from saved: termios) {

@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import YoiDiagnostics
 import YoiTerminal
 import YoiTools
 
@@ -99,5 +101,32 @@ struct LineEditingTests {
     #expect(far.rendered().filter { $0.hasPrefix("@@") } == ["@@ -1,6 +1,6 @@", "@@ -33,7 +33,7 @@"])
     #expect(far.rendered(limit: 3).last == "… 14 more diff lines")
     #expect(UnifiedDiff(from: "same\n", to: "same\n").isEmpty)
+  }
+
+  /// `text` with the escape sequences taken out.
+  static func visible(_ text: String) -> String {
+    text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*[A-Za-z]", with: "", options: .regularExpression)
+  }
+
+  @Test(
+    "markdown: a streamed line shows as it comes, then is replaced by its rendered form; a line taller than the screen stays as it came; without colour nothing changes"
+  )
+  func markdownStream() {
+    var stream = MarkdownStream(styled: true, width: { 10 }, height: { 5 })
+    #expect(stream.feed("**bo") == "**bo")
+    #expect(!stream.isAtLineStart)
+    let line = stream.feed("ld** x\n")
+    #expect(line.hasPrefix("\r\u{1B}[J") && Self.visible(line) == "\rbold x\r\n", "\(line.debugDescription)")
+    // 25 columns on a 10-column screen: 3 rows, so two up before rewriting.
+    _ = stream.feed(String(repeating: "a", count: 25))
+    #expect(stream.feed("\n").hasPrefix("\u{1B}[2A\r\u{1B}[J"))
+    // 60 columns: 6 rows on a 5-row screen, out of reach: left as it came.
+    _ = stream.feed(String(repeating: "b", count: 60))
+    #expect(stream.feed("\n") == "\r\n")
+    var table = MarkdownStream(styled: true, width: { 80 })
+    let rendered = Self.visible(table.feed("| A | Bee |\n|---|---|\n| long cell | 1 |\n"))
+    #expect(rendered.contains("A   │ Bee") && rendered.contains("───┼─") && rendered.contains("long cell │ 1  "), "\(rendered)")
+    var plain = MarkdownStream(styled: false, width: { 80 })
+    #expect(plain.feed("**x**\n\u{1B}]0;title\u{07}") == TerminalText.neutralise("**x**\n\u{1B}]0;title\u{07}"))
   }
 }

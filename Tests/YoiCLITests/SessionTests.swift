@@ -175,3 +175,83 @@ extension SessionTests {
     try tmux.press("C-d")
   }
 }
+
+extension SessionTests {
+  static let markdown = """
+    # Release notes
+
+    | Name | Size |
+    |------|------|
+    | alpha | 1 |
+    | beta-longer | 22 |
+
+    ```swift
+    let x = 1
+    ```
+    Read **carefully** and see [the docs](https://example.com/docs).
+    - first point
+
+    """
+
+  @Test(
+    "markdown is rendered as it streams (heading, table, fenced code, emphasis, link, list), and replayed rendered on the next attach; NO_COLOR gives the text as written"
+  )
+  func markdownRendering() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: Self.markdown)])
+    let tmux = try TmuxSession(home: fixture.home)
+    // The test runner sets NO_COLOR; a person's terminal would not.
+    try tmux.startYoi("pod attach worker", environment: "-u NO_COLOR")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("notes please")
+    try tmux.press("Enter")
+    let screen = try tmux.waitFor("• first point")
+    for expected in [
+      "Release notes", "Name │ Size", "alpha │ 1", "beta-longer │ 22", "┌─── swift", "│ let x = 1", "└───",
+      "Read carefully and see the docs (https://example.com/docs).",
+    ] {
+      #expect(screen.contains(expected), "missing \(expected):\n\(screen)")
+    }
+    for raw in ["# Release", "**", "```", "|---"] { #expect(!screen.contains(raw), "raw \(raw):\n\(screen)") }
+    try tmux.press("C-d")
+    try tmux.waitFor("DONE")
+
+    // Attached again: the same rendered form, from the transcript.
+    try tmux.press("C-l")
+    try tmux.startYoi("pod attach worker", environment: "-u NO_COLOR")
+    let replayed = try tmux.waitFor("• first point")
+    #expect(replayed.contains("Name │ Size") && replayed.contains("› notes please") && !replayed.contains("**"), "\(replayed)")
+    try tmux.press("C-d")
+    try tmux.waitFor("DONE")
+
+    try tmux.press("C-l")
+    try tmux.startYoi("pod attach worker", environment: "NO_COLOR=1 TERM=dumb")
+    let plain = try tmux.waitFor("- first point")
+    #expect(plain.contains("**carefully**") && plain.contains("| Name | Size |"), "\(plain)")
+    try tmux.press("C-d")
+  }
+
+  @Test("a working indicator with elapsed time while the model has not answered; a visible retry line after a 429")
+  func indicatorAndRetry() throws {
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat,
+      turns: [
+        .delayed(text: "Ready.", seconds: 2), .status(429, message: "slow down", headers: [("retry-after", "1")]), .reply(text: "After the retry."),
+      ])
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("pod attach worker")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("take your time")
+    try tmux.press("Enter")
+    let waiting = try tmux.waitFor(" working ")
+    #expect(waiting.contains(" s"), "\(waiting)")
+    let answered = try tmux.waitFor("Ready.")
+    #expect(!answered.contains(" working "), "the indicator is gone once the answer comes:\n\(answered)")
+    #expect(answered.contains("tokens this session"), "\(answered)")
+    try tmux.type("again")
+    try tmux.press("Enter")
+    try tmux.waitFor("retrying (2/")
+    try tmux.waitFor("after HTTP 429 in 1 s")
+    try tmux.waitFor("After the retry.")
+    try tmux.press("C-d")
+  }
+}

@@ -56,10 +56,12 @@ final class TmuxSession {
   }
 
   /// Starts `yoi ARGS` in the shell, recording `stty -g` before and after it runs.
-  func startYoi(_ arguments: String) throws {
+  func startYoi(_ arguments: String, environment: String = "") throws {
     let root = home.root.path
     // The markers are printed with split quotes so the typed command line never matches them.
-    try type("stty -g > \(root)/stty-before; \(YoiBinary.path) \(arguments); echo \"ex\"\"it=$?\"; stty -g > \(root)/stty-after; echo \"DO\"\"NE\"")
+    try type(
+      "stty -g > \(root)/stty-before; \(environment.isEmpty ? "" : "env \(environment) ")\(YoiBinary.path) \(arguments); echo \"ex\"\"it=$?\"; stty -g > \(root)/stty-after; echo \"DO\"\"NE\""
+    )
     try press("Enter")
   }
 

@@ -59,6 +59,18 @@ enum AttachSession {
       self.firstSeq = firstSeq
     }
 
+    /// Tokens this session, and the last turn's usage (the context it filled).
+    var sessionTokens: Int64 = 0
+    var lastUsage: Usage?
+    private let lock = NSLock()
+
+    func used(_ usage: Usage) {
+      lock.withLock {
+        sessionTokens += usage.inputTokens + usage.outputTokens
+        lastUsage = usage
+      }
+    }
+
     func changed(_ change: FileChange) {
       if let earlier = changes[change.path] {
         changes[change.path] = FileChange(path: change.path, before: earlier.before, after: change.after)
@@ -118,7 +130,7 @@ enum AttachSession {
     for line in runner.notes { screen.note("note: " + line) }
     if replay {
       screen.note("Enter send · Alt-Enter newline · Ctrl-C cancel the turn · Ctrl-D or /exit leave · /help")
-      for line in try TranscriptRendering.log(store.transcript(of: name, tail: 30), skippingUsage: true) { screen.line(line, dim: true) }
+      try Self.replay(store: store, pod: name, screen: screen)
       if let open = runner.loop.tools.tasks?.open, !open.isEmpty {
         screen.note("open tasks:")
         for line in TaskList(items: open).rendered.split(separator: "\n") { screen.note("  " + line) }
@@ -138,6 +150,44 @@ enum AttachSession {
         if let next = try await perform(command, runner: runner, pod: pod, store: store, router: router, screen: screen, memory: memory) {
           return next
         }
+      }
+    }
+  }
+
+  /// The transcript's last events, rendered as the session shows them live (markdown, the
+  /// compact forms of tool calls), turns separated; earlier ones are counted, not shown.
+  static func replay(store: PodStore, pod: String, screen: SessionScreen) throws {
+    let shown = max(10, TerminalControl.rows - 6)
+    let rows = try store.transcript(of: pod, tail: shown)
+    if let first = rows.first, first.seq > 1 {
+      screen.note("… \(first.seq - 1) earlier events (yoi pod log \(pod) shows them all)")
+    }
+    var markdown = MarkdownStream(styled: screen.useColor, width: { TerminalControl.columns }, height: { TerminalControl.rows })
+    var previousKind: String?
+    for row in rows {
+      defer { previousKind = row.kind }
+      let event = try TranscriptEvent(row)
+      switch event {
+      case .usage: continue
+      case .user(let text):
+        if previousKind != "instructions" {
+          screen.note("── " + row.createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""))
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        screen.line(LineEditor.prompt + lines.prefix(8).joined(separator: "\n  ") + (lines.count > 8 ? " …" : ""), dim: false)
+      case .assistant(let message, _):
+        if !message.text.isEmpty {
+          screen.write(markdown.feed(message.text.hasSuffix("\n") ? message.text : message.text + "\n"), raw: true)
+          screen.write(markdown.finish(), raw: true)
+        }
+        for call in message.toolCalls {
+          screen.note("→ \(call.name) \(call.arguments.prefix(100))\(call.arguments.count > 100 ? "…" : "")")
+        }
+      case .toolResult(let result):
+        let first = result.content.split(separator: "\n").first.map { String($0.prefix(100)) } ?? ""
+        screen.note((result.isError ? "✗ " : "· ") + result.name + (result.isError ? ": " + first : ""))
+      default:
+        for line in TranscriptRendering.lines(event, seq: row.seq) { screen.note(line) }
       }
     }
   }
@@ -276,7 +326,26 @@ enum AttachSession {
     case .success(.cancelled): screen.line("(cancelled: what completed is kept)", dim: true)
     case .failure(let error): report(error, screen)
     }
+    screen.note(statusLine(runner, memory))
   }
+
+  /// Model · autonomy · context used · tokens this session, after each turn.
+  static func statusLine(_ runner: PodRunner, _ memory: Memory) -> String {
+    let sections = runner.sections
+    var parts = [
+      sections.model.ref ?? "\(sections.model.scheme?.rawValue ?? "?") \(sections.model.modelID ?? "?")",
+      "autonomy: \(PermissionPolicy.presetName(sections.permissions))",
+    ]
+    if let usage = memory.lastUsage {
+      let used = usage.inputTokens + usage.outputTokens
+      if let window = sections.model.contextWindow, window > 0 { parts.append("context \(used * 100 / window)% of \(PodListCommand.tokens(window))") }
+    }
+    parts.append("\(PodListCommand.tokens(memory.sessionTokens)) tokens this session")
+    return "── " + parts.joined(separator: " · ")
+  }
+
+  /// `4 s`, `0.5 s`.
+  static func seconds(_ value: Double) -> String { value >= 1 ? "\(Int(value.rounded())) s" : String(format: "%.1f s", value) }
 }
 
 /// Where keys go: to the line editor while it waits for input, to Ctrl-C handling while a
@@ -466,6 +535,8 @@ final class TerminalApproval: ApprovalHandler, @unchecked Sendable {
 /// NO_COLOR and TERM decide).
 final class SessionScreen: @unchecked Sendable {
   let useColor = TerminalControl.useColor(on: 1)
+  /// Whether lines may be rewritten in place (the working indicator): not on `TERM=dumb`.
+  let canRedraw = Environment.process[.term] != "dumb"
 
   /// `text` with control characters escaped (newlines kept), or exactly with `raw`.
   func write(_ text: String, raw: Bool = false) {
@@ -494,43 +565,135 @@ final class SessionScreen: @unchecked Sendable {
   }
 }
 
-/// Shows a running turn: text as it streams, each tool call in its compact form.
+/// Shows a running turn: markdown as it streams, thinking dimmed, a working indicator while the
+/// model has not answered yet, retries as they happen, each tool call in its compact form.
 final class SessionObserver: RunObserver, @unchecked Sendable {
   private let screen: SessionScreen
   private let memory: AttachSession.Memory
   private let lock = NSLock()
+  private var markdown: MarkdownStream
   private var atLineStart = true
+  private var inReasoning = false
+  /// When the model was asked and nothing has come back yet (the indicator shows).
+  private var waitingSince: ContinuousClock.Instant?
+  private var indicatorShown = false
+  private var indicator: Task<Void, Never>?
 
   init(screen: SessionScreen, memory: AttachSession.Memory) {
     self.screen = screen
     self.memory = memory
+    markdown = MarkdownStream(styled: screen.useColor, width: { TerminalControl.columns }, height: { TerminalControl.rows })
   }
 
   func textDelta(_ text: String) {
     lock.withLock {
       guard !text.isEmpty else { return }
-      screen.write(text)
+      stopIndicator()
+      if inReasoning {
+        screen.write("\u{1B}[0m\n", raw: true)
+        inReasoning = false
+      }
+      screen.write(markdown.feed(text), raw: true)
+      atLineStart = screen.useColor ? markdown.isAtLineStart : text.hasSuffix("\n")
+    }
+  }
+
+  func reasoningDelta(_ text: String) {
+    lock.withLock {
+      stopIndicator()
+      if !inReasoning {
+        if !atLineStart { screen.write("\n") }
+        inReasoning = true
+      }
+      screen.write((screen.useColor ? "\u{1B}[2;3m" : "") + TerminalText.neutralise(text), raw: true)
       atLineStart = text.hasSuffix("\n")
     }
   }
 
-  func toolStarted(_ call: ToolCall) {}
+  func waiting() {
+    lock.withLock {
+      guard screen.canRedraw else { return }
+      waitingSince = .now
+      guard indicator == nil else { return }
+      indicator = Task { [weak self] in
+        let frames = Array("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")
+        var frame = 0
+        while !Task.isCancelled {
+          try? await Task.sleep(for: .milliseconds(100))
+          guard let self else { return }
+          self.lock.withLock {
+            guard let since = self.waitingSince, !Task.isCancelled else { return }
+            let elapsed = ContinuousClock.now - since
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            guard seconds >= 0.3 else { return }
+            if !self.atLineStart { return }
+            self.screen.write(
+              "\r\u{1B}[K" + (self.screen.useColor ? "\u{1B}[2m" : "") + "\(frames[frame % frames.count]) working \(String(format: "%.1f", seconds)) s"
+                + (self.screen.useColor ? "\u{1B}[0m" : ""), raw: true)
+            self.indicatorShown = true
+            frame += 1
+          }
+        }
+      }
+    }
+  }
+
+  func retrying(attempt: Int, limit: Int, delay: Double, reason: String) {
+    lock.withLock {
+      stopIndicator()
+      if !atLineStart { screen.write("\n") }
+      screen.line("retrying (\(attempt)/\(limit)) after \(reason) in \(AttachSession.seconds(delay))", dim: true)
+      atLineStart = true
+    }
+  }
+
+  /// Takes the indicator off the screen (under the lock).
+  private func stopIndicator() {
+    waitingSince = nil
+    if indicatorShown {
+      screen.write("\r\u{1B}[K", raw: true)
+      indicatorShown = false
+    }
+  }
+
+  func toolStarted(_ call: ToolCall) {
+    lock.withLock {
+      stopIndicator()
+      finishText()
+    }
+  }
 
   func toolFinished(_ call: ToolCall, _ outcome: ToolOutcome) {
     lock.withLock {
-      if !atLineStart { screen.write("\n") }
+      stopIndicator()
+      finishText()
       if let change = outcome.change, !outcome.isError { memory.changed(change) }
       for line in ToolActivity.lines(call, outcome) { screen.activity(line) }
       atLineStart = true
     }
   }
 
-  func recorded(_ event: TranscriptEvent, seq: Int64) {}
+  func recorded(_ event: TranscriptEvent, seq: Int64) {
+    if case .usage(let usage) = event { memory.used(usage) }
+  }
+
+  /// Ends the streamed text: its last line rendered, the cursor at a line start.
+  private func finishText() {
+    if inReasoning {
+      screen.write(screen.useColor ? "\u{1B}[0m" : "", raw: true)
+      inReasoning = false
+    }
+    screen.write(markdown.finish(), raw: true)
+    if !atLineStart { screen.write("\n") }
+    atLineStart = true
+  }
 
   func endLine() {
     lock.withLock {
-      if !atLineStart { screen.write("\n") }
-      atLineStart = true
+      stopIndicator()
+      indicator?.cancel()
+      indicator = nil
+      finishText()
     }
   }
 }
