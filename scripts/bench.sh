@@ -130,4 +130,10 @@ python3 scripts/features-bench.py "$yoi" >> "$out"
   echo
 } >> "$out"
 python3 scripts/mcp-bench.py "$yoi" >> "$out"
+{
+  echo
+  echo "## Attach (scripts/attach-bench.py: start to the input line, 6 and 12,000 events)"
+  echo
+} >> "$out"
+python3 scripts/attach-bench.py "$yoi" >> "$out"
 echo "wrote $out"

@@ -22,6 +22,9 @@ public final class StubProvider: @unchecked Sendable {
     case paced(text: String, interval: UInt32)
     /// Answers `text` after `seconds` of silence (a model that takes its time to begin).
     case delayed(text: String, seconds: Double)
+    /// Thinks aloud (`reasoning`, streamed as thinking deltas; OpenAI-compatible only), then
+    /// answers `text`.
+    case thinking(reasoning: String, text: String)
     /// Opens the stream and then sends only SSE keep-alive comments, one per `interval`
     /// microseconds, until the client goes away (a server that never answers).
     case keepAliveOnly(interval: UInt32)
@@ -89,6 +92,9 @@ public final class StubProvider: @unchecked Sendable {
       let frames = WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: [])
       let bytes = Array(frames.utf8)
       writePieces(client, Array(bytes.prefix(bytes.count * 2 / 3)))
+    case .thinking(let reasoning, let text):
+      writeHead(client)
+      writePieces(client, Array(WireScript(scheme: scheme, requestIndex: requests.count).frames(text: text, toolCalls: [], reasoning: reasoning).utf8))
     case .delayed(let text, let seconds):
       usleep(UInt32(seconds * 1_000_000))
       writeHead(client)

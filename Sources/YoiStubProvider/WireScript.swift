@@ -26,10 +26,12 @@ struct WireScript {
 
   static func json(_ value: JSONValue) -> String { CanonicalJSON.compact(value) }
 
-  func frames(text: String, toolCalls: [(name: String, arguments: String)]) -> String {
+  /// `reasoning` is streamed first as thinking deltas (OpenAI-compatible servers only, as
+  /// `reasoning_content`, the field vLLM and DeepSeek use).
+  func frames(text: String, toolCalls: [(name: String, arguments: String)], reasoning: String = "") -> String {
     switch scheme {
     case .anthropic: anthropic(text, toolCalls)
-    case .openaiChat: openAIChat(text, toolCalls)
+    case .openaiChat: openAIChat(text, toolCalls, reasoning: reasoning)
     case .openaiResponses: openAIResponses(text, toolCalls)
     case .gemini: gemini(text, toolCalls)
     }
@@ -87,7 +89,7 @@ struct WireScript {
 
   // MARK: OpenAI Chat Completions
 
-  private func openAIChat(_ text: String, _ calls: [(name: String, arguments: String)]) -> String {
+  private func openAIChat(_ text: String, _ calls: [(name: String, arguments: String)], reasoning: String = "") -> String {
     func chunk(_ delta: JSONValue, finish: String? = nil) -> String {
       let value: JSONValue = [
         "id": .string("chatcmpl-\(requestIndex)"), "object": "chat.completion.chunk", "created": 1_700_000_000, "model": "stub",
@@ -97,6 +99,7 @@ struct WireScript {
     }
     var out = chunk(["role": "assistant", "content": ""])
     out += ": keep-alive\n\n"
+    for piece in Self.pieces(reasoning) { out += chunk(["reasoning_content": .string(piece)]) }
     for piece in Self.pieces(text) { out += chunk(["content": .string(piece)]) }
     for (number, call) in calls.enumerated() {
       out += chunk([

@@ -16,8 +16,21 @@ struct SessionTests {
     }
   }
 
+  /// Whether the last line on screen (the input line, trailing spaces trimmed by tmux) comes to
+  /// read `expected` within a few seconds.
+  static func inputLine(_ tmux: TmuxSession, becomes expected: String) throws -> Bool {
+    var last = ""
+    for _ in 0..<100 {
+      last = try tmux.screen().split(separator: "\n").last.map(String.init) ?? ""
+      if last == expected { return true }
+      usleep(50_000)
+    }
+    Issue.record("the input line reads \(last.debugDescription), not \(expected.debugDescription)")
+    return false
+  }
+
   @Test(
-    "line editing (cursor moves, Ctrl-A, Ctrl-W), Up recalls earlier messages, a bracketed paste of three lines is one message; /help and an unknown command never reach the model"
+    "line editing (cursor moves, Ctrl-A, Ctrl-W, Ctrl-U), Up recalls earlier messages, Tab completes a command and an @path, a bracketed paste of three lines is one message; /help and an unknown command never reach the model"
   )
   func lineEditor() throws {
     let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "One."), .reply(text: "Two."), .reply(text: "Three.")])
@@ -46,18 +59,22 @@ struct SessionTests {
 
     // The history holds what was entered, commands too (as a shell's does): three back.
     try tmux.press("Up", "Up", "Up")
-    var input = ""
-    for _ in 0..<100 {
-      input = try tmux.screen().split(separator: "\n").last.map(String.init) ?? ""
-      if input.hasPrefix("› >> hello world") { break }
-      usleep(50_000)
-    }
-    #expect(input.hasPrefix("› >> hello world"), "\(input)")
+    #expect(try Self.inputLine(tmux, becomes: "› >> hello world"))
     try tmux.press("Enter")
     try tmux.waitFor("Two.")
     try #require(fixture.provider.requests.count == 2)
     #expect(Self.userMessages(fixture.provider.requests[1]).last == ">> hello world ")
 
+    // Tab: a slash command, then an @path inside the scope.
+    try fixture.home.write("repo/notes-file.txt", "x")
+    try tmux.type("/he")
+    try tmux.press("Tab")
+    #expect(try Self.inputLine(tmux, becomes: "› /help"))
+    try tmux.press("C-u")
+    try tmux.type("see @notes")
+    try tmux.press("Tab")
+    #expect(try Self.inputLine(tmux, becomes: "› see @notes-file.txt"))
+    try tmux.press("C-u")
     try tmux.tmux(["set-buffer", "--", "line one\nline two\nline three"])
     try tmux.tmux(["paste-buffer", "-p", "-t", "main"])
     try tmux.waitFor("line three")
@@ -252,6 +269,27 @@ extension SessionTests {
     try tmux.waitFor("retrying (2/")
     try tmux.waitFor("after HTTP 429 in 1 s")
     try tmux.waitFor("After the retry.")
+    try tmux.press("C-d")
+  }
+}
+
+extension SessionTests {
+  @Test("thinking shows collapsed, then as one line saying how long it took; /thinking shows it whole")
+  func collapsedThinking() throws {
+    let fixture = try RuntimeFixture(
+      scheme: .openaiChat, turns: [.thinking(reasoning: "Let me consider the parser.\nThe bug is in the loop.", text: "Found it.")])
+    let tmux = try TmuxSession(home: fixture.home)
+    try tmux.startYoi("pod attach worker")
+    try tmux.waitFor("Ctrl-D or /exit leave")
+    try tmux.type("why does it fail?")
+    try tmux.press("Enter")
+    let answered = try tmux.waitFor("Found it.")
+    #expect(answered.contains("thought for") && answered.contains("(11 words; /thinking shows it)"), "\(answered)")
+    #expect(!answered.contains("Let me consider the parser."), "\(answered)")
+    try tmux.type("/thinking")
+    try tmux.press("Enter")
+    let shown = try tmux.waitFor("The bug is in the loop.")
+    #expect(shown.contains("Let me consider the parser."))
     try tmux.press("C-d")
   }
 }

@@ -64,6 +64,11 @@ enum AttachSession {
     var lastUsage: Usage?
     private let lock = NSLock()
 
+    /// The last turn's thinking text, for `/thinking`.
+    var lastThinking: String?
+
+    func thought(_ text: String) { lock.withLock { lastThinking = text } }
+
     func used(_ usage: Usage) {
       lock.withLock {
         sessionTokens += usage.inputTokens + usage.outputTokens
@@ -155,12 +160,15 @@ enum AttachSession {
   }
 
   /// The transcript's last events, rendered as the session shows them live (markdown, the
-  /// compact forms of tool calls), turns separated; earlier ones are counted, not shown.
+  /// compact forms of tool calls), turns separated: what fits the screen, and a count of the
+  /// rest. Only the last events are read, however long the transcript.
   static func replay(store: PodStore, pod: String, screen: SessionScreen) throws {
-    let shown = max(10, TerminalControl.rows - 6)
-    let rows = try store.transcript(of: pod, tail: shown)
-    if let first = rows.first, first.seq > 1 {
-      screen.note("… \(first.seq - 1) earlier events (yoi pod log \(pod) shows them all)")
+    let budget = max(8, TerminalControl.rows - 6)
+    let rows = try store.transcript(of: pod, tail: budget)
+    var lines: [String] = []
+    func note(_ text: String) {
+      let escaped = TerminalText.inline(text, keepingTabs: true)
+      lines.append(screen.useColor ? "\u{1B}[2m" + escaped + "\u{1B}[0m" : escaped)
     }
     var markdown = MarkdownStream(styled: screen.useColor, width: { TerminalControl.columns }, height: { TerminalControl.rows })
     var previousKind: String?
@@ -170,26 +178,31 @@ enum AttachSession {
       switch event {
       case .usage: continue
       case .user(let text):
-        if previousKind != "instructions" {
-          screen.note("── " + row.createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""))
-        }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        screen.line(LineEditor.prompt + lines.prefix(8).joined(separator: "\n  ") + (lines.count > 8 ? " …" : ""), dim: false)
+        if previousKind != "instructions" { note("── " + row.createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")) }
+        let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.append(TerminalText.inline(LineEditor.prompt + parts.prefix(8).joined(separator: " ⏎ ") + (parts.count > 8 ? " …" : "")))
       case .assistant(let message, _):
         if !message.text.isEmpty {
-          screen.write(markdown.feed(message.text.hasSuffix("\n") ? message.text : message.text + "\n"), raw: true)
-          screen.write(markdown.finish(), raw: true)
+          let rendered = markdown.feed(message.text.hasSuffix("\n") ? message.text : message.text + "\n") + markdown.finish()
+          lines += rendered.components(separatedBy: screen.useColor ? "\r\n" : "\n").dropLast()
         }
-        for call in message.toolCalls {
-          screen.note("→ \(call.name) \(call.arguments.prefix(100))\(call.arguments.count > 100 ? "…" : "")")
-        }
+        for call in message.toolCalls { note("→ \(call.name) \(call.arguments.prefix(100))\(call.arguments.count > 100 ? "…" : "")") }
       case .toolResult(let result):
         let first = result.content.split(separator: "\n").first.map { String($0.prefix(100)) } ?? ""
-        screen.note((result.isError ? "✗ " : "· ") + result.name + (result.isError ? ": " + first : ""))
+        note((result.isError ? "✗ " : "· ") + result.name + (result.isError ? ": " + first : ""))
       default:
-        for line in TranscriptRendering.lines(event, seq: row.seq) { screen.note(line) }
+        for line in TranscriptRendering.lines(event, seq: row.seq) { note(line) }
       }
     }
+    let earlier = (rows.first?.seq ?? 1) - 1
+    if lines.count > budget || earlier > 0 {
+      let hidden = max(0, lines.count - budget)
+      var marker = "… "
+      if earlier > 0 { marker += "\(earlier) earlier events" }
+      if hidden > 0 { marker += (earlier > 0 ? " and " : "") + "\(hidden) earlier lines" }
+      screen.note(marker + " (yoi pod log \(pod) shows them all)")
+    }
+    for line in lines.suffix(budget) { screen.write(line + "\n", raw: true) }
   }
 
   /// A slash command; a `Next` when it ends this stretch of the session.
@@ -228,6 +241,12 @@ enum AttachSession {
       return try switchModel(to: reference, pod: pod, store: store, screen: screen)
     case .cost:
       for line in try costLines(runner: runner, store: store, pod: name, since: memory.firstSeq) { screen.note(line) }
+    case .thinking:
+      guard let text = memory.lastThinking, !text.isEmpty else {
+        screen.note("no thinking text in this session (the model sends none, or has not thought yet)")
+        break
+      }
+      for line in text.split(separator: "\n", omittingEmptySubsequences: false) { screen.line(String(line), dim: true) }
     case .tasks:
       guard let tasks = runner.loop.tools.tasks else {
         screen.note("this Pod has no task list (feature.task is off)")
@@ -574,6 +593,8 @@ final class SessionObserver: RunObserver, @unchecked Sendable {
   private var markdown: MarkdownStream
   private var atLineStart = true
   private var inReasoning = false
+  private var thinking = ""
+  private var thinkingSince: ContinuousClock.Instant?
   /// When the model was asked and nothing has come back yet (the indicator shows).
   private var waitingSince: ContinuousClock.Instant?
   private var indicatorShown = false
@@ -589,25 +610,43 @@ final class SessionObserver: RunObserver, @unchecked Sendable {
     lock.withLock {
       guard !text.isEmpty else { return }
       stopIndicator()
-      if inReasoning {
-        screen.write("\u{1B}[0m\n", raw: true)
-        inReasoning = false
-      }
+      endThinking()
       screen.write(markdown.feed(text), raw: true)
       atLineStart = screen.useColor ? markdown.isAtLineStart : text.hasSuffix("\n")
     }
   }
 
+  /// Thinking shows collapsed: one dim line following the latest thought, then, once the
+  /// answer begins, how long it took (`/thinking` shows it whole).
   func reasoningDelta(_ text: String) {
     lock.withLock {
       stopIndicator()
       if !inReasoning {
-        if !atLineStart { screen.write("\n") }
+        finishText()
         inReasoning = true
+        thinkingSince = .now
+        thinking = ""
+        if !screen.canRedraw { screen.line("thinking…", dim: true) }
       }
-      screen.write((screen.useColor ? "\u{1B}[2;3m" : "") + TerminalText.neutralise(text), raw: true)
-      atLineStart = text.hasSuffix("\n")
+      thinking += text
+      guard screen.canRedraw else { return }
+      let latest = thinking.split(separator: "\n").last.map(String.init) ?? ""
+      let room = max(10, TerminalControl.columns - 12)
+      let shown = TerminalText.inline(latest.count > room ? "…" + latest.suffix(room - 1) : latest)
+      screen.write("\r\u{1B}[K" + (screen.useColor ? "\u{1B}[2;3m" : "") + "thinking: " + shown + (screen.useColor ? "\u{1B}[0m" : ""), raw: true)
     }
+  }
+
+  /// Folds the thinking line into its summary (under the lock).
+  private func endThinking() {
+    guard inReasoning else { return }
+    inReasoning = false
+    let elapsed = thinkingSince.map { ContinuousClock.now - $0 } ?? .zero
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let words = thinking.split { $0 == " " || $0 == "\n" }.count
+    memory.thought(thinking)
+    if screen.canRedraw { screen.write("\r\u{1B}[K", raw: true) }
+    screen.line("thought for \(AttachSession.seconds(seconds)) (\(words) words; /thinking shows it)", dim: true)
   }
 
   func waiting() {
@@ -679,10 +718,7 @@ final class SessionObserver: RunObserver, @unchecked Sendable {
 
   /// Ends the streamed text: its last line rendered, the cursor at a line start.
   private func finishText() {
-    if inReasoning {
-      screen.write(screen.useColor ? "\u{1B}[0m" : "", raw: true)
-      inReasoning = false
-    }
+    endThinking()
     screen.write(markdown.finish(), raw: true)
     if !atLineStart { screen.write("\n") }
     atLineStart = true

@@ -3,7 +3,7 @@ import YoiDiagnostics
 
 /// The session's own commands (DESIGN.md §12.8): handled by yoi, never sent to the model.
 enum SlashCommand: Equatable {
-  case help, exit, clear, compact, cost, tasks, diff
+  case help, exit, clear, compact, cost, tasks, diff, thinking
   /// `/model` alone lists the catalog; `/model REF` switches.
   case model(String?)
 
@@ -16,6 +16,7 @@ enum SlashCommand: Equatable {
     ("cost", "/cost", "tokens in and out, this session and the Pod's, and the context used"),
     ("tasks", "/tasks", "the Pod's task list"),
     ("diff", "/diff", "what this session changed in the workspace"),
+    ("thinking", "/thinking", "the model's last thinking in full (it shows collapsed)"),
   ]
 
   enum Parsed: Equatable {
@@ -44,6 +45,7 @@ enum SlashCommand: Equatable {
     case "cost": return .command(.cost)
     case "tasks": return .command(.tasks)
     case "diff": return .command(.diff)
+    case "thinking": return .command(.thinking)
     default: return .unknown(word, suggestion: Suggestion.closest(to: word, in: catalog.map(\.name)))
     }
   }
