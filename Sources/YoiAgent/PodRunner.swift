@@ -42,9 +42,12 @@ public struct PodRunner: Sendable {
     // and the shell (§12.9).
     let memory = sections.feature.isEnabled(.memory) ? sections.memory : nil
     let memoryStore = memory.map { MemoryStore(root: $0.workspaceRoot ?? MemoryStore.defaultRoot(workspace: record.workspace)) }
+    // So is the tickets directory, written by the ticket tools alone (§12.11), whether or not
+    // this Pod has them.
+    let ticketStore = TicketStore(root: TicketStore.defaultRoot(workspace: record.workspace))
     let scope = ScopeChecker(
       rules: sections.scope, workspace: record.workspace, unreachable: protectedDirectories + [CredentialResolver.codexHome(environment)],
-      readOnly: memoryStore.map { [$0.root] } ?? [])
+      readOnly: (memoryStore.map { [$0.root] } ?? []) + [ticketStore.root])
     // The shell runs only under Landlock (with namespaces where the system allows them);
     // without it the tool is not offered, and a weaker layout is said once.
     var shell: ToolBox.ShellSettings?
@@ -104,7 +107,9 @@ public struct PodRunner: Sendable {
     let tools = ToolBox(
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
       children: children, tasks: tasks, skills: skills,
-      memory: memorySettings, mcp: connections)
+      memory: memorySettings,
+      tickets: sections.feature.isEnabled(.ticket) ? TicketSettings(store: ticketStore, author: name, access: sections.feature.ticketAccess) : nil,
+      mcp: connections)
     notes += tools.notes
     let worker = sections.worker
     // A server whose model does not reason refuses the parameter (HTTP 400), so it is sent
@@ -148,7 +153,7 @@ public struct PodRunner: Sendable {
     } else {
       memoryWorkers = nil
     }
-    let offered: Set<Feature> = launcher == nil ? [.web, .task, .memory] : [.web, .pods, .task, .memory]
+    let offered: Set<Feature> = launcher == nil ? [.web, .task, .memory, .ticket] : [.web, .pods, .task, .memory, .ticket]
     let unavailable = Feature.allCases.filter { sections.feature.isEnabled($0) && !offered.contains($0) }.map(\.rawValue)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1

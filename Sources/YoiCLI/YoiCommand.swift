@@ -21,7 +21,8 @@ public struct YoiCommand: AsyncParsableCommand {
       """,
     version: "yoi \(version) (\(LuaSandbox.luaRelease))",
     subcommands: [
-      NewCommand.self, ProfileCommand.self, PodCommand.self, ModelsCommand.self, SkillsCommand.self, MemoryCommand.self, MCPCommand.self, SecretCommand.self,
+      NewCommand.self, ProfileCommand.self, PodCommand.self, ModelsCommand.self, SkillsCommand.self, MemoryCommand.self, TicketCommand.self, MCPCommand.self,
+      SecretCommand.self,
       EvalCommand.self,
     ],
     defaultSubcommand: NewCommand.self

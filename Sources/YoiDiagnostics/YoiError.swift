@@ -15,6 +15,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable {
   case manifest = "E-MANIFEST"
   case manifestSecret = "E-MANIFEST-SECRET"
   case memory = "E-MEMORY"
+  case ticket = "E-TICKET"
   case maxTurns = "E-MAX-TURNS"
   case migrate = "E-MIGRATE"
   case migrateNoNix = "E-MIGRATE-NO-NIX"

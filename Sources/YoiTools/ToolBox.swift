@@ -74,7 +74,7 @@ public struct ToolBox: Sendable {
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
     shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil,
-    skills: SkillCatalog? = nil, memory: MemorySettings? = nil, mcp: [MCPConnection] = []
+    skills: SkillCatalog? = nil, memory: MemorySettings? = nil, tickets: TicketSettings? = nil, mcp: [MCPConnection] = []
   ) {
     scopeHolder = ScopeHolder(scope)
     self.permissions = permissions
@@ -112,6 +112,7 @@ public struct ToolBox: Sendable {
     }
     if let skills, !skills.skills.isEmpty { available.append(SkillTool(catalog: skills, scope: scopeHolder)) }
     if let memory { available += memory.tools() }
+    if let tickets { available += tickets.tools() }
     if let children {
       available.append(
         SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))

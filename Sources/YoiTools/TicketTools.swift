@@ -1,0 +1,206 @@
+import Foundation
+public import YoiManifest
+import YoiProviders
+
+/// What the ticket tools need (`feature.ticket`, DESIGN.md §12.11): the workspace's tickets, the
+/// Pod's name as author, and the access the manifest grants.
+public struct TicketSettings: Sendable {
+  public var store: TicketStore
+  public var author: String
+  public var access: TicketAccess
+
+  public init(store: TicketStore, author: String, access: TicketAccess) {
+    self.store = store
+    self.author = author
+    self.access = access
+  }
+
+  func call<T>(_ body: (TicketStore) throws(TicketStore.Failure) -> T) throws(ToolFailure) -> T {
+    do {
+      return try body(store)
+    } catch {
+      throw ToolFailure(error.message)
+    }
+  }
+
+  /// `read_only`: list and show; `lifecycle`: create, comment, move and close too.
+  func tools() -> [any FileTool] {
+    var tools: [any FileTool] = [TicketListTool(tickets: self), TicketShowTool(tickets: self)]
+    if access == .lifecycle {
+      tools += [TicketCreateTool(tickets: self), TicketCommentTool(tickets: self), TicketStateTool(tickets: self), TicketCloseTool(tickets: self)]
+    }
+    return tools
+  }
+}
+
+struct TicketListTool: FileTool {
+  static let name = "ticket_list"
+  static let definition = ToolDefinition(
+    name: name, description: "List the workspace's tickets (id, status, priority, assignee, title), oldest first.",
+    parameters: schema(
+      [("status", "string", "only tickets in this state (planning, ready, queued, inprogress, review, done, closed)"), ("label", "string", "only this label")],
+      required: []))
+
+  struct Arguments: Decodable {
+    var status: String?
+    var label: String?
+  }
+  let tickets: TicketSettings
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).status ?? "*" }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    let found = tickets.store.list(status: arguments.status, label: arguments.label)
+    guard !found.isEmpty else { return ToolRun(text: "No tickets match.", note: "0 tickets") }
+    let lines = found.map { "\($0.id) · \($0.status) · \($0.field("priority") ?? "?") · \($0.assignee ?? "unassigned") · \($0.title)" }
+    return ToolRun(text: lines.joined(separator: "\n"), note: "\(found.count) tickets")
+  }
+}
+
+struct TicketShowTool: FileTool {
+  static let name = "ticket_show"
+  static let definition = ToolDefinition(
+    name: name, description: "Show a ticket: its fields, body and thread of events.",
+    parameters: schema([("id", "string", "the ticket's id")], required: ["id"]))
+
+  struct Arguments: Decodable { var id: String }
+  let tickets: TicketSettings
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).id }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let id = try decode(Arguments.self, arguments).id
+    let ticket = try tickets.call { (store) throws(TicketStore.Failure) in try store.ticket(id) }
+    return ToolRun(text: ticket.rendered.joined(separator: "\n"), note: "\(ticket.events.count) events")
+  }
+}
+
+struct TicketCreateTool: FileTool {
+  static let name = "ticket_create"
+  static let definition = ToolDefinition(
+    name: name, description: "Create a ticket (status planning); returns its id.",
+    parameters: [
+      "type": "object",
+      "properties": [
+        "title": ["type": "string", "description": "one line"],
+        "body": ["type": "string", "description": "Markdown: background, requirements, acceptance criteria"],
+        "kind": ["type": "string", "enum": ["feature", "bug", "chore", "research"]],
+        "priority": ["type": "string", "enum": ["P0", "P1", "P2", "P3"]],
+        "labels": ["type": "array", "items": ["type": "string"], "description": "lowercase words joined by hyphens"],
+      ],
+      "required": ["title", "body"],
+    ])
+
+  struct Arguments: Decodable {
+    var title: String
+    var body: String
+    var kind: String?
+    var priority: String?
+    var labels: [String]?
+  }
+  let tickets: TicketSettings
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).title }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    let id = try tickets.call { (store) throws(TicketStore.Failure) in
+      try store.create(
+        title: arguments.title, body: arguments.body, kind: arguments.kind ?? "feature", priority: arguments.priority ?? "P2", labels: arguments.labels ?? [],
+        author: tickets.author)
+    }
+    return ToolRun(text: "Created ticket \(id) (status planning).", note: id)
+  }
+}
+
+struct TicketCommentTool: FileTool {
+  static let name = "ticket_comment"
+  static let definition = ToolDefinition(
+    name: name,
+    description: "Add an event to a ticket's thread: a comment, plan, decision, implementation_report, or review (status approve or request_changes).",
+    parameters: [
+      "type": "object",
+      "properties": [
+        "id": ["type": "string"], "kind": ["type": "string", "enum": ["comment", "plan", "decision", "implementation_report", "review"]],
+        "body": ["type": "string", "description": "Markdown"],
+        "status": ["type": "string", "enum": ["approve", "request_changes"], "description": "for a review only"],
+      ],
+      "required": ["id", "kind", "body"],
+    ])
+
+  struct Arguments: Decodable {
+    var id: String
+    var kind: String
+    var body: String
+    var status: String?
+  }
+  let tickets: TicketSettings
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).id }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    try tickets.call { (store) throws(TicketStore.Failure) in
+      try store.comment(arguments.id, kind: arguments.kind, body: arguments.body, status: arguments.status, author: tickets.author)
+    }
+    return ToolRun(text: "Added a \(arguments.kind) to \(arguments.id).", note: arguments.kind)
+  }
+}
+
+struct TicketStateTool: FileTool {
+  static let name = "ticket_state"
+  static let definition = ToolDefinition(
+    name: name,
+    description:
+      "Move a ticket to another state: planning → ready → queued → inprogress → review → done, review → inprogress, anything → closed.",
+    parameters: schema(
+      [("id", "string", "the ticket's id"), ("to", "string", "the new state"), ("reason", "string", "why, for the thread")],
+      required: ["id", "to", "reason"]))
+
+  struct Arguments: Decodable {
+    var id: String
+    var to: String
+    var reason: String
+  }
+  let tickets: TicketSettings
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).id }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    try tickets.call { (store) throws(TicketStore.Failure) in try store.move(arguments.id, to: arguments.to, reason: arguments.reason, author: tickets.author) }
+    return ToolRun(text: "\(arguments.id) is now \(arguments.to).", note: arguments.to)
+  }
+}
+
+struct TicketCloseTool: FileTool {
+  static let name = "ticket_close"
+  static let definition = ToolDefinition(
+    name: name, description: "Close a ticket as done (from review) or closed, with its resolution.",
+    parameters: [
+      "type": "object",
+      "properties": [
+        "id": ["type": "string"], "resolution": ["type": "string", "description": "what came of it"],
+        "status": ["type": "string", "enum": ["done", "closed"], "description": "default: done from review, else closed"],
+      ],
+      "required": ["id", "resolution"],
+    ])
+
+  struct Arguments: Decodable {
+    var id: String
+    var resolution: String
+    var status: String?
+  }
+  let tickets: TicketSettings
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).id }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    try tickets.call { (store) throws(TicketStore.Failure) in
+      try store.close(arguments.id, resolution: arguments.resolution, status: arguments.status, author: tickets.author)
+    }
+    return ToolRun(text: "Closed \(arguments.id).", note: "closed")
+  }
+}
