@@ -136,4 +136,10 @@ python3 scripts/mcp-bench.py "$yoi" >> "$out"
   echo
 } >> "$out"
 python3 scripts/attach-bench.py "$yoi" >> "$out"
+{
+  echo
+  echo "## Tickets (scripts/ticket-bench.py: 2,000 tickets, 20,000 events)"
+  echo
+} >> "$out"
+python3 scripts/ticket-bench.py "$yoi" >> "$out"
 echo "wrote $out"

@@ -107,9 +107,14 @@ public struct TicketStore: Sendable {
     return Ticket(id: id, fields: fields, body: body, events: Self.parseThread(read(id, "thread.md") ?? ""))
   }
 
-  /// Every ticket, optionally those with `status` and `label`.
+  /// Every ticket, optionally those with `status` and `label`. Only `item.md` is read: a
+  /// list needs no thread (`events` is empty).
   public func list(status: String? = nil, label: String? = nil) -> [Ticket] {
-    ids().compactMap { try? ticket($0) }.filter { ticket in
+    ids().compactMap { id -> Ticket? in
+      guard let item = read(id, "item.md") else { return nil }
+      let (fields, body) = Self.splitFrontMatter(item)
+      return Ticket(id: id, fields: fields, body: body, events: [])
+    }.filter { ticket in
       (status.map { ticket.status == $0 } ?? true) && (label.map { ticket.labels.contains($0) } ?? true)
     }
   }
@@ -324,16 +329,36 @@ public struct TicketStore: Sendable {
   }
 
   /// The front matter as ordered key and raw-value pairs (lines that are not `key: value`
-  /// are kept as keys of their own, with no value), and the body after it.
+  /// are kept as keys of their own, with no value), and the body after it. Read on bytes, and
+  /// only up to the closing `---`: `ticket list` reads 2,000 of these.
   static func splitFrontMatter(_ text: String) -> ([(key: String, value: String)], String) {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    guard lines.first == "---", let end = lines.dropFirst().firstIndex(of: "---") else { return ([], text) }
-    let fields = lines[1..<end].map { line -> (key: String, value: String) in
-      guard let colon = line.firstIndex(of: ":"), !line.hasPrefix(" "), !line.hasPrefix("#") else { return (key: line, value: "\u{0}") }
-      return (key: String(line[..<colon]), value: String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces))
+    let bytes = text.utf8
+    let newline = UInt8(ascii: "\n")
+    func trimmed(_ slice: Substring.UTF8View) -> String {
+      var start = slice.startIndex
+      var end = slice.endIndex
+      while start < end, slice[start] == UInt8(ascii: " ") { start = slice.index(after: start) }
+      while end > start, slice[slice.index(before: end)] == UInt8(ascii: " ") || slice[slice.index(before: end)] == UInt8(ascii: "\r") {
+        end = slice.index(before: end)
+      }
+      return String(Substring(slice[start..<end]))
     }
-    lines.removeSubrange(0...end)
-    return (fields, lines.joined(separator: "\n"))
+    guard bytes.starts(with: "---\n".utf8) else { return ([], text) }
+    var fields: [(key: String, value: String)] = []
+    var lineStart = bytes.index(bytes.startIndex, offsetBy: 4)
+    while lineStart < bytes.endIndex {
+      let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.endIndex
+      let line = Substring(text.utf8[lineStart..<lineEnd])
+      let next = lineEnd < bytes.endIndex ? bytes.index(after: lineEnd) : lineEnd
+      if line == "---" { return (fields, String(text[next...])) }
+      if let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")), line.first != " ", line.first != "#" {
+        fields.append((key: String(line[..<colon]), value: trimmed(line.utf8[line.utf8.index(after: colon)...])))
+      } else {
+        fields.append((key: String(line), value: "\u{0}"))
+      }
+      lineStart = next
+    }
+    return ([], text)
   }
 
   static func joinFrontMatter(_ fields: [(key: String, value: String)], body: String) -> String {
