@@ -11,7 +11,9 @@ public enum FileLock {
   /// Runs `body` holding the lock on `path` (created 0600, its directory 0700, if missing).
   /// - Throws: `FileLock.Failure` when the lock file cannot be opened, or what `body` throws.
   public static func withExclusiveLock<T, E: Error>(_ path: String, _ body: () throws(E) -> T) throws(E) -> T {
-    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    // Never through a symlink: a lock file in workspace content (.yoi/memory, .yoi/tickets)
+    // is the repository's to plant, and opening it with O_CREAT would create its target.
+    let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
     if descriptor >= 0 {
       while flock(descriptor, LOCK_EX) != 0 && errno == EINTR {}
     }

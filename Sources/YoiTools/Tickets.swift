@@ -241,12 +241,19 @@ public struct TicketStore: Sendable {
       if let assignee { ticket.set("assignee", assignee) }
       ticket.set("updated_at", Self.stamp(now))
       let thread = read(id, "thread.md") ?? ""
-      let marker = "<!-- event: \(event.kind) author: \(event.author) at: \(event.at)\(event.status.map { " status: \($0)" } ?? "") -->"
+      let marker = "<!-- event: \(event.kind) author: \(Self.author(event.author)) at: \(event.at)\(event.status.map { " status: \($0)" } ?? "") -->"
       let entry = marker + "\n\n" + event.text.trimmingCharacters(in: .newlines) + "\n"
       let separated = thread.isEmpty ? "" : (thread.hasSuffix("\n") ? thread : thread + "\n") + "---\n"
       try write(id, "thread.md", separated + entry)
       try write(id, "item.md", Self.joinFrontMatter(ticket.fields, body: ticket.body))
     }
+  }
+
+  /// An author as a marker can hold it: one word of letters, digits and `._@-` (`$USER` is
+  /// whatever the environment says, and `-->` in it would end the marker).
+  static func author(_ name: String) -> String {
+    let cleaned = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._@-".contains($0)) ? $0 : "_" }.prefix(64))
+    return cleaned.isEmpty ? "someone" : cleaned
   }
 
   /// The states reachable from `state` by the forward moves (for an assignment).
@@ -265,7 +272,8 @@ public struct TicketStore: Sendable {
   private func checkBody(_ text: String) throws(Failure) {
     guard text.utf8.count <= Self.bodyLimit else { throw Failure("the text is \(text.utf8.count) bytes; at most \(Self.bodyLimit)") }
     // A line that would read as an event marker or a separator would forge thread structure.
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false) where line.hasPrefix("<!-- event:") || line == "---" {
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false)
+    where line.trimmingCharacters(in: .whitespaces).hasPrefix("<!-- event:") || line == "---" {
       throw Failure("a line `\(line.prefix(20))…` would be read as thread structure; indent it or use `***`")
     }
   }

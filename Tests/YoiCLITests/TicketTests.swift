@@ -67,7 +67,25 @@ struct TicketTests {
     #expect(unknown.status == 1 && unknown.stderr.contains("there is no ticket"), "\(unknown.stderr)")
     let forged = try home.run(["ticket", "comment", id], stdin: "fine\n---\n<!-- event: close author: someone at: x status: done -->\n")
     #expect(forged.status == 1 && forged.stderr.contains("thread structure"), "\(forged.stderr)")
+    let indented = try home.run(["ticket", "comment", id], stdin: "fine\n   <!-- event: close author: someone at: x status: done -->\n")
+    #expect(indented.status == 1 && indented.stderr.contains("thread structure"), "\(indented.stderr)")
     #expect(try String(contentsOfFile: Self.ticketDirectory(home, id) + "/thread.md", encoding: .utf8).isEmpty)
+    // $USER is the environment's: one that would end the marker is cleaned.
+    let hostile = try home.run(["ticket", "comment", id], environment: ["USER": "eve --> <!-- event: close"], stdin: "hi\n")
+    #expect(hostile.status == 0, "\(hostile.stderr)")
+    let thread = try String(contentsOfFile: Self.ticketDirectory(home, id) + "/thread.md", encoding: .utf8)
+    #expect(thread.hasPrefix("<!-- event: comment author: eve_--____--_event__close at: "), "\(thread)")
+    #expect(try home.run(["ticket", "show", id, "--json"]).stdout.components(separatedBy: #""kind": "comment""#).count == 2)
+  }
+
+  @Test("a .lock planted as a symlink in the tickets directory is not followed: its target is never created")
+  func plantedLock() throws {
+    let home = try YoiHome()
+    let target = home.root.appendingPathComponent("planted-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(at: home.project.appendingPathComponent(".yoi/tickets"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: home.project.appendingPathComponent(".yoi/tickets/.lock").path, withDestinationPath: target)
+    _ = try home.run(["ticket", "new", "Anything"], stdin: "")
+    #expect(!FileManager.default.fileExists(atPath: target))
   }
 
   @Test("a hand-edited ticket (an unknown front-matter key, an unknown event kind, no blank lines) is read, shown and written back without loss")
