@@ -11,14 +11,14 @@ import json
 import os
 import pty
 import select
-import socket
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+import loopback
 
 yoi = sys.argv[1]
 root = tempfile.mkdtemp(prefix="yoi-attach-bench-")
@@ -26,36 +26,23 @@ env = dict(os.environ, YOI_DATA_DIR=f"{root}/data", YOI_CONFIG_DIR=f"{root}/conf
 env.pop("NO_COLOR", None)
 
 
-def serve(sock):
-    """A scripted OpenAI-compatible server: one tool call, then a markdown answer."""
+class Script:
+    """One tool call, then a markdown answer, alternately."""
     count = 0
-    while True:
-        conn, _ = sock.accept()
-        data = b""
-        while b"\r\n\r\n" not in data:
-            data += conn.recv(65536)
-        head, body = data.split(b"\r\n\r\n", 1)
-        length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
-        while len(body) < length:
-            body += conn.recv(65536)
-        count += 1
-        if count % 2 == 1:
+
+    def __call__(self, body):
+        self.count += 1
+        if self.count % 2 == 1:
             delta = {"tool_calls": [{"index": 0, "id": "c1", "type": "function", "function": {"name": "list_dir", "arguments": "{\"path\": \".\"}"}}]}
             finish = "tool_calls"
         else:
             delta = {"content": "## Done\n\n| file | note |\n|---|---|\n| a.txt | **new** |\n\n```sh\nls\n```\n"}
             finish = "stop"
         chunk = {"choices": [{"index": 0, "delta": delta, "finish_reason": finish}], "usage": {"prompt_tokens": 900, "completion_tokens": 40}}
-        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
-                     b"data: " + json.dumps(chunk).encode() + b"\n\ndata: [DONE]\n\n")
-        conn.close()
+        return b"data: " + json.dumps(chunk).encode() + b"\n\ndata: [DONE]\n\n"
 
 
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-sock.listen(16)
-threading.Thread(target=serve, args=(sock,), daemon=True).start()
-port = sock.getsockname()[1]
+port = loopback.Server(Script()).port
 
 profile = f"{root}/bench.lua"
 with open(profile, "w") as f:

@@ -9,41 +9,22 @@ usage: features-bench.py YOI_BINARY
 Medians of 30 runs after 5 warm-ups; prints a Markdown table.
 """
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+import loopback
 
 yoi = sys.argv[1]
 root = tempfile.mkdtemp(prefix="yoi-features-bench-")
 env = dict(os.environ, YOI_DATA_DIR=f"{root}/data", YOI_CONFIG_DIR=f"{root}/config")
-first_bytes = []
 
 
-def serve(sock):
-    while True:
-        conn, _ = sock.accept()
-        data = conn.recv(1)
-        first_bytes.append(time.monotonic())
-        while b"\r\n\r\n" not in data:
-            data += conn.recv(65536)
-        head, body = data.split(b"\r\n\r\n", 1)
-        length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
-        while len(body) < length:
-            body += conn.recv(65536)
-        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
-                     b'data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
-        conn.close()
-
-
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-sock.listen(64)
-threading.Thread(target=serve, args=(sock,), daemon=True).start()
-port = sock.getsockname()[1]
+server = loopback.Server(lambda body: b'data: {"choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n')
+first_bytes = server.first_bytes
+port = server.port
 
 
 def write(path, text):

@@ -15,18 +15,17 @@ Medians of 20 runs after 3 warm-ups; prints a Markdown table.
 """
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+
+import loopback
 
 yoi = sys.argv[1]
 root = tempfile.mkdtemp(prefix="yoi-mcp-bench-")
 env = dict(os.environ, YOI_DATA_DIR=f"{root}/data", YOI_CONFIG_DIR=f"{root}/config")
-first_bytes = []
 CALLS = 100
 
 # The MCP server: JSON-RPC over stdio, as small as the protocol allows, so what is measured is
@@ -74,26 +73,9 @@ def reply(body):
     return sse([{"choices": [{"index": 0, "delta": {"tool_calls": calls}, "finish_reason": "tool_calls"}]}])
 
 
-def serve(sock):
-    while True:
-        conn, _ = sock.accept()
-        data = conn.recv(1)
-        first_bytes.append(time.monotonic())
-        while b"\r\n\r\n" not in data:
-            data += conn.recv(65536)
-        head, body = data.split(b"\r\n\r\n", 1)
-        length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
-        while len(body) < length:
-            body += conn.recv(65536)
-        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n" + reply(body))
-        conn.close()
-
-
-sock = socket.socket()
-sock.bind(("127.0.0.1", 0))
-sock.listen(64)
-threading.Thread(target=serve, args=(sock,), daemon=True).start()
-port = sock.getsockname()[1]
+server = loopback.Server(reply)
+first_bytes = server.first_bytes
+port = server.port
 base_prefix = subprocess.run(["python3", "-c", "import sys; print(sys.base_prefix)"], capture_output=True, text=True).stdout.strip()
 python = subprocess.run(["python3", "-c", "import sys, os; print(os.path.realpath(sys.executable))"], capture_output=True, text=True).stdout.strip()
 
