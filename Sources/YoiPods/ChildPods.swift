@@ -29,8 +29,12 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     self.runs = runs
   }
 
+  public func checkDelegation(parent: String, scope: [RequestedScopeRule], workspace: String) throws {
+    _ = try PodService.grant(scope: scope, delegate: [], parent: parent, parentManifest: store.currentManifest(of: parent), workspace: workspace)
+  }
+
   public func runChild(
-    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?,
+    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?, workspace: String?,
     parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
   ) async throws -> String {
     let depth = try depth(of: parent) + 1
@@ -48,9 +52,10 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
       let selector = try profile ?? Self.registryEntry(of: store.pod(named: parent)) ?? "inherit"
       let record =
         selector == "inherit"
-        ? try service.spawnInheriting(parent: parent, name: name, scope: scope)
+        ? try service.spawnInheriting(parent: parent, name: name, scope: scope, workspace: workspace)
         : try service.spawn(
-          PodService.SpawnRequest(profile: selector, name: name, parent: parent, scope: scope, trustPolicy: .require, requestedByModel: true)
+          PodService.SpawnRequest(
+            profile: selector, name: name, workspace: workspace, parent: parent, scope: scope, trustPolicy: .require, requestedByModel: true)
         )
         .record
       let granted = try store.currentManifest(of: record.name).sections.scope.allow

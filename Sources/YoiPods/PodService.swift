@@ -153,19 +153,20 @@ public struct PodService: Sendable {
 
   /// A child configured as its parent (`spawn_pod` with `profile = "inherit"`): the parent's
   /// snapshot with the granted scope, no delegation of its own and `feature.pods` off.
-  public func spawnInheriting(parent: String, name: String, scope: [RequestedScopeRule]) throws(YoiError) -> PodRecord {
+  public func spawnInheriting(parent: String, name: String, scope: [RequestedScopeRule], workspace: String? = nil) throws(YoiError) -> PodRecord {
     let parentRecord = try store.pod(named: parent)
     let parentManifest = try store.currentManifest(of: parent)
     guard PodName.isValid(name) else {
       throw YoiError("\(TerminalText.inline(name)) is not a valid Pod name", code: .podName, help: ["use letters, digits, '.', '_' and '-'"])
     }
-    let delegated = try Self.grant(scope: scope, delegate: [], parent: parent, parentManifest: parentManifest, workspace: parentRecord.workspace)
+    let workspace = workspace ?? parentRecord.workspace
+    let delegated = try Self.grant(scope: scope, delegate: [], parent: parent, parentManifest: parentManifest, workspace: workspace)
     let manifest = parentManifest.inheritedByChild(named: name, parent: parent, scope: delegated.scopes.scope)
     let origin = PodOrigin(
       selector: "inherit", qualifiedName: parentRecord.origin.qualifiedName, sourcePath: parentRecord.origin.sourcePath, sourceDigest: parentManifest.digest)
     return try store.spawn(
       PodStore.Spawn(
-        name: name, workspace: parentRecord.workspace, role: parentRecord.role, origin: origin, manifest: manifest,
+        name: name, workspace: workspace, role: parentRecord.role, origin: origin, manifest: manifest,
         parent: (parent, delegated.parentAfter)), versions: versions)
   }
 

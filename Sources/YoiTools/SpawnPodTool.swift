@@ -6,12 +6,17 @@ import YoiProviders
 /// child's profile: creating a Pod is explicit, unlike resuming one).
 public protocol ChildPodLauncher: Sendable {
   /// Creates `name` as a child of `parent` with `scope` (delegated under §7), runs `task` in it to the end, and returns its final answer.
+  /// `workspace` is the child's own (its worktree), else the parent's.
   /// `parentScopeChanged` is called with the parent's direct scope after lending and again
   /// after the lent write comes back. Throws a diagnostic the model will read.
   func runChild(
-    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?,
+    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?, workspace: String?,
     parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
   ) async throws -> String
+
+  /// Throws when `scope` (relative targets in `workspace`) may not be delegated to a child of
+  /// `parent`: checked before yoi makes anything for the child, such as its worktree.
+  func checkDelegation(parent: String, scope: [RequestedScopeRule], workspace: String) throws
 }
 
 /// `spawn_pod {name, task, scope, profile?}` (with `feature.pods`).
@@ -22,7 +27,9 @@ struct SpawnPodTool: FileTool {
     description: """
       Create a child Pod and run a task in it; returns the child's final answer. scope lists what the child may touch, each \
       {target, permission: "read"|"write", recursive?}; targets must lie inside your delegation scope (usually under .worktree/). \
-      While the child runs you cannot write what you lent it. profile: a profile selector, or "inherit" for your own configuration.
+      While the child runs you cannot write what you lent it. profile: a profile selector, or "inherit" for your own configuration. \
+      worktree: true gives the child its own checkout, .worktree/<name> (a git worktree on branch yoi/<name> from HEAD, or a plain \
+      directory outside git), as its workspace with write there; it stays afterwards for you to review (git diff) and merge.
       """,
     parameters: [
       "type": "object",
@@ -42,6 +49,7 @@ struct SpawnPodTool: FileTool {
           ],
         ],
         "profile": ["type": "string", "description": "a profile selector, or inherit"],
+        "worktree": ["type": "boolean", "description": "give the child its own checkout in .worktree/<name>"],
       ],
       "required": ["name", "task", "scope"],
     ])
@@ -56,6 +64,7 @@ struct SpawnPodTool: FileTool {
     var task: String
     var scope: [Rule]
     var profile: String?
+    var worktree: Bool?
   }
 
   let parent: String
@@ -63,21 +72,43 @@ struct SpawnPodTool: FileTool {
   /// `compaction.worker_context_max_tokens`: the most context a task may hand a child.
   let taskTokenLimit: Int64?
   let scopeHolder: ScopeHolder
+  /// Where git runs for a worktree (nil: no sandbox here, so no git worktree).
+  let shell: ToolBox.ShellSettings?
 
   var subjectIsPath: Bool { false }
   func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).name }
 
   func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
     let arguments = try decode(Arguments.self, arguments)
-    guard !arguments.scope.isEmpty else { throw ToolFailure("scope is empty: a child needs at least one rule") }
+    let inWorktree = arguments.worktree == true
+    guard !arguments.scope.isEmpty || inWorktree else { throw ToolFailure("scope is empty: a child needs at least one rule") }
     if let taskTokenLimit, Int64((arguments.task.utf8.count + 3) / 4) > taskTokenLimit {
       throw ToolFailure("the task is longer than compaction.worker_context_max_tokens (\(taskTokenLimit) tokens); hand the child a shorter brief")
     }
-    let rules = arguments.scope.map { RequestedScopeRule(target: $0.target, permission: $0.permission, recursive: $0.recursive ?? true) }
+    var rules = arguments.scope.map { RequestedScopeRule(target: $0.target, permission: $0.permission, recursive: $0.recursive ?? true) }
     let holder = scopeHolder
+    var workspace: String?
+    if inWorktree {
+      // The worktree is the child's to write; it must lie in the delegation scope, which is
+      // checked before anything is made.
+      let path = Worktree.path(workspace: context.scope.workspace, name: arguments.name)
+      rules.append(RequestedScopeRule(target: path, permission: .write, recursive: true))
+      do {
+        try launcher.checkDelegation(parent: parent, scope: rules, workspace: path)
+      } catch let error as any CustomStringConvertible {
+        throw ToolFailure("the child \(arguments.name) cannot have a worktree: \(error.description)")
+      } catch {
+        throw ToolFailure("the child \(arguments.name) cannot have a worktree")
+      }
+      do {
+        workspace = try await Worktree.create(workspace: context.scope.workspace, name: arguments.name, shell: shell)
+      } catch {
+        throw ToolFailure(error.message)
+      }
+    }
     do {
       let answer = try await launcher.runChild(
-        parent: parent, name: arguments.name, task: arguments.task, scope: rules, profile: arguments.profile,
+        parent: parent, name: arguments.name, task: arguments.task, scope: rules, profile: arguments.profile, workspace: workspace,
         parentScopeChanged: { holder.update($0) })
       return ToolRun(text: answer.isEmpty ? "(the child finished without an answer)" : answer, note: "child \(arguments.name) finished")
     } catch is CancellationError {

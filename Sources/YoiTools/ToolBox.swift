@@ -115,7 +115,8 @@ public struct ToolBox: Sendable {
     if let tickets { available += tickets.tools() }
     if let children {
       available.append(
-        SpawnPodTool(parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder))
+        SpawnPodTool(
+          parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder, shell: shell))
     }
     served = mcp.isEmpty ? nil : ServedTools(mcp, taken: Set(available.map(\.toolName)))
     notes = served?.notes ?? []

@@ -1,0 +1,69 @@
+import Foundation
+public import YoiManifest
+import YoiSandbox
+
+/// A child's own checkout (DESIGN.md §12.11): `W/.worktree/<name>`, a git worktree on a new
+/// branch `yoi/<name>` from the current HEAD when W is a git repository, else a plain
+/// directory. It stays after the child ends, for review and merge.
+///
+/// git runs inside the shell's sandbox, never as yoi itself: a repository's hooks, filters and
+/// `core.fsmonitor` are the workspace's to set (the model may have written them), and under
+/// the sandbox they can do only what the Pod's own shell could. Its view: the workspace to read,
+/// `.git` and the new directory to write, no network.
+public enum Worktree {
+  public struct Failure: Error, Sendable {
+    public var message: String
+  }
+
+  /// Where `name`'s worktree goes in `workspace`.
+  public static func path(workspace: String, name: String) -> String { workspace + "/.worktree/" + name }
+
+  /// Creates the worktree for `name` (a valid Pod name) and returns its path.
+  public static func create(workspace: String, name: String, shell: ToolBox.ShellSettings?) async throws(Failure) -> String {
+    guard PodName.isValid(name), !name.hasPrefix("-"), !name.hasSuffix(".lock"), !name.contains("..") else {
+      throw Failure(message: "`\(name)` cannot name a worktree and its branch; use letters, digits, '_' and '-'")
+    }
+    let path = Self.path(workspace: workspace, name: name)
+    guard FileSystem.kind(path) == nil else {
+      throw Failure(message: ".worktree/\(name) already exists (an earlier child's work, kept for review); choose another name, or remove it first")
+    }
+    guard FileSystem.createDirectories(path) else { throw Failure(message: "cannot create .worktree/\(name)") }
+    guard FileSystem.kind(workspace + "/.git") == .directory else { return path }
+    guard let shell else {
+      rmdir(path)
+      throw Failure(message: "creating a git worktree needs the shell's sandbox, which this machine does not offer")
+    }
+    let rules = ScopeRules(allow: [
+      ScopeRule(target: workspace, permission: .read, recursive: true), ScopeRule(target: workspace + "/.git", permission: .write, recursive: true),
+      ScopeRule(target: path, permission: .write, recursive: true),
+    ])
+    let scope = ScopeChecker(rules: rules, workspace: workspace)
+    var template = Array("/tmp/yoi-git-XXXXXX".utf8CString)
+    guard let made = mkdtemp(&template) else { throw Failure(message: "cannot create a private temporary directory") }
+    let temporary = String(cString: made)
+    defer { try? FileManager.default.removeItem(atPath: temporary) }
+    let namespaces = shell.mode.current == .namespaces
+    let (layout, reservations) = ShellPolicy.layout(scope: scope, temporaryDirectory: temporary, allowNetwork: false, namespaces: namespaces)
+    let reserved = Reservations.shared.reserve(reservations)
+    defer { Reservations.shared.release(reserved) }
+    let home = namespaces ? "/tmp" : temporary
+    let command = ["/bin/sh", "-c", #"exec git -c core.hooksPath=/dev/null worktree add -q -b "yoi/$1" "$2" HEAD"#, "git", name, path]
+    let result: SandboxedProcess.Result
+    do {
+      result = try await SandboxedProcess.run(
+        shell.helper, layout.helperArguments(program: command, directory: workspace),
+        environment: ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0"],
+        directory: workspace, timeout: .seconds(60), outputLimit: 16 << 10)
+    } catch {
+      rmdir(path)
+      throw Failure(message: "cannot start git: \(error.message)")
+    }
+    guard case .exited(0) = result.end else {
+      // Only the empty directory yoi made goes; a half-made worktree is git's to report.
+      rmdir(path)
+      let output = String(decoding: result.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      throw Failure(message: "git could not create the worktree: \(output.isEmpty ? "\(result.end)" : String(output.suffix(600)))")
+    }
+    return path
+  }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import YoiManifest
+import YoiStubProvider
+
+/// `spawn_pod {…, worktree: true}` (DESIGN.md §12.11): the child's own checkout in
+/// `.worktree/<name>`, made by yoi before the child starts and kept afterwards.
+@Suite("Worktrees for children (end to end)", .serialized)
+struct WorktreeTests {
+  static func git(_ arguments: [String], in directory: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "-C", directory] + arguments
+    process.environment = ["PATH": "/usr/bin:/bin", "HOME": directory, "GIT_CONFIG_NOSYSTEM": "1"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  /// A parent that hands one child a worktree; the child writes `hello.txt` (relative) there.
+  static func delegating(_ fixture: RuntimeFixture, name: String = "child1") {
+    let spawn = CanonicalJSON.compact([
+      "name": .string(name), "task": "Write hello.txt", "scope": [], "worktree": true, "profile": "inherit",
+    ])
+    fixture.provider.chooser = { request in
+      let body = request.body
+      // Answered: the last message is a tool result.
+      let answered =
+        body.range(of: #""role":"tool""#, options: .backwards).map { tool in
+          body.range(of: #""role":"user""#, options: .backwards).map { $0.lowerBound < tool.lowerBound } ?? true
+        } ?? false
+      if body.contains("Write hello.txt") && !body.contains("Delegate it") {
+        return answered
+          ? .reply(text: "child done") : .reply(text: "", toolCalls: [(name: "write_file", arguments: #"{"path": "hello.txt", "content": "from child"}"#)])
+      }
+      return answered ? .reply(text: "reviewed") : .reply(text: "", toolCalls: [(name: "spawn_pod", arguments: spawn)])
+    }
+  }
+
+  static func toolResult(_ fixture: RuntimeFixture) throws -> String {
+    try fixture.log().split(separator: "\n").first { $0.contains(#""type":"tool_result""#) }.map(String.init) ?? ""
+  }
+
+  @Test(
+    "in a git repository: branch yoi/<name> and its worktree from HEAD; the child's relative write lands there; the parent's checkout is unchanged; a second child of the same name is refused"
+  )
+  func inGit() throws {
+    let fixture = try RuntimeDelegationTests.fixture()
+    let workspace = fixture.workspace.path
+    try fixture.home.write("repo/README.md", "the project\n")
+    for command in [
+      ["init", "-q", "-b", "main"], ["add", "README.md"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"],
+    ] {
+      let done = try Self.git(command, in: workspace)
+      try #require(done.status == 0, "\(done.output)")
+    }
+    // A hook the repository (or an earlier model) planted: git must not run it as yoi.
+    let marker = "/var/tmp/yoi-hook-\(UUID().uuidString)"
+    try fixture.home.write("repo/.git/hooks/post-checkout", "#!/bin/sh\ntouch \(marker)\n")
+    chmod(workspace + "/.git/hooks/post-checkout", 0o755)
+    Self.delegating(fixture)
+    let run = try fixture.run("Delegate it")
+    #expect(run.status == 0, "\(run.stderr)")
+    let result = try Self.toolResult(fixture)
+    #expect(result.contains("child done"), "\(result)")
+    let tree = workspace + "/.worktree/child1"
+    #expect(try String(contentsOfFile: tree + "/hello.txt", encoding: .utf8) == "from child")
+    #expect(FileManager.default.fileExists(atPath: tree + "/README.md"))
+    #expect(!FileManager.default.fileExists(atPath: workspace + "/hello.txt"))
+    #expect(try Self.git(["branch", "--list", "yoi/child1"], in: workspace).output.contains("yoi/child1"))
+    let head = try Self.git(["rev-parse", "HEAD"], in: workspace).output
+    #expect(try Self.git(["rev-parse", "HEAD"], in: tree).output == head)
+    #expect(try Self.git(["status", "--porcelain", "--untracked-files=no"], in: workspace).output.isEmpty)
+    #expect(try fixture.home.run(["pod", "show", "child1"]).stdout.contains("workspace:   \(tree)"))
+
+    // The same name again: the directory (and branch) exist, and the child never starts.
+    #expect(try fixture.home.run(["pod", "rm", "child1", "--yes"]).status == 0)
+    Self.delegating(fixture)
+    let repeated = try fixture.run("Delegate it")
+    #expect(repeated.status == 0, "\(repeated.stderr)")
+    let refusal = try fixture.log().split(separator: "\n").filter { $0.contains(#""type":"tool_result""#) }.last.map(String.init) ?? ""
+    #expect(refusal.contains(".worktree/child1 already exists"), "\(refusal)")
+
+    // The directory gone, the branch kept: git's refusal names the branch.
+    #expect(try Self.git(["worktree", "remove", "--force", tree], in: workspace).status == 0)
+    Self.delegating(fixture)
+    #expect(try fixture.run("Delegate it").status == 0)
+    let branch = try fixture.log().split(separator: "\n").filter { $0.contains(#""type":"tool_result""#) }.last.map(String.init) ?? ""
+    #expect(branch.contains("a branch named 'yoi/child1' already exists"), "\(branch)")
+    #expect(!FileManager.default.fileExists(atPath: tree))
+    #expect(!FileManager.default.fileExists(atPath: marker), "the planted hook ran")
+  }
+
+  @Test("outside git: a plain directory is the child's workspace")
+  func outsideGit() throws {
+    let fixture = try RuntimeDelegationTests.fixture()
+    Self.delegating(fixture, name: "plain")
+    let run = try fixture.run("Delegate it")
+    #expect(run.status == 0, "\(run.stderr)")
+    let tree = fixture.workspace.path + "/.worktree/plain"
+    #expect(try String(contentsOfFile: tree + "/hello.txt", encoding: .utf8) == "from child")
+    #expect(!FileManager.default.fileExists(atPath: tree + "/.git"))
+  }
+}
