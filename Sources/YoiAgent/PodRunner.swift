@@ -108,7 +108,10 @@ public struct PodRunner: Sendable {
       scope: scope, permissions: PermissionPolicy(sections.permissions), limits: sections.worker.toolOutput, approval: approval, shell: shell, web: web,
       children: children, tasks: tasks, skills: skills,
       memory: memorySettings,
-      tickets: sections.feature.isEnabled(.ticket) ? TicketSettings(store: ticketStore, author: name, access: sections.feature.ticketAccess) : nil,
+      tickets: sections.feature.isEnabled(.ticket)
+        ? TicketSettings(
+          store: ticketStore, author: name, access: sections.feature.ticketAccess,
+          orchestration: sections.feature.isEnabled(.ticketOrchestration) && sections.feature.ticketAccess == .lifecycle) : nil,
       mcp: connections)
     notes += tools.notes
     let worker = sections.worker
@@ -153,7 +156,15 @@ public struct PodRunner: Sendable {
     } else {
       memoryWorkers = nil
     }
-    let offered: Set<Feature> = launcher == nil ? [.web, .task, .memory, .ticket] : [.web, .pods, .task, .memory, .ticket]
+    // Orchestration is `ticket_assign`: it needs the tickets (with lifecycle access) and children.
+    var offered: Set<Feature> = launcher == nil ? [.web, .task, .memory, .ticket] : [.web, .pods, .task, .memory, .ticket]
+    if launcher != nil, sections.feature.isEnabled(.pods), sections.feature.isEnabled(.ticket), sections.feature.ticketAccess == .lifecycle {
+      offered.insert(.ticketOrchestration)
+    }
+    if sections.feature.isEnabled(.ticketOrchestration) && !offered.contains(.ticketOrchestration) && launcher != nil {
+      offered.insert(.ticketOrchestration)
+      notes.append("ticket_assign is not offered: feature.ticket_orchestration needs feature.pods and feature.ticket with lifecycle access")
+    }
     let unavailable = Feature.allCases.filter { sections.feature.isEnabled($0) && !offered.contains($0) }.map(\.rawValue)
     if !unavailable.isEmpty {
       let plural = unavailable.count > 1

@@ -8,11 +8,14 @@ public struct TicketSettings: Sendable {
   public var store: TicketStore
   public var author: String
   public var access: TicketAccess
+  /// `feature.ticket_orchestration` (with `feature.pods`): `ticket_assign`.
+  public var orchestration: Bool
 
-  public init(store: TicketStore, author: String, access: TicketAccess) {
+  public init(store: TicketStore, author: String, access: TicketAccess, orchestration: Bool = false) {
     self.store = store
     self.author = author
     self.access = access
+    self.orchestration = orchestration
   }
 
   func call<T>(_ body: (TicketStore) throws(TicketStore.Failure) -> T) throws(ToolFailure) -> T {
@@ -202,5 +205,87 @@ struct TicketCloseTool: FileTool {
       try store.close(arguments.id, resolution: arguments.resolution, status: arguments.status, author: tickets.author)
     }
     return ToolRun(text: "Closed \(arguments.id).", note: "closed")
+  }
+}
+
+/// `ticket_assign {id, role, name?}` (`feature.ticket_orchestration`, DESIGN.md §12.11): a
+/// child for the ticket in its own worktree, with the role's profile and the ticket as its
+/// task. The assignment is recorded (assignee, `inprogress`) before it starts; its final answer
+/// becomes an `implementation_report` and the ticket goes to `review`. Review and merge stay
+/// with the parent.
+struct TicketAssignTool: FileTool {
+  static let name = "ticket_assign"
+  static let definition = ToolDefinition(
+    name: name,
+    description: """
+      Assign a ticket to a child Pod working in its own worktree (.worktree/<name>, branch yoi/<name>) with the role's profile; \
+      returns the child's report when it finishes, and the ticket is then in review. Review the worktree (read it, git diff) \
+      and merge with your own shell, or assign again.
+      """,
+    parameters: schema(
+      [
+        ("id", "string", "the ticket's id"), ("role", "string", "coder, reviewer, … (its profile comes from .yoi/tickets.toml [roles])"),
+        ("name", "string", "the child's name (default: the role and the ticket's slug)"),
+      ], required: ["id", "role"]))
+
+  struct Arguments: Decodable {
+    var id: String
+    var role: String
+    var name: String?
+  }
+  let tickets: TicketSettings
+  let launcher: any ChildPodLauncher
+  let shell: ToolBox.ShellSettings?
+  let scopeHolder: ScopeHolder
+  var subjectIsPath: Bool { false }
+  func subject(_ arguments: String) throws(ToolFailure) -> String { try decode(Arguments.self, arguments).id }
+
+  func run(_ arguments: String, _ context: ToolContext) async throws(ToolFailure) -> ToolRun {
+    let arguments = try decode(Arguments.self, arguments)
+    guard SkillCatalog.isKebabCase(arguments.role) else { throw ToolFailure("role `\(arguments.role)` is not a role name (coder, reviewer, …)") }
+    let ticket = try tickets.call { (store) throws(TicketStore.Failure) in try store.ticket(arguments.id) }
+    let slug = ticket.field("slug") ?? String(arguments.id.split(separator: "-", maxSplits: 2).last ?? "ticket")
+    let name = arguments.name ?? String("\(arguments.role)-\(slug)".prefix(60))
+    let profile = tickets.store.profile(forRole: arguments.role)
+    let path = Worktree.path(workspace: context.scope.workspace, name: name)
+    let rules = [RequestedScopeRule(target: path, permission: .write, recursive: true)]
+    do {
+      try launcher.checkDelegation(parent: tickets.author, scope: rules, workspace: path)
+    } catch let error as any CustomStringConvertible {
+      throw ToolFailure("\(name) cannot work on \(arguments.id): \(error.description)")
+    } catch {
+      throw ToolFailure("\(name) cannot work on \(arguments.id)")
+    }
+    let workspace: String
+    do {
+      workspace = try await Worktree.create(workspace: context.scope.workspace, name: name, shell: shell)
+    } catch {
+      throw ToolFailure(error.message)
+    }
+    try tickets.call { (store) throws(TicketStore.Failure) in
+      try store.assign(
+        arguments.id, to: name, note: "Assigned to \(name) (role \(arguments.role), profile \(profile)), working in .worktree/\(name).",
+        author: tickets.author)
+    }
+    let task = """
+      You are assigned ticket \(ticket.id). Implement it in your workspace (your own worktree; commit nothing unless the ticket says \
+      so). When you are done, answer with a report: what you changed, how you tested it, and what is left.
+
+      \(ticket.rendered.joined(separator: "\n"))
+      """
+    let answer: String
+    do {
+      answer = try await launcher.runChild(
+        parent: tickets.author, name: name, task: task, scope: rules, profile: profile, workspace: workspace,
+        parentScopeChanged: { [scopeHolder] in scopeHolder.update($0) })
+    } catch let error as any CustomStringConvertible {
+      throw ToolFailure("\(name) did not finish \(arguments.id) (it stays in progress): \(error.description)")
+    } catch {
+      throw ToolFailure("\(name) did not finish \(arguments.id) (it stays in progress)")
+    }
+    try tickets.call { (store) throws(TicketStore.Failure) in try store.report(arguments.id, body: answer, author: name) }
+    return ToolRun(
+      text: "\(name) finished; \(arguments.id) is in review. Its report:\n\(answer)\n\nIts work is in .worktree/\(name) (branch yoi/\(name)).",
+      note: "\(name) → review")
   }
 }

@@ -218,6 +218,36 @@ public struct TicketStore: Sendable {
       now: now, moving: .inprogress, assignee: assignee, passingThrough: true)
   }
 
+  /// Records what an assigned child reported, and moves the ticket to `review`.
+  public func report(_ id: String, body: String, author: String, now: Date = Date()) throws(Failure) {
+    // The child's answer is quoted as it is; lines that would read as thread structure are
+    // indented, so the report can never forge an event.
+    let safe = body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+      line == "---" || line.trimmingCharacters(in: .whitespaces).hasPrefix("<!-- event:") ? "    " + line : String(line)
+    }.joined(separator: "\n")
+    try append(
+      id,
+      Event(kind: "implementation_report", author: author, at: Self.stamp(now), status: Status.review.rawValue, text: "## Implementation report\n\n\(safe)"),
+      now: now, moving: .review)
+  }
+
+  /// The profile for `role` in orchestration: `<W>/.yoi/tickets.toml` `[roles]`, else
+  /// `builtin:<role>`.
+  public func profile(forRole role: String) -> String {
+    let file = PathLexer.dirname(root) + "/tickets.toml"
+    guard let (bytes, size) = try? FileSystem.read(file, limit: 64 << 10), size == bytes.count else { return "builtin:" + role }
+    var inRoles = false
+    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+      let text = line.trimmingCharacters(in: .whitespaces)
+      if text.hasPrefix("[") { inRoles = text == "[roles]" }
+      guard inRoles, let equals = text.firstIndex(of: "=") else { continue }
+      let key = text[..<equals].trimmingCharacters(in: .whitespaces)
+      let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      if key == role, value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { return String(value.dropFirst().dropLast()) }
+    }
+    return "builtin:" + role
+  }
+
   /// Appends `event` to the thread and updates the item (status, assignee, `updated_at`),
   /// under the lock; the move is checked against the ticket as it is inside the lock.
   private func append(

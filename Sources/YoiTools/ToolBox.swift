@@ -117,6 +117,9 @@ public struct ToolBox: Sendable {
       available.append(
         SpawnPodTool(
           parent: children.parent, launcher: children.launcher, taskTokenLimit: children.taskTokenLimit, scopeHolder: scopeHolder, shell: shell))
+      if let tickets, tickets.orchestration {
+        available.append(TicketAssignTool(tickets: tickets, launcher: children.launcher, shell: shell, scopeHolder: scopeHolder))
+      }
     }
     served = mcp.isEmpty ? nil : ServedTools(mcp, taken: Set(available.map(\.toolName)))
     notes = served?.notes ?? []

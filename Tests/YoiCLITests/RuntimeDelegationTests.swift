@@ -11,8 +11,8 @@ struct RuntimeDelegationTests {
 
   /// A parent `boss` (normal role, feature.pods on, parallel tool calls) and a coder profile
   /// for its children, both on the scripted provider.
-  static func fixture(turns: [StubProvider.Turn] = []) throws -> RuntimeFixture {
-    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: turns, profile: "feature = { pods = { enabled = true } },", spawn: false)
+  static func fixture(turns: [StubProvider.Turn] = [], features: String = "pods = { enabled = true }") throws -> RuntimeFixture {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: turns, profile: "feature = { \(features) },", spawn: false)
     let profile = try fixture.home.read("profiles/agent.lua").replacingOccurrences(
       of: "auth = yoi.secret(\"stub/key\") }", with: "auth = yoi.secret(\"stub/key\"), capability = { parallel_tool_calls = true } }")
     try fixture.home.write("profiles/agent.lua", profile)

@@ -106,3 +106,54 @@ struct WorktreeTests {
     #expect(!FileManager.default.fileExists(atPath: tree + "/.git"))
   }
 }
+
+extension WorktreeTests {
+  @Test("ticket_assign end to end: a coder child in its own worktree with the role's profile; planning → inprogress → review, the report holding its answer")
+  func assign() throws {
+    let fixture = try RuntimeDelegationTests.fixture(
+      features: "pods = { enabled = true }, ticket = { enabled = true }, ticket_orchestration = { enabled = true }")
+    let workspace = fixture.workspace.path
+    try fixture.home.write("repo/README.md", "the project\n")
+    for command in [
+      ["init", "-q", "-b", "main"], ["add", "README.md"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"],
+    ] {
+      try #require(try Self.git(command, in: workspace).status == 0)
+    }
+    try fixture.home.write("repo/.yoi/tickets.toml", "[roles]\ncoder = \"user:coder\"\n")
+    let id = try fixture.home.run(["ticket", "new", "Add a fast flag"], stdin: "Users want --fast.\n").stdout.trimmingCharacters(in: .newlines)
+    #expect(try fixture.home.run(["ticket", "list", "--json"]).stdout.contains(#""status": "planning""#))
+    let assign = CanonicalJSON.compact(["id": .string(id), "role": "coder"])
+    fixture.provider.chooser = { request in
+      let body = request.body
+      let answered =
+        body.range(of: #""role":"tool""#, options: .backwards).map { tool in
+          body.range(of: #""role":"user""#, options: .backwards).map { $0.lowerBound < tool.lowerBound } ?? true
+        } ?? false
+      if body.contains("You are assigned ticket") {
+        return answered
+          ? .reply(text: "Added --fast; tests pass.")
+          : .reply(text: "", toolCalls: [(name: "write_file", arguments: #"{"path": "fast.txt", "content": "fast"}"#)])
+      }
+      return answered ? .reply(text: "Reviewing the worktree.") : .reply(text: "", toolCalls: [(name: "ticket_assign", arguments: assign)])
+    }
+    let run = try fixture.run("Work the ticket")
+    #expect(run.status == 0, "\(run.stderr)")
+    let child = "coder-add-a-fast-flag"
+    #expect(try String(contentsOfFile: workspace + "/.worktree/\(child)/fast.txt", encoding: .utf8) == "fast")
+    #expect(try Self.git(["branch", "--list", "yoi/\(child)"], in: workspace).output.contains("yoi/\(child)"))
+    let shown = try fixture.home.run(["ticket", "show", id, "--json"]).stdout
+    guard case .object(let ticket)? = try? JSONParser.parse(shown), case .object(let front)? = ticket["front_matter"],
+      case .array(let events)? = ticket["events"]
+    else {
+      Issue.record("\(shown)")
+      return
+    }
+    #expect(front["status"] == "review" && front["assignee"] == .string(child), "\(shown)")
+    let kinds = events.compactMap { event -> String? in if case .object(let o) = event, case .string(let k)? = o["kind"] { k } else { nil } }
+    #expect(kinds == ["assignment", "implementation_report"], "\(kinds)")
+    #expect(shown.contains(#""author": "\#(child)""#) && shown.contains("Added --fast; tests pass."), "\(shown)")
+    #expect(try String(contentsOfFile: workspace + "/.yoi/tickets/\(id)/thread.md", encoding: .utf8).contains("status: inprogress -->"))
+    let result = try Self.toolResult(fixture)
+    #expect(result.contains("is in review") && result.contains("Added --fast; tests pass."), "\(result)")
+  }
+}
