@@ -99,7 +99,9 @@ public struct PodService: Sendable {
       inputs.delegation = delegated.scopes
       parentAfter = delegated.parentAfter
     }
-    let resolver = try makeResolver(workspace, request.trustPolicy)
+    // A child's profile comes from its parent's registries, which the user trusted: a child in
+    // its own worktree must not read the checked-out copy of `.yoi/` there instead.
+    let resolver = try makeResolver(parentRecord?.workspace ?? workspace, request.trustPolicy)
     if request.requestedByModel { try Self.refuseUntrustedSelector(request.profile, manifestFile: request.manifestFile) }
     var source = try resolveSource(profile: request.profile, manifestFile: request.manifestFile, inputs: inputs, resolver: resolver)
     if request.requestedByModel, let parentManifest {

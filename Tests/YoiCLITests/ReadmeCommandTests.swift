@@ -244,3 +244,72 @@ struct ReadmeCommandTests {
     #expect(log.contains("total=2") && log.contains("total=5") && log.contains("issue #1: total=5"), "\(log)")
   }
 }
+
+extension ReadmeCommandTests {
+  /// docs/running.md's "Orchestrating with tickets", as written: its files, its profiles and
+  /// its shell block (one script), the lead and the coder played by a scripted model.
+  @Test func theTicketChapterRunsAsWritten() throws {
+    let page = try Self.chapter("Orchestrating with tickets")
+    let home = try YoiHome()
+    var files: [String: String] = [:]
+    var script = ""
+    var block: (kind: String, lines: [String])?
+    for line in page.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+      if line.hasPrefix("```") {
+        if let open = block, let first = open.lines.first {
+          if first.hasPrefix("<!-- file: ") {
+            files[String(first.dropFirst("<!-- file: ".count).dropLast(" -->".count))] = open.lines.dropFirst().joined(separator: "\n") + "\n"
+          } else if open.kind == "lua", first.hasPrefix("-- ") {
+            let path = first.dropFirst(3).prefix { $0 != ":" && $0 != " " }
+            files[String(path)] = open.lines.joined(separator: "\n") + "\n"
+          } else if open.kind == "shell" {
+            script = open.lines.joined(separator: "\n")
+          }
+          block = nil
+        } else {
+          block = (String(line.dropFirst(3)), [])
+        }
+        continue
+      }
+      block?.lines.append(line)
+    }
+    #expect(files.count == 5 && !script.isEmpty, "\(files.keys.sorted())")
+    var port = "11434"
+    let provider = try Self.onOllamaPort([], profile: &port)
+    defer { provider.stop() }
+    for (path, text) in files { try home.write("repo/" + path, text.replacingOccurrences(of: "127.0.0.1:11434", with: "127.0.0.1:\(provider.port)")) }
+    let child = "coder-add-a-fast-flag"
+    provider.chooser = { request in
+      let body = request.body
+      let results = body.components(separatedBy: #""role":"tool""#).count - 1
+      if body.contains("You are assigned ticket") {
+        return results == 0
+          ? .reply(text: "", toolCalls: [(name: "write_file", arguments: #"{"path": "fast.py", "content": "FAST = True\n"}"#)])
+          : .reply(text: "Added fast.py; `tool --fast` skips the slow checks.")
+      }
+      guard let range = body.range(of: #"\d{8}-\d{6}-add-a-fast-flag"#, options: .regularExpression) else { return .reply(text: "no ticket?") }
+      let id = String(body[range])
+      let commit =
+        "git -C .worktree/\(child) add -A && git -C .worktree/\(child) -c user.name=lead -c user.email=lead@example.com commit -qm 'Add --fast' && git merge -q --no-edit yoi/\(child)"
+      let steps: [(name: String, arguments: String)] = [
+        (name: "ticket_assign", arguments: CanonicalJSON.compact(["id": .string(id), "role": "coder"])),
+        RuntimeShellTests.shell("git -C .worktree/\(child) status --short"),
+        (name: "ticket_comment", arguments: CanonicalJSON.compact(["id": .string(id), "kind": "review", "status": "approve", "body": "fast.py is right."])),
+        RuntimeShellTests.shell(commit),
+        (name: "ticket_close", arguments: CanonicalJSON.compact(["id": .string(id), "resolution": "merged"])),
+      ]
+      return results < steps.count ? .reply(text: "", toolCalls: [steps[results]]) : .reply(text: "Merged and closed.")
+    }
+    let binDirectory = URL(fileURLWithPath: YoiBinary.path).deletingLastPathComponent().path
+    let outcome = try home.run(["-e", "-c", script], environment: ["PATH": "\(binDirectory):/usr/bin:/bin", "USER": "me"], executable: "/bin/sh")
+    #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
+    #expect(outcome.stdout.contains("Merged and closed."), "\(outcome.stdout)")
+    let leadLog = try home.run(["pod", "log", "lead"]).stdout
+    #expect(outcome.stdout.contains("status: done") && outcome.stdout.contains("## Implementation report — \(child), "), "\(outcome.stdout)\n\(leadLog)")
+    for heading in ["## Plan — me, ", "## State: ready — me, ", "## Assignment — lead, ", "## Review: approve — lead, ", "## Closed — lead, "] {
+      #expect(outcome.stdout.contains(heading), "\(heading)")
+    }
+    #expect(try home.read("repo/fast.py") == "FAST = True\n")
+    #expect(outcome.stdout.contains("Add --fast") || outcome.stdout.contains("Merge"), "\(outcome.stdout)")
+  }
+}
