@@ -2,6 +2,11 @@ import Foundation
 import YoiDiagnostics
 import YoiTerminal
 
+// A line editor of its own rather than a library (libedit, readline, or a Swift port): the
+// input line shares the terminal with a streaming answer, an approval prompt and a working
+// indicator, all fed by one key reader, and its history lives in the Pod's transcript rather
+// than a file. The editing itself is LineBuffer (YoiTerminal), tested as values.
+
 /// The input line (DESIGN.md §12.8): a prompt and the text typed so far, edited as in a shell
 /// (arrows, Home/End, Ctrl-A/E/B/F, Alt-B/F, Ctrl-U/K/W, Ctrl-L), Up/Down through this Pod's
 /// earlier messages, a bracketed paste inserted whole, Tab completing slash commands and
