@@ -171,12 +171,17 @@ enum TranscriptRendering {
       defer { previousKind = row.kind }
       if skippingUsage && row.kind == "usage" { continue }
       let startsRun = row.kind == "instructions" || (row.kind == "user" && previousKind != "instructions")
-      if startsRun { lines.append("── run \(row.createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")) ──") }
+      if startsRun { lines.append("── run \(Self.stamp(row.createdAt)) ──") }
       var event = Self.lines(try TranscriptEvent(row), seq: row.seq)
       if !event.isEmpty, let time = row.createdAt.split(separator: "T").last?.prefix(8) { event[0] += "  · \(time)" }
       lines += event
     }
     return lines
+  }
+
+  /// A stored ISO 8601 time as people read it: `2026-12-03 18:46:56`.
+  static func stamp(_ createdAt: String) -> String {
+    createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")
   }
 
   static func lines(_ event: TranscriptEvent, seq: Int64) -> [String] {

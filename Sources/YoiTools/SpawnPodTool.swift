@@ -89,22 +89,9 @@ struct SpawnPodTool: FileTool {
     let holder = scopeHolder
     var workspace: String?
     if inWorktree {
-      // The worktree is the child's to write; it must lie in the delegation scope, which is
-      // checked before anything is made.
-      let path = Worktree.path(workspace: context.scope.workspace, name: arguments.name)
-      rules.append(RequestedScopeRule(target: path, permission: .write, recursive: true))
-      do {
-        try launcher.checkDelegation(parent: parent, scope: rules, workspace: path)
-      } catch let error as any CustomStringConvertible {
-        throw ToolFailure("the child \(arguments.name) cannot have a worktree: \(error.description)")
-      } catch {
-        throw ToolFailure("the child \(arguments.name) cannot have a worktree")
-      }
-      do {
-        workspace = try await Worktree.create(workspace: context.scope.workspace, name: arguments.name, shell: shell)
-      } catch {
-        throw ToolFailure(error.message)
-      }
+      (workspace, rules) = try await Worktree.prepare(
+        child: arguments.name, of: parent, in: context.scope.workspace, rules: rules, launcher: launcher, shell: shell,
+        refusal: "the child \(arguments.name) cannot have a worktree")
     }
     do {
       let answer = try await launcher.runChild(

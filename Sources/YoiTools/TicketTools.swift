@@ -247,21 +247,9 @@ struct TicketAssignTool: FileTool {
     let slug = ticket.field("slug") ?? String(arguments.id.split(separator: "-", maxSplits: 2).last ?? "ticket")
     let name = arguments.name ?? String("\(arguments.role)-\(slug)".prefix(60))
     let profile = tickets.store.profile(forRole: arguments.role)
-    let path = Worktree.path(workspace: context.scope.workspace, name: name)
-    let rules = [RequestedScopeRule(target: path, permission: .write, recursive: true)]
-    do {
-      try launcher.checkDelegation(parent: tickets.author, scope: rules, workspace: path)
-    } catch let error as any CustomStringConvertible {
-      throw ToolFailure("\(name) cannot work on \(arguments.id): \(error.description)")
-    } catch {
-      throw ToolFailure("\(name) cannot work on \(arguments.id)")
-    }
-    let workspace: String
-    do {
-      workspace = try await Worktree.create(workspace: context.scope.workspace, name: name, shell: shell)
-    } catch {
-      throw ToolFailure(error.message)
-    }
+    let (workspace, rules) = try await Worktree.prepare(
+      child: name, of: tickets.author, in: context.scope.workspace, rules: [], launcher: launcher, shell: shell,
+      refusal: "\(name) cannot work on \(arguments.id)")
     try tickets.call { (store) throws(TicketStore.Failure) in
       try store.assign(
         arguments.id, to: name, note: "Assigned to \(name) (role \(arguments.role), profile \(profile)), working in .worktree/\(name).",

@@ -15,6 +15,29 @@ public enum Worktree {
     public var message: String
   }
 
+  /// For a child `name` of `parent` (`spawn_pod {worktree: true}`, `ticket_assign`): its
+  /// worktree in `workspace`, made only once the parent's delegation scope allows lending it,
+  /// and `rules` with that write added. A refusal is the tool error `refusal: …`.
+  static func prepare(
+    child name: String, of parent: String, in workspace: String, rules: [RequestedScopeRule], launcher: any ChildPodLauncher,
+    shell: ToolBox.ShellSettings?, refusal: String
+  ) async throws(ToolFailure) -> (path: String, rules: [RequestedScopeRule]) {
+    let path = Self.path(workspace: workspace, name: name)
+    let rules = rules + [RequestedScopeRule(target: path, permission: .write, recursive: true)]
+    do {
+      try launcher.checkDelegation(parent: parent, scope: rules, workspace: path)
+    } catch let error as any CustomStringConvertible {
+      throw ToolFailure("\(refusal): \(error.description)")
+    } catch {
+      throw ToolFailure(refusal)
+    }
+    do {
+      return (try await create(workspace: workspace, name: name, shell: shell), rules)
+    } catch {
+      throw ToolFailure(error.message)
+    }
+  }
+
   /// Where `name`'s worktree goes in `workspace`.
   public static func path(workspace: String, name: String) -> String { workspace + "/.worktree/" + name }
 

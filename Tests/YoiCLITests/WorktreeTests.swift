@@ -21,6 +21,23 @@ struct WorktreeTests {
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
+  /// Whether a request's last message is a tool result (the model has had its answer).
+  static func answered(_ body: String) -> Bool {
+    body.range(of: #""role":"tool""#, options: .backwards).map { tool in
+      body.range(of: #""role":"user""#, options: .backwards).map { $0.lowerBound < tool.lowerBound } ?? true
+    } ?? false
+  }
+
+  /// `workspace` as a git repository with one commit of README.md.
+  static func repository(at workspace: String) throws {
+    for command in [
+      ["init", "-q", "-b", "main"], ["add", "README.md"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"],
+    ] {
+      let done = try git(command, in: workspace)
+      try #require(done.status == 0, "\(done.output)")
+    }
+  }
+
   /// A parent that hands one child a worktree; the child writes `hello.txt` (relative) there.
   static func delegating(_ fixture: RuntimeFixture, name: String = "child1") {
     let spawn = CanonicalJSON.compact([
@@ -28,11 +45,7 @@ struct WorktreeTests {
     ])
     fixture.provider.chooser = { request in
       let body = request.body
-      // Answered: the last message is a tool result.
-      let answered =
-        body.range(of: #""role":"tool""#, options: .backwards).map { tool in
-          body.range(of: #""role":"user""#, options: .backwards).map { $0.lowerBound < tool.lowerBound } ?? true
-        } ?? false
+      let answered = Self.answered(body)
       if body.contains("Write hello.txt") && !body.contains("Delegate it") {
         return answered
           ? .reply(text: "child done") : .reply(text: "", toolCalls: [(name: "write_file", arguments: #"{"path": "hello.txt", "content": "from child"}"#)])
@@ -52,12 +65,7 @@ struct WorktreeTests {
     let fixture = try RuntimeDelegationTests.fixture()
     let workspace = fixture.workspace.path
     try fixture.home.write("repo/README.md", "the project\n")
-    for command in [
-      ["init", "-q", "-b", "main"], ["add", "README.md"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"],
-    ] {
-      let done = try Self.git(command, in: workspace)
-      try #require(done.status == 0, "\(done.output)")
-    }
+    try Self.repository(at: workspace)
     // A hook the repository (or an earlier model) planted: git must not run it as yoi.
     let marker = "/var/tmp/yoi-hook-\(UUID().uuidString)"
     try fixture.home.write("repo/.git/hooks/post-checkout", "#!/bin/sh\ntouch \(marker)\n")
@@ -114,21 +122,14 @@ extension WorktreeTests {
       features: "pods = { enabled = true }, ticket = { enabled = true }, ticket_orchestration = { enabled = true }")
     let workspace = fixture.workspace.path
     try fixture.home.write("repo/README.md", "the project\n")
-    for command in [
-      ["init", "-q", "-b", "main"], ["add", "README.md"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"],
-    ] {
-      try #require(try Self.git(command, in: workspace).status == 0)
-    }
+    try Self.repository(at: workspace)
     try fixture.home.write("repo/.yoi/tickets.toml", "[roles]\ncoder = \"user:coder\"\n")
     let id = try fixture.home.run(["ticket", "new", "Add a fast flag"], stdin: "Users want --fast.\n").stdout.trimmingCharacters(in: .newlines)
     #expect(try fixture.home.run(["ticket", "list", "--json"]).stdout.contains(#""status": "planning""#))
     let assign = CanonicalJSON.compact(["id": .string(id), "role": "coder"])
     fixture.provider.chooser = { request in
       let body = request.body
-      let answered =
-        body.range(of: #""role":"tool""#, options: .backwards).map { tool in
-          body.range(of: #""role":"user""#, options: .backwards).map { $0.lowerBound < tool.lowerBound } ?? true
-        } ?? false
+      let answered = Self.answered(body)
       if body.contains("You are assigned ticket") {
         return answered
           ? .reply(text: "Added --fast; tests pass.")
@@ -155,5 +156,28 @@ extension WorktreeTests {
     #expect(try String(contentsOfFile: workspace + "/.yoi/tickets/\(id)/thread.md", encoding: .utf8).contains("status: inprogress -->"))
     let result = try Self.toolResult(fixture)
     #expect(result.contains("is in review") && result.contains("Added --fast; tests pass."), "\(result)")
+  }
+}
+
+extension WorktreeTests {
+  @Test("a hostile parent: a worktree name that climbs out, and a .worktree swapped for a symlink to outside, are refused before anything is made")
+  func hostileWorktrees() throws {
+    let fixture = try RuntimeDelegationTests.fixture()
+    let workspace = fixture.workspace.path
+    Self.delegating(fixture, name: "../../escaped")
+    #expect(try fixture.run("Delegate it").status == 0)
+    let climbed = try Self.toolResult(fixture)
+    #expect(climbed.contains(#""is_error":true"#) && climbed.contains("cannot have a worktree"), "\(climbed)")
+    #expect(!FileManager.default.fileExists(atPath: fixture.home.root.appendingPathComponent("escaped").path))
+
+    let outside = "/var/tmp/yoi-worktree-outside-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: outside) }
+    try FileManager.default.createSymbolicLink(atPath: workspace + "/.worktree", withDestinationPath: outside)
+    Self.delegating(fixture, name: "linked")
+    #expect(try fixture.run("Delegate it").status == 0)
+    let linked = try fixture.log().split(separator: "\n").filter { $0.contains(#""type":"tool_result""#) }.last.map(String.init) ?? ""
+    #expect(linked.contains(#""is_error":true"#), "\(linked)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "something was made through the symlink")
   }
 }

@@ -178,7 +178,7 @@ enum AttachSession {
       switch event {
       case .usage: continue
       case .user(let text):
-        if previousKind != "instructions" { note("── " + row.createdAt.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")) }
+        if previousKind != "instructions" { note("── " + TranscriptRendering.stamp(row.createdAt)) }
         let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
         lines.append(TerminalText.inline(LineEditor.prompt + parts.prefix(8).joined(separator: " ⏎ ") + (parts.count > 8 ? " …" : "")))
       case .assistant(let message, _):
