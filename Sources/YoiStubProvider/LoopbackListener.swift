@@ -15,6 +15,9 @@ public struct LoopbackRequest: Sendable {
 final class LoopbackListener: @unchecked Sendable {
   let port: UInt16
   private let socketDescriptor: Int32
+  private let lock = NSLock()
+  private var accepting = false
+  private var stopped = false
 
   /// Listens on `address`: an IPv4 address, or an IPv6 one such as `::1`.
   init(port requested: UInt16 = 0, address: String = "127.0.0.1") throws {
@@ -57,10 +60,17 @@ final class LoopbackListener: @unchecked Sendable {
   /// Serves every connection with `handler` (which writes the response) until `stop`.
   func start(_ handler: @escaping @Sendable (LoopbackRequest, Int32) -> Void) {
     let descriptor = socketDescriptor
+    lock.withLock { accepting = true }
     Thread {
       while true {
         let client = accept(descriptor, nil, nil)
-        guard client >= 0 else { return }
+        if client < 0, errno == EINTR || errno == ECONNABORTED { continue }
+        guard client >= 0 else {
+          // The accepting thread owns the socket from `start` on: closing it here, once accept
+          // has failed, means no other thread can close a number the process has since reused.
+          close(descriptor)
+          return
+        }
         var yes: Int32 = 1
         setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
         Thread {
@@ -71,9 +81,18 @@ final class LoopbackListener: @unchecked Sendable {
     }.start()
   }
 
+  /// Stops accepting; safe to call more than once (an explicit stop, then deinit). A second
+  /// close of a descriptor number closes whatever the process opened under it since — another
+  /// test's pipe, the provider's client socket — so the socket is closed exactly once.
   func stop() {
+    let closeHere: Bool? = lock.withLock {
+      if stopped { return nil }
+      stopped = true
+      return !accepting
+    }
+    guard let closeHere else { return }
     shutdown(socketDescriptor, Int32(SHUT_RDWR))
-    close(socketDescriptor)
+    if closeHere { close(socketDescriptor) }
   }
 
   static func readRequest(_ client: Int32) -> LoopbackRequest? {
