@@ -27,7 +27,7 @@ public struct PodRunner: Sendable {
   public init(
     pod name: String, store: PodStore, secrets: any SecretSource, approval: any ApprovalHandler = HeadlessApproval(),
     children launcher: (any ChildPodLauncher)? = nil, protectedDirectories: [String] = [], configDirectory: String? = nil,
-    environment: Environment = .process
+    environment: Environment = .process, workspaceGate: WorkspaceGate? = nil
   ) async throws {
     let record = try store.pod(named: name)
     let manifest = try store.currentManifest(of: name)
@@ -92,6 +92,8 @@ public struct PodRunner: Sendable {
     // line and its tools are absent (§12.10).
     var connections: [MCPConnection] = []
     if let servers = sections.mcp?.servers, !servers.isEmpty {
+      // A server may be the workspace's own program: it starts once the worktree is complete.
+      _ = await workspaceGate?.wait()
       func seconds(_ key: EnvironmentKey, default value: Double) -> Duration {
         .milliseconds(Int64((environment[key].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? value) * 1000))
       }
@@ -112,7 +114,7 @@ public struct PodRunner: Sendable {
         ? TicketSettings(
           store: ticketStore, author: name, access: sections.feature.ticketAccess,
           orchestration: sections.feature.isEnabled(.ticketOrchestration) && sections.feature.ticketAccess == .lifecycle) : nil,
-      mcp: connections)
+      mcp: connections, workspaceGate: workspaceGate)
     notes += tools.notes
     let worker = sections.worker
     // A server whose model does not reason refuses the parameter (HTTP 400), so it is sent

@@ -34,7 +34,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
   }
 
   public func runChild(
-    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?, workspace: String?,
+    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?, workspace: String?, checkout: Worktree.Checkout?,
     parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
   ) async throws -> String {
     let depth = try depth(of: parent) + 1
@@ -65,7 +65,7 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     let outcome: Result<String, any Error>
     do {
       parentScopeChanged(try store.currentManifest(of: parent).sections.scope)
-      outcome = .success(try await runToEnd(child.record.name, task: task))
+      outcome = .success(try await runToEnd(child.record.name, task: task, checkout: checkout))
     } catch {
       outcome = .failure(error)
     }
@@ -83,9 +83,23 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     return try outcome.get()
   }
 
-  /// Runs `task` in the child until it answers; its own children share this launcher.
-  private func runToEnd(_ child: String, task: String) async throws -> String {
-    switch try await runs.run(pod: PodName(child), task: task, observer: SilentObserver(), children: self) {
+  /// Runs `task` in the child until it answers; its own children share this launcher. Its
+  /// worktree's `checkout` runs beside it, and is waited for however the child ends: no git
+  /// outlives the call, and a worktree is never left half checked out by a child's failure.
+  private func runToEnd(_ child: String, task: String, checkout: Worktree.Checkout?) async throws -> String {
+    let gate = checkout.map { _ in WorkspaceGate() }
+    async let filled: Void = { if let checkout, let gate { await gate.fill(by: checkout) } }()
+    let outcome: Result<RunOutcome, any Error>
+    do {
+      outcome = .success(try await runs.run(pod: PodName(child), task: task, observer: SilentObserver(), children: self, workspaceGate: gate))
+    } catch {
+      outcome = .failure(error)
+    }
+    await filled
+    if let failure = await gate?.wait() {
+      throw YoiError("the checkout of \(child)'s worktree failed (\(failure)); it ran without all of its files", code: .delegation)
+    }
+    switch try outcome.get() {
     case .finished(let answer): return answer
     case .cancelled: throw CancellationError()
     }

@@ -37,14 +37,14 @@ public struct PodRuns: Sendable {
   /// - Parameter children: the launcher of `spawn_pod`, shared by a session and the children
   ///   it starts (nil: a new one for this session).
   public func withSession<T: Sendable>(
-    pod: PodName, approval: any ApprovalHandler = HeadlessApproval(), children: ChildPods? = nil,
+    pod: PodName, approval: any ApprovalHandler = HeadlessApproval(), children: ChildPods? = nil, workspaceGate: WorkspaceGate? = nil,
     _ body: (PodRunner) async throws -> T
   ) async throws -> T {
     _ = try store.pod(named: pod.rawValue)
     let lock = try RunLock(dataDirectory: dataDirectory, pod: pod)
     let runner = try await PodRunner(
       pod: pod.rawValue, store: store, secrets: secrets, approval: approval, children: children ?? ChildPods(runs: self),
-      protectedDirectories: protectedDirectories, configDirectory: configDirectory)
+      protectedDirectories: protectedDirectories, configDirectory: configDirectory, workspaceGate: workspaceGate)
     let result: Result<T, any Error>
     do {
       result = .success(try await body(runner))
@@ -58,9 +58,10 @@ public struct PodRuns: Sendable {
 
   /// Runs one task in `pod` to its end.
   public func run(
-    pod: PodName, task: String, observer: any RunObserver, approval: any ApprovalHandler = HeadlessApproval(), children: ChildPods? = nil
+    pod: PodName, task: String, observer: any RunObserver, approval: any ApprovalHandler = HeadlessApproval(), children: ChildPods? = nil,
+    workspaceGate: WorkspaceGate? = nil
   ) async throws -> RunOutcome {
-    try await withSession(pod: pod, approval: approval, children: children) { runner in
+    try await withSession(pod: pod, approval: approval, children: children, workspaceGate: workspaceGate) { runner in
       try await runner.run(prompt: task, observer: observer)
     }
   }

@@ -6,11 +6,12 @@ import YoiProviders
 /// child's profile: creating a Pod is explicit, unlike resuming one).
 public protocol ChildPodLauncher: Sendable {
   /// Creates `name` as a child of `parent` with `scope` (delegated under §7), runs `task` in it to the end, and returns its final answer.
-  /// `workspace` is the child's own (its worktree), else the parent's.
+  /// `workspace` is the child's own (its worktree), else the parent's; `checkout`, the rest of
+  /// that worktree's files, to run while the child starts (its tools wait for it).
   /// `parentScopeChanged` is called with the parent's direct scope after lending and again
   /// after the lent write comes back. Throws a diagnostic the model will read.
   func runChild(
-    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?, workspace: String?,
+    parent: String, name: String, task: String, scope: [RequestedScopeRule], profile: String?, workspace: String?, checkout: Worktree.Checkout?,
     parentScopeChanged: @escaping @Sendable (ScopeRules) -> Void
   ) async throws -> String
 
@@ -87,16 +88,16 @@ struct SpawnPodTool: FileTool {
     }
     var rules = arguments.scope.map { RequestedScopeRule(target: $0.target, permission: $0.permission, recursive: $0.recursive ?? true) }
     let holder = scopeHolder
-    var workspace: String?
+    var worktree: Worktree.Made?
     if inWorktree {
-      (workspace, rules) = try await Worktree.prepare(
+      (worktree, rules) = try await Worktree.prepare(
         child: arguments.name, of: parent, in: context.scope.workspace, rules: rules, launcher: launcher, shell: shell,
         refusal: "the child \(arguments.name) cannot have a worktree")
     }
     do {
       let answer = try await launcher.runChild(
-        parent: parent, name: arguments.name, task: arguments.task, scope: rules, profile: arguments.profile, workspace: workspace,
-        parentScopeChanged: { holder.update($0) })
+        parent: parent, name: arguments.name, task: arguments.task, scope: rules, profile: arguments.profile, workspace: worktree?.path,
+        checkout: worktree?.checkout, parentScopeChanged: { holder.update($0) })
       return ToolRun(text: answer.isEmpty ? "(the child finished without an answer)" : answer, note: "child \(arguments.name) finished")
     } catch is CancellationError {
       throw ToolFailure("the child \(arguments.name) was cancelled")

@@ -247,7 +247,7 @@ struct TicketAssignTool: FileTool {
     let slug = ticket.field("slug") ?? String(arguments.id.split(separator: "-", maxSplits: 2).last ?? "ticket")
     let name = arguments.name ?? String("\(arguments.role)-\(slug)".prefix(60))
     let profile = tickets.store.profile(forRole: arguments.role)
-    let (workspace, rules) = try await Worktree.prepare(
+    let (worktree, rules) = try await Worktree.prepare(
       child: name, of: tickets.author, in: context.scope.workspace, rules: [], launcher: launcher, shell: shell,
       refusal: "\(name) cannot work on \(arguments.id)")
     try tickets.call { (store) throws(TicketStore.Failure) in
@@ -264,8 +264,8 @@ struct TicketAssignTool: FileTool {
     let answer: String
     do {
       answer = try await launcher.runChild(
-        parent: tickets.author, name: name, task: task, scope: rules, profile: profile, workspace: workspace,
-        parentScopeChanged: { [scopeHolder] in scopeHolder.update($0) })
+        parent: tickets.author, name: name, task: task, scope: rules, profile: profile, workspace: worktree.path,
+        checkout: worktree.checkout, parentScopeChanged: { [scopeHolder] in scopeHolder.update($0) })
     } catch let error as any CustomStringConvertible {
       throw ToolFailure("\(name) did not finish \(arguments.id) (it stays in progress): \(error.description)")
     } catch {

@@ -23,6 +23,8 @@ public struct ToolBox: Sendable {
   private let scopeHolder: ScopeHolder
   private let permissions: PermissionPolicy
   private let limits: WorkerSection.ToolOutputLimits
+  /// A child's worktree still checking out: every call waits for it (nil: complete).
+  private let workspaceGate: WorkspaceGate?
   private let approval: any ApprovalHandler
   private let tools: [String: any FileTool]
   private let webClient: WebClient?
@@ -74,9 +76,11 @@ public struct ToolBox: Sendable {
   public init(
     scope: ScopeChecker, permissions: PermissionPolicy, limits: WorkerSection.ToolOutputLimits, approval: any ApprovalHandler,
     shell: ShellSettings? = nil, web: WebSettings? = nil, children: ChildSettings? = nil, tasks: TaskList? = nil,
-    skills: SkillCatalog? = nil, memory: MemorySettings? = nil, tickets: TicketSettings? = nil, mcp: [MCPConnection] = []
+    skills: SkillCatalog? = nil, memory: MemorySettings? = nil, tickets: TicketSettings? = nil, mcp: [MCPConnection] = [],
+    workspaceGate: WorkspaceGate? = nil
   ) {
     scopeHolder = ScopeHolder(scope)
+    self.workspaceGate = workspaceGate
     self.permissions = permissions
     self.limits = limits
     self.approval = approval
@@ -135,6 +139,7 @@ public struct ToolBox: Sendable {
     self.limits = limits
     approval = HeadlessApproval()
     webClient = nil
+    workspaceGate = nil
     taskBoard = nil
     served = nil
     notes = []
@@ -153,6 +158,9 @@ public struct ToolBox: Sendable {
   /// Runs `call`: decodes its arguments, asks the permission policy, runs it under scope,
   /// caps its output.
   public func run(_ call: ToolCall) async -> ToolOutcome {
+    if let checkoutFailure = await workspaceGate?.wait() {
+      return failure(call, "the workspace is incomplete: its checkout failed (\(checkoutFailure))")
+    }
     guard let tool = tools[call.name] ?? served?.tool(named: call.name) else {
       let known = definitions.map(\.name).joined(separator: ", ")
       return failure(call, "unknown tool `\(call.name)`; the tools are: \(known)")

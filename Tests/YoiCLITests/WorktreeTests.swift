@@ -103,6 +103,45 @@ struct WorktreeTests {
     #expect(!FileManager.default.fileExists(atPath: marker), "the planted hook ran")
   }
 
+  /// A large checkout runs while the child starts (issue 26's start target): the start reads
+  /// `AGENTS.md` and `.yoi/skills`, checked out first, and the child's first tool call, made
+  /// at once by the scripted model, waits for the rest instead of finding half a tree.
+  @Test(
+    "a repository of 2,000 files: the child starts with AGENTS.md and its skills, its first tool call sees the whole checkout, and the worktree is clean after")
+  func largeCheckout() throws {
+    let fixture = try RuntimeDelegationTests.fixture()
+    let workspace = fixture.workspace.path
+    try fixture.home.write("repo/README.md", "the project\n")
+    try fixture.home.write("repo/AGENTS.md", "Run the tests with make check (agents-marker-5ab1).\n")
+    try fixture.home.write("repo/.yoi/skills/tidy/SKILL.md", "---\nname: tidy\ndescription: Tidy imports (skill-marker-77c0).\n---\nSort them.\n")
+    for directory in 0..<40 {
+      for file in 0..<50 { try fixture.home.write("repo/src/d\(directory)/f\(file).txt", "content of d\(directory)/f\(file)\n") }
+    }
+    for command in [["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "init"]] {
+      let done = try Self.git(command, in: workspace)
+      try #require(done.status == 0, "\(done.output)")
+    }
+    let spawn = CanonicalJSON.compact(["name": "big", "task": "Read the last file", "scope": [], "worktree": true, "profile": "inherit"])
+    fixture.provider.chooser = { request in
+      let body = request.body
+      let answered = Self.answered(body)
+      if body.contains("Read the last file") && !body.contains("Delegate it") {
+        return answered ? .reply(text: "child done") : .reply(text: "", toolCalls: [(name: "read_file", arguments: #"{"path": "src/d39/f49.txt"}"#)])
+      }
+      return answered ? .reply(text: "reviewed") : .reply(text: "", toolCalls: [(name: "spawn_pod", arguments: spawn)])
+    }
+    let run = try fixture.run("Delegate it")
+    #expect(run.status == 0, "\(run.stderr)")
+    let childStart = fixture.provider.requests.map(\.body).first { $0.contains("Read the last file") && !$0.contains("Delegate it") } ?? ""
+    #expect(childStart.contains("agents-marker-5ab1"), "the child's start did not read its AGENTS.md")
+    #expect(childStart.contains("skill-marker-77c0"), "the child's start did not find its skill")
+    let childLog = try fixture.home.run(["pod", "log", "big", "--json"]).stdout
+    #expect(childLog.contains("content of d39/f49"), "\(childLog.suffix(600))")
+    let tree = workspace + "/.worktree/big"
+    #expect(try Self.git(["status", "--porcelain"], in: tree).output.isEmpty)
+    #expect(try Self.git(["rev-parse", "--abbrev-ref", "HEAD"], in: tree).output.hasPrefix("yoi/big"))
+  }
+
   @Test("outside git: a plain directory is the child's workspace")
   func outsideGit() throws {
     let fixture = try RuntimeDelegationTests.fixture()
