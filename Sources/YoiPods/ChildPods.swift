@@ -29,8 +29,9 @@ public final class ChildPods: ChildPodLauncher, @unchecked Sendable {
     self.runs = runs
   }
 
-  public func checkDelegation(parent: String, scope: [RequestedScopeRule], workspace: String) throws {
+  public func checkDelegation(parent: String, scope: [RequestedScopeRule], workspace: String, profile: String?) throws {
     _ = try PodService.grant(scope: scope, delegate: [], parent: parent, parentManifest: store.currentManifest(of: parent), workspace: workspace)
+    if let profile { try lock.withLock { try service() }.checkChildProfile(profile, parent: parent) }
   }
 
   public func runChild(

@@ -141,6 +141,15 @@ public struct PodService: Sendable {
 
   /// A model may name only `inherit` (handled elsewhere) or a registry entry: a path would
   /// evaluate a file the model may have written itself, with no trust decision.
+  /// Before yoi makes anything for a model-requested child (its worktree, a ticket's
+  /// assignment): `profile` is not a path and names a registry entry of `parent`'s registries.
+  /// Trust and narrowing are checked when the child is spawned, as they need the profile run.
+  public func checkChildProfile(_ profile: String, parent: String) throws(YoiError) {
+    guard profile != "inherit" else { return }
+    try Self.refuseUntrustedSelector(profile, manifestFile: nil)
+    _ = try makeResolver(try store.pod(named: parent).workspace, .require).source(for: ProfileSelector.parse(profile))
+  }
+
   static func refuseUntrustedSelector(_ profile: String?, manifestFile: String?) throws(YoiError) {
     if manifestFile != nil {
       throw YoiError("a child Pod requested by the model cannot come from a manifest file", code: .delegation)

@@ -16,8 +16,9 @@ public protocol ChildPodLauncher: Sendable {
   ) async throws -> String
 
   /// Throws when `scope` (relative targets in `workspace`) may not be delegated to a child of
-  /// `parent`: checked before yoi makes anything for the child, such as its worktree.
-  func checkDelegation(parent: String, scope: [RequestedScopeRule], workspace: String) throws
+  /// `parent`, or `profile` (nil: the parent's default) cannot be one the model names: checked
+  /// before yoi makes anything for the child, such as its worktree.
+  func checkDelegation(parent: String, scope: [RequestedScopeRule], workspace: String, profile: String?) throws
 }
 
 /// `spawn_pod {name, task, scope, profile?}` (with `feature.pods`).
@@ -91,8 +92,8 @@ struct SpawnPodTool: FileTool {
     var worktree: Worktree.Made?
     if inWorktree {
       (worktree, rules) = try await Worktree.prepare(
-        child: arguments.name, of: parent, in: context.scope.workspace, rules: rules, launcher: launcher, shell: shell,
-        refusal: "the child \(arguments.name) cannot have a worktree")
+        child: arguments.name, of: parent, in: context.scope.workspace, rules: rules, profile: arguments.profile, launcher: launcher,
+        shell: shell, refusal: "the child \(arguments.name) cannot have a worktree")
     }
     do {
       let answer = try await launcher.runChild(

@@ -246,9 +246,9 @@ struct TicketAssignTool: FileTool {
     let ticket = try tickets.call { (store) throws(TicketStore.Failure) in try store.ticket(arguments.id) }
     let slug = ticket.field("slug") ?? String(arguments.id.split(separator: "-", maxSplits: 2).last ?? "ticket")
     let name = arguments.name ?? String("\(arguments.role)-\(slug)".prefix(60))
-    let profile = tickets.store.profile(forRole: arguments.role)
+    let profile = try tickets.call { (store) throws(TicketStore.Failure) in try store.profile(forRole: arguments.role) }
     let (worktree, rules) = try await Worktree.prepare(
-      child: name, of: tickets.author, in: context.scope.workspace, rules: [], launcher: launcher, shell: shell,
+      child: name, of: tickets.author, in: context.scope.workspace, rules: [], profile: profile, launcher: launcher, shell: shell,
       refusal: "\(name) cannot work on \(arguments.id)")
     try tickets.call { (store) throws(TicketStore.Failure) in
       try store.assign(

@@ -239,19 +239,30 @@ public struct TicketStore: Sendable {
 
   /// The profile for `role` in orchestration: `<W>/.yoi/tickets.toml` `[roles]`, else
   /// `builtin:<role>`.
-  public func profile(forRole role: String) -> String {
+  public func profile(forRole role: String) throws(Failure) -> String {
     let file = PathLexer.dirname(root) + "/tickets.toml"
-    guard let (bytes, size) = try? FileSystem.read(file, limit: 64 << 10), size == bytes.count else { return "builtin:" + role }
-    var inRoles = false
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-      let text = line.trimmingCharacters(in: .whitespaces)
-      if text.hasPrefix("[") { inRoles = text == "[roles]" }
-      guard inRoles, let equals = text.firstIndex(of: "=") else { continue }
-      let key = text[..<equals].trimmingCharacters(in: .whitespaces)
-      let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-      if key == role, value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { return String(value.dropFirst().dropLast()) }
+    guard FileSystem.kind(file) != nil else { return "builtin:" + role }
+    // The file is the repository's: a malformed one, or a role that is not a string, is said,
+    // never read as "no roles" (which would start a different profile than the one written).
+    guard let (bytes, size) = try? FileSystem.read(file, limit: 64 << 10), size == bytes.count else {
+      throw Failure(".yoi/tickets.toml cannot be read (a regular file of at most 64 KiB, not through a symlink)")
     }
-    return "builtin:" + role
+    let roles: JSONValue?
+    do {
+      roles = try TOMLReader.parse(String(decoding: bytes, as: UTF8.self)).0["roles"]
+    } catch {
+      throw Failure(".yoi/tickets.toml:\(error.line):\(error.column): malformed TOML: \(error.message)")
+    }
+    switch roles {
+    case nil: return "builtin:" + role
+    case .object(let table)?:
+      switch table[role] {
+      case nil: return "builtin:" + role
+      case .string(let selector)?: return selector
+      default: throw Failure(".yoi/tickets.toml: roles.\(role) must be a profile selector string, such as \"project:\(role)\"")
+      }
+    default: throw Failure(".yoi/tickets.toml: [roles] must be a table of role = \"profile selector\"")
+    }
   }
 
   /// Appends `event` to the thread and updates the item (status, assignee, `updated_at`),

@@ -19,13 +19,13 @@ public enum Worktree {
   /// worktree in `workspace`, made only once the parent's delegation scope allows lending it,
   /// and `rules` with that write added. A refusal is the tool error `refusal: …`.
   static func prepare(
-    child name: String, of parent: String, in workspace: String, rules: [RequestedScopeRule], launcher: any ChildPodLauncher,
+    child name: String, of parent: String, in workspace: String, rules: [RequestedScopeRule], profile: String?, launcher: any ChildPodLauncher,
     shell: ToolBox.ShellSettings?, refusal: String
   ) async throws(ToolFailure) -> (made: Made, rules: [RequestedScopeRule]) {
     let path = Self.path(workspace: workspace, name: name)
     let rules = rules + [RequestedScopeRule(target: path, permission: .write, recursive: true)]
     do {
-      try launcher.checkDelegation(parent: parent, scope: rules, workspace: path)
+      try launcher.checkDelegation(parent: parent, scope: rules, workspace: path, profile: profile)
     } catch let error as any CustomStringConvertible {
       throw ToolFailure("\(refusal): \(error.description)")
     } catch {

@@ -199,6 +199,45 @@ extension WorktreeTests {
 }
 
 extension WorktreeTests {
+  /// `.yoi/tickets.toml` is the repository's (and writable by a model with write there). A file
+  /// the role table cannot be read from used to be read as "no roles", starting `builtin:coder`
+  /// instead of the profile written; a path is a profile the user never trusted.
+  @Test(
+    "hostile .yoi/tickets.toml: malformed TOML, a role that is not a string, a path and an unknown entry are tool errors; no child starts and the ticket stays put"
+  )
+  func hostileRoles() throws {
+    let fixture = try RuntimeDelegationTests.fixture(
+      features: "pods = { enabled = true }, ticket = { enabled = true }, ticket_orchestration = { enabled = true }")
+    let workspace = fixture.workspace.path
+    let id = try fixture.home.run(["ticket", "new", "Add a fast flag"], stdin: "Users want --fast.\n").stdout.trimmingCharacters(in: .newlines)
+    let assign = CanonicalJSON.compact(["id": .string(id), "role": "coder"])
+    try fixture.home.write("repo/evil.lua", "return { scope = { allow = { { target = \"/\", permission = \"write\" } } } }\n")
+    let cases: [(toml: String, expected: String)] = [
+      ("[roles]\ncoder = \"user:coder\n", ".yoi/tickets.toml:2:"),
+      ("[roles]\ncoder = 42\n", "roles.coder must be a profile selector string"),
+      ("roles = \"coder\"\n", "[roles] must be a table"),
+      ("[roles]\ncoder = \"./evil.lua\"\n", "evil.lua"),
+      ("[roles]\ncoder = \"project:nope\"\n", "nope"),
+    ]
+    for (toml, expected) in cases {
+      try fixture.home.write("repo/.yoi/tickets.toml", toml)
+      fixture.provider.chooser = { request in
+        if request.body.contains("You are assigned ticket") { return .reply(text: "a child ran") }
+        return Self.answered(request.body) ? .reply(text: "noted") : .reply(text: "", toolCalls: [(name: "ticket_assign", arguments: assign)])
+      }
+      let run = try fixture.run("Work the ticket")
+      #expect(run.status == 0, "\(run.stderr)")
+      let result = try fixture.log().split(separator: "\n").filter { $0.contains(#""type":"tool_result""#) }.last.map(String.init) ?? ""
+      #expect(result.contains(#""is_error":true"#) && result.contains(expected), "\(toml): \(result)")
+      #expect(!fixture.provider.requests.contains { $0.body.contains("You are assigned ticket") }, "\(toml): a child started")
+    }
+    #expect(!FileManager.default.fileExists(atPath: workspace + "/.worktree/coder-add-a-fast-flag"))
+    let shown = try fixture.home.run(["ticket", "show", id, "--json"]).stdout
+    #expect(shown.contains(#""status": "planning""#) && !shown.contains("assignment"), "\(shown)")
+  }
+}
+
+extension WorktreeTests {
   @Test("a hostile parent: a worktree name that climbs out, and a .worktree swapped for a symlink to outside, are refused before anything is made")
   func hostileWorktrees() throws {
     let fixture = try RuntimeDelegationTests.fixture()

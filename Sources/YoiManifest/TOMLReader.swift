@@ -1,16 +1,15 @@
 import YoiDiagnostics
-import YoiManifest
 
 /// yoi's own TOML 1.0 reader for its small configuration files (`profiles.toml`,
-/// `models.toml`, `--manifest`). It replaced a C++ parser that aborted the process on some
-/// valid UTF-8 input (found by fuzzing): these files arrive with cloned repositories, so a
-/// malformed one must end in a located diagnostic, never a crash. Dates and times, which no
+/// `models.toml`, `--manifest`, `.yoi/tickets.toml`). It replaced a C++ parser that aborted the
+/// process on some valid UTF-8 input (found by fuzzing): these files arrive with cloned
+/// repositories, so a malformed one must end in a located diagnostic, never a crash. Dates and times, which no
 /// yoi file uses, are refused with a message.
-struct TOMLReader {
-  struct Failure: Error {
-    var line: Int
-    var column: Int
-    var message: String
+public struct TOMLReader {
+  public struct Failure: Error {
+    public var line: Int
+    public var column: Int
+    public var message: String
   }
 
   /// A table being built. Tables defined by a header or dotted keys stay open for more keys;
@@ -52,7 +51,7 @@ struct TOMLReader {
 
   /// Parses `text`.
   /// - Throws: `TOMLReader.Failure` with the line and column of the first problem.
-  static func parse(_ text: String) throws(Failure) -> (JSONObject, [String: Int]) {
+  public static func parse(_ text: String) throws(Failure) -> (JSONObject, [String: Int]) {
     var reader = TOMLReader(bytes: Array(text.utf8))
     try reader.document()
     return (convert(reader.root), reader.keyLines)
