@@ -137,7 +137,10 @@ public struct TicketStore: Sendable {
     title: String, body: String, kind: String = "feature", priority: String = "P2", labels: [String] = [], author: String, now: Date = Date()
   ) throws(Failure) -> String {
     let title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard !title.isEmpty, !title.contains("\n") else { throw Failure("a ticket's title is one non-empty line") }
+    // No control character or line separator: to another reader of item.md, a `\r` in the
+    // title starts a new front-matter line (`status: done`).
+    guard !title.isEmpty, !title.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    else { throw Failure("a ticket's title is one non-empty line of text") }
     guard Self.kinds.contains(kind) else { throw Failure("kind `\(kind)` is not one of \(Self.kinds.joined(separator: ", "))") }
     guard Self.priorities.contains(priority) else { throw Failure("priority `\(priority)` is not one of \(Self.priorities.joined(separator: ", "))") }
     for label in labels where !SkillCatalog.isKebabCase(label) {
@@ -167,7 +170,7 @@ public struct TicketStore: Sendable {
         assignee: null
         ---
 
-        \(body.trimmingCharacters(in: .newlines))
+        \(Self.lines(body.trimmingCharacters(in: .newlines)).joined(separator: "\n"))
 
         """
       try write(id, "item.md", item)
@@ -226,14 +229,10 @@ public struct TicketStore: Sendable {
 
   /// Records what an assigned child reported, and moves the ticket to `review`.
   public func report(_ id: String, body: String, author: String, now: Date = Date()) throws(Failure) {
-    // The child's answer is quoted as it is; lines that would read as thread structure are
-    // indented, so the report can never forge an event.
-    let safe = body.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-      line == "---" || line.trimmingCharacters(in: .whitespaces).hasPrefix("<!-- event:") ? "    " + line : String(line)
-    }.joined(separator: "\n")
+    // The child's answer is quoted as it is (`append` indents what would read as structure).
     try append(
       id,
-      Event(kind: "implementation_report", author: author, at: Self.stamp(now), status: Status.review.rawValue, text: "## Implementation report\n\n\(safe)"),
+      Event(kind: "implementation_report", author: author, at: Self.stamp(now), status: Status.review.rawValue, text: "## Implementation report\n\n\(body)"),
       now: now, moving: .review)
   }
 
@@ -289,7 +288,10 @@ public struct TicketStore: Sendable {
       ticket.set("updated_at", Self.stamp(now))
       let thread = read(id, "thread.md") ?? ""
       let marker = "<!-- event: \(event.kind) author: \(Self.author(event.author)) at: \(event.at)\(event.status.map { " status: \($0)" } ?? "") -->"
-      let entry = marker + "\n\n" + event.text.trimmingCharacters(in: .newlines) + "\n"
+      // Whatever reached here unchecked (a child's report, an assignment's note naming a
+      // profile) has each line that would read as structure indented into a code block.
+      let text = Self.lines(event.text.trimmingCharacters(in: .newlines)).map { Self.isStructure($0) ? "    " + $0 : $0 }
+      let entry = marker + "\n\n" + text.joined(separator: "\n") + "\n"
       let separated = thread.isEmpty ? "" : (thread.hasSuffix("\n") ? thread : thread + "\n") + "---\n"
       try write(id, "thread.md", separated + entry)
       try write(id, "item.md", Self.joinFrontMatter(ticket.fields, body: ticket.body))
@@ -319,10 +321,23 @@ public struct TicketStore: Sendable {
   private func checkBody(_ text: String) throws(Failure) {
     guard text.utf8.count <= Self.bodyLimit else { throw Failure("the text is \(text.utf8.count) bytes; at most \(Self.bodyLimit)") }
     // A line that would read as an event marker or a separator would forge thread structure.
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false)
-    where line.trimmingCharacters(in: .whitespaces).hasPrefix("<!-- event:") || line == "---" {
+    for line in Self.lines(text) where Self.isStructure(line) || line.trimmingCharacters(in: .whitespaces).hasPrefix("<!-- event:") {
       throw Failure("a line `\(line.prefix(20))…` would be read as thread structure; indent it or use `***`")
     }
+  }
+
+  /// `text`'s lines as a Markdown reader ends them: at `\n`, `\r\n` or a lone `\r`. (Swift
+  /// splits a `String` on `"\n"` by character, and `\r\n` is one character: text after one
+  /// would otherwise hide a forged marker from yoi's checks and show it to everyone else.)
+  static func lines(_ text: String) -> [String] {
+    text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+      .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  /// A separator, or an event marker where CommonMark reads one (at most 3 spaces in; 4 make
+  /// a code block, which is how a report quotes such a line).
+  static func isStructure(_ line: String) -> Bool {
+    line == "---" || marker(line) != nil
   }
 
   private func write(_ id: String, _ name: String, _ text: String) throws(Failure) {
@@ -405,14 +420,16 @@ public struct TicketStore: Sendable {
       }
       return String(Substring(slice[start..<end]))
     }
-    guard bytes.starts(with: "---\n".utf8) else { return ([], text) }
+    // A file a person saved with CRLF endings reads the same.
+    let opening = bytes.starts(with: "---\n".utf8) ? 4 : bytes.starts(with: "---\r\n".utf8) ? 5 : 0
+    guard opening > 0 else { return ([], text) }
     var fields: [(key: String, value: String)] = []
-    var lineStart = bytes.index(bytes.startIndex, offsetBy: 4)
+    var lineStart = bytes.index(bytes.startIndex, offsetBy: opening)
     while lineStart < bytes.endIndex {
       let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.endIndex
       let line = Substring(text.utf8[lineStart..<lineEnd])
       let next = lineEnd < bytes.endIndex ? bytes.index(after: lineEnd) : lineEnd
-      if line == "---" { return (fields, String(text[next...])) }
+      if line == "---" || line == "---\r" { return (fields, String(text[next...])) }
       if let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")), line.first != " ", line.first != "#" {
         fields.append((key: String(line[..<colon]), value: trimmed(line.utf8[line.utf8.index(after: colon)...])))
       } else {
@@ -440,7 +457,7 @@ public struct TicketStore: Sendable {
       event.text = pending.joined(separator: "\n")
       events.append(event)
     }
-    for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+    for line in Self.lines(text) {
       if let marker = Self.marker(line) {
         flush()
         current = marker
@@ -455,7 +472,9 @@ public struct TicketStore: Sendable {
 
   /// `<!-- event: KIND author: AUTHOR at: TIME[ status: S] -->`, read tolerantly.
   static func marker(_ line: String) -> Event? {
-    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    let indent = line.prefix { $0 == " " }.count
+    guard indent <= 3 else { return nil }
+    let trimmed = line.dropFirst(indent).trimmingCharacters(in: .whitespaces)
     guard trimmed.hasPrefix("<!-- event:"), trimmed.hasSuffix("-->") else { return nil }
     let inner = trimmed.dropFirst("<!--".count).dropLast("-->".count)
     var values: [String: String] = [:]
@@ -489,7 +508,7 @@ extension TicketStore.Ticket {
         + (labels.isEmpty ? "" : " · labels: \(labels.joined(separator: ", "))"),
       "created \(field("created_at") ?? "?") · updated \(field("updated_at") ?? "?")", "",
     ]
-    lines += body.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    lines += TicketStore.lines(body.trimmingCharacters(in: .newlines))
     for event in events {
       lines += ["", "## \(event.heading) — \(event.author), \(event.at)\(event.status.map { " (\($0))" } ?? "")"]
       let text = event.text.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("## ") }.dropFirst()
