@@ -49,7 +49,7 @@ struct ProfileEvaluator: Sendable {
     guard diagnostic.location?.line == nil, diagnostic.location?.file == source.displayPath, let failure, failure.message == diagnostic.message
     else { return diagnostic }
     let name = String(failure.function.split(separator: ".").last ?? "")
-    let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = TextLines.split(source.text)
     let calls = { (line: Substring) in line.contains(name + "(") || line.contains(name + " {") || line.contains(name + "{") }
     // A tail call is a `return` statement: prefer that line to earlier calls of the same name.
     let isReturn = { (line: Substring) in line.drop { $0 == " " || $0 == "\t" }.hasPrefix("return") }

@@ -58,7 +58,7 @@ public struct ProfileExplainer {
 
   /// The first `yoi.profile.import("builtin:NAME")` (or `import "NAME"`) and its line.
   static func builtinImport(in text: String) -> (String, Int)? {
-    for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (offset, line) in TextLines.split(text).enumerated() {
       guard let range = line.firstRange(of: "import") else { continue }
       let rest = line[range.upperBound...].drop { $0 == "(" || $0 == " " }
       guard let quote = rest.first, quote == "\"" || quote == "'" else { continue }

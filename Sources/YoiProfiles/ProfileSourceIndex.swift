@@ -19,7 +19,7 @@ struct ProfileSourceIndex {
   private(set) var entries: [Entry] = []
 
   init(source: String) {
-    lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    lines = TextLines.split(source)
     entries = Self.scan(Self.tokenize(source))
   }
 

@@ -18,7 +18,7 @@ struct TOMLDocument {
     do {
       (root, keyLines) = try TOMLReader.parse(text)
     } catch {
-      let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let lines = TextLines.split(text)
       throw YoiError([
         Diagnostic(
           code: .toml, message: "malformed TOML: \(error.message)",
@@ -41,7 +41,7 @@ struct TOMLDocument {
   /// A located diagnostic for a problem at `path`.
   func diagnostic(_ message: String, at path: String, code: DiagnosticCode, help: [String] = []) -> Diagnostic {
     let line = self.line(of: path)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = TextLines.split(text)
     let source = line.flatMap { lines.indices.contains($0 - 1) ? String(lines[$0 - 1]) : nil }
     return Diagnostic(code: code, message: message, location: SourceLocation(file: displayPath, line: line), sourceLine: source, help: help)
   }

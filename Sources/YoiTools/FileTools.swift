@@ -29,7 +29,7 @@ struct ReadFileTool: FileTool {
     guard FileSystem.kind(path) != .directory else { throw ToolFailure("\(path) is a directory; use list_dir") }
     let (bytes, size) = try FileSystem.read(path, limit: readLimitBytes)
     if bytes.prefix(8192).contains(0) { return ToolRun(text: "\(path) is a binary file (\(size) bytes)", note: "binary") }
-    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = TextLines.split(String(decoding: bytes, as: UTF8.self))
     let first = max(1, arguments.offset ?? 1)
     let count = max(1, arguments.limit ?? 2000)
     let last = min(lines.count - (lines.last == "" ? 1 : 0), first - 1 + count)
@@ -169,7 +169,7 @@ struct GrepTool: FileTool {
         let (bytes, _) = try? FileSystem.read(real, limit: readLimitBytes), !bytes.prefix(8192).contains(0)
       else { continue }
       let text = String(decoding: bytes, as: UTF8.self)
-      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      for (number, line) in TextLines.split(text).enumerated() {
         let line = String(line)
         if expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil {
           results.append("\(display):\(number + 1): \(line)")
@@ -283,12 +283,24 @@ struct EditFileTool: FileTool {
     let path = try context.resolve(arguments.path, for: .write)
     let (bytes, size) = try FileSystem.read(path, limit: readLimitBytes)
     guard size == bytes.count else { throw ToolFailure("\(path) is larger than \(readLimitBytes) bytes; edit_file does not edit it") }
-    let text = String(decoding: bytes, as: UTF8.self)
-    let occurrences = text.components(separatedBy: arguments.old_string).count - 1
+    // Decoding would turn each byte that is not UTF-8 into U+FFFD, and writing the edit back
+    // would put those over the file's own bytes (a Latin-1 file, a binary blob in a text).
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw ToolFailure("\(arguments.path) is not UTF-8 text; edit_file would change its other bytes, so it does not edit it (use the shell)")
+    }
+    var old = arguments.old_string
+    var new = arguments.new_string
+    // read_file shows lines without their `\r`: in a file with CRLF endings, the model's `\n`
+    // means the file's `\r\n`, and the edit keeps the file's endings.
+    if text.contains("\r\n"), !old.contains("\r\n"), old.contains("\n"), !text.contains(old) {
+      old = old.replacingOccurrences(of: "\n", with: "\r\n")
+      new = new.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+    }
+    let occurrences = text.components(separatedBy: old).count - 1
     guard occurrences > 0 else { throw ToolFailure("old_string was not found in \(arguments.path); read the file and copy the text exactly") }
     guard occurrences == 1 || arguments.replace_all == true else {
       throw ToolFailure("old_string matches \(occurrences) times in \(arguments.path); include more surrounding text to make it unique, or set replace_all")
     }
-    return (text, text.replacingOccurrences(of: arguments.old_string, with: arguments.new_string), occurrences)
+    return (text, text.replacingOccurrences(of: old, with: new), occurrences)
   }
 }

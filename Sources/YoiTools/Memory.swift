@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 import Glibc
 public import YoiManifest
@@ -265,7 +266,7 @@ public struct MemoryStore: Sendable {
     var lineStart = min(offset, bytes.count)
     while lineStart > 0, bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
     let rest = String(decoding: bytes[lineStart...], as: UTF8.self)
-    return rest.split(separator: "\n", omittingEmptySubsequences: false).prefix(max(1, lines)).joined(separator: "\n")
+    return TextLines.split(rest).prefix(max(1, lines)).joined(separator: "\n")
   }
 
   /// What is wrong with the files, for `yoi memory lint`: names that are not slugs, files

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import Foundation
 public import YoiManifest
 import YoiProviders
@@ -137,7 +138,7 @@ enum FrontMatter {
 
   /// `text`'s front matter and body; `file` names it in the message about a missing opening.
   static func parse(_ text: String, file: String = "SKILL.md") -> Result<(fields: [String: String], body: String), Failure> {
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+    let lines = TextLines.split(text).map(String.init)
     guard lines.first == "---" else { return .failure(Failure(message: "\(file) does not start with `---` front matter")) }
     guard let end = lines.dropFirst().firstIndex(of: "---") else { return .failure(Failure(message: "the front matter has no closing `---`")) }
     var fields: [String: String] = [:]

@@ -1,3 +1,4 @@
+import YoiDiagnostics
 /// What a file tool changes in one file: its content before (nil: the file is new) and after.
 /// An `ask` shows it as a diff before the answer, a session after the edit, `/diff` for the
 /// whole session.
@@ -102,7 +103,7 @@ public struct UnifiedDiff: Sendable, Hashable {
 
   private static func split(_ text: String) -> [String] {
     guard !text.isEmpty else { return [] }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var lines = TextLines.split(text).map(String.init)
     if text.hasSuffix("\n") { lines.removeLast() }
     return lines
   }

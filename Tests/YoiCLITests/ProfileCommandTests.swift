@@ -46,6 +46,19 @@ struct ProfileCommandTests {
     #expect(!outcome.stderr.contains("\u{1B}["))  // no colour when not a terminal
   }
 
+  /// A profile saved with CRLF endings (`\r\n` is one Swift character, so splitting on "\n"
+  /// saw one line): its diagnostic shows the line Lua names.
+  @Test func aCRLFProfileShowsTheLineItsDiagnosticNames() throws {
+    let ws = try Self.workspace()
+    try "local yoi = require('yoi')\r\nreturn {\r\n  worker = { max_turns = 'many' },\r\n}\r\n"
+      .write(to: ws.appendingPathComponent("windows.lua"), atomically: true, encoding: .utf8)
+    let outcome = try YoiBinary.run(["profile", "check", "windows.lua"], in: ws)
+    #expect(outcome.status == 1)
+    #expect(outcome.stderr.contains(" --> windows.lua:3:14"), "\(outcome.stderr)")
+    #expect(outcome.stderr.contains("3 |   worker = { max_turns = 'many' },\n"), "\(outcome.stderr)")
+    #expect(!outcome.stderr.contains("\r"))
+  }
+
   @Test func checkReportsEveryProfile() throws {
     let ws = try Self.workspace()
     try "return { model = 42 }\n".write(to: ws.appendingPathComponent("broken.lua"), atomically: true, encoding: .utf8)

@@ -98,7 +98,7 @@ struct LuaFailureReport {
       let chunk = sources.last(where: { $0.displayName == location.file })
     else { return nil }
     var current = 1
-    for text in chunk.text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for text in TextLines.split(chunk.text) {
       if current == line { return String(text.prefix(200)).replacingTabs() }
       current += 1
     }
