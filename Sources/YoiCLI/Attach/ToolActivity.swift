@@ -1,3 +1,4 @@
+import YoiDiagnostics
 import YoiProviders
 import YoiTools
 
@@ -23,7 +24,7 @@ enum ToolActivity {
     } else if call.name == "shell", !outcome.isError {
       // The output ends with the exit status line the tool writes; the lines before it are
       // what the command printed last.
-      let printed = outcome.content.split(separator: "\n", omittingEmptySubsequences: true).dropLast().suffix(outputLines)
+      let printed = TextLines.split(outcome.content).filter { !$0.isEmpty }.dropLast().suffix(outputLines)
       lines += printed.map { Line(text: "  " + $0, kind: .output) }
     }
     return lines
