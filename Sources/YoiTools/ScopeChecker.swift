@@ -23,10 +23,14 @@ public struct ScopeChecker: Sendable {
   public let opened: [String]
   private let allow: [ScopeRule]
   private let deny: [ScopeRule]
+  /// Denied files the shell cannot hold with a placeholder while they are missing (git
+  /// would read it): a command is checked afterwards instead (`GitDirectory.undoPlanted`).
+  let unreservable: [String]
 
   /// `unreachable` directories are subtracted whatever the rules say; in a git repository
-  /// `.git/hooks` and `.git/config` are never writable (code there runs unconfined the next
-  /// time a person uses git), while the rest of `.git` follows the rules (§12.5).
+  /// what `GitDirectory.protected` lists (`.git/hooks`, `.git/config`, …) is never writable
+  /// (code there runs unconfined the next time a person uses git), while the rest of `.git`
+  /// follows the rules (§12.5).
   public init(rules: ScopeRules, workspace: String, unreachable: [String] = [], readOnly: [String] = [], opened: [String] = []) {
     let resolvedWorkspace = Self.canonicalize(workspace)
     let canonicalWorkspace = resolvedWorkspace ?? workspace
@@ -61,10 +65,14 @@ public struct ScopeChecker: Sendable {
       deny.append(ScopeRule(target: directory, permission: .write, recursive: true))
     }
     let git = canonicalWorkspace + "/.git"
+    var unreservable: [String] = []
     if FileSystem.kind(git) == .directory {
-      deny.append(ScopeRule(target: git + "/hooks", permission: .write, recursive: true))
-      deny.append(ScopeRule(target: git + "/config", permission: .write, recursive: false))
+      for protected in GitDirectory.protected(git) {
+        deny.append(ScopeRule(target: protected.path, permission: .write, recursive: protected.recursive))
+        if !protected.reservable { unreservable.append(protected.path) }
+      }
     }
+    self.unreservable = unreservable
     var unique: [ScopeRule] = []
     for rule in deny where !unique.contains(rule) { unique.append(rule) }
     self.deny = unique

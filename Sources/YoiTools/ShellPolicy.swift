@@ -61,6 +61,8 @@ enum ShellPolicy {
       guard let inside else { continue }
       if rule.permission == .write && inside.access != .write { continue }
       if FileSystem.kind(rule.target) == nil {
+        // Missing and read by git as a file: checked after the command instead.
+        if scope.unreservable.contains(rule.target) { continue }
         // Missing: reserved, so the command cannot create it (only where it could write).
         guard inside.access == .write, FileSystem.kind(PathLexer.dirname(rule.target)) == .directory else { continue }
         reservations.append(rule.target)

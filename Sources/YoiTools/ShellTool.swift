@@ -43,7 +43,7 @@ struct ShellTool: FileTool {
     let arguments = try decode(Arguments.self, arguments)
     let timeout = min(max(arguments.timeout_ms ?? Self.defaultTimeout, 1), Self.maximumTimeout)
     var namespaces = mode.current == .namespaces
-    var result = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
+    var (result, planted) = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
     var preface = ""
     // The kernel's switches promised namespaces but something else (a container's seccomp
     // profile, say) refuses them: this call and every later one run under Landlock alone, and
@@ -55,9 +55,13 @@ struct ShellTool: FileTool {
       mode.fallBack(reason: reason)
       preface = "[\(reason); this and later commands run under Landlock alone, with weaker guarantees]\n"
       namespaces = false
-      result = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
+      (result, planted) = try await execute(arguments.command, context, timeout: timeout, namespaces: namespaces)
     }
     var text = preface + String(decoding: result.output, as: UTF8.self)
+    if !planted.isEmpty {
+      text +=
+        "\n[yoi removed what the command wrote to \(planted.joined(separator: ", ")): git would take its configuration and hooks from there, outside the sandbox, the next time a person used it]"
+    }
     if result.droppedBytes > 0 { text += "\n[\(result.droppedBytes) more bytes of output dropped]" }
     let status: String
     switch result.end {
@@ -83,8 +87,13 @@ struct ShellTool: FileTool {
     return entries.joined(separator: ":")
   }
 
-  /// One run of `command` in a fresh sandbox with a private temporary directory.
-  private func execute(_ command: String, _ context: ToolContext, timeout: Int, namespaces: Bool) async throws(ToolFailure) -> SandboxedProcess.Result {
+  /// One run of `command` in a fresh sandbox with a private temporary directory, and what
+  /// it planted in `.git` that yoi then removed (`GitDirectory.undoPlanted`).
+  private func execute(
+    _ command: String, _ context: ToolContext, timeout: Int, namespaces: Bool
+  ) async throws(ToolFailure) -> (
+    SandboxedProcess.Result, planted: [String]
+  ) {
     var template = Array("/tmp/yoi-shell-XXXXXX".utf8CString)
     guard let made = mkdtemp(&template) else { throw ToolFailure("cannot create a private temporary directory") }
     let temporary = String(cString: made)
@@ -106,13 +115,17 @@ struct ShellTool: FileTool {
     let environment = [
       "PATH=\(path(for: context.scope))", "HOME=\(home)", "TMPDIR=\(home)", "LANG=C.UTF-8", "TERM=dumb", "PWD=\(context.scope.workspace)",
     ]
+    let git = context.scope.workspace + "/.git"
+    let guarded = Set(GitDirectory.fileGuarded(git).filter { FileSystem.kind($0) != nil })
+    let result: SandboxedProcess.Result
     do {
-      return try await SandboxedProcess.run(
+      result = try await SandboxedProcess.run(
         helper, layout.helperArguments(program: ["/bin/sh", "-c", command], directory: context.scope.workspace),
         environment: environment, directory: context.scope.workspace, timeout: .milliseconds(timeout), outputLimit: outputLimit)
     } catch {
       throw ToolFailure("cannot start the sandboxed shell: \(error.message)")
     }
+    return (result, GitDirectory.undoPlanted(git, existedBefore: guarded))
   }
 }
 

@@ -271,6 +271,42 @@ extension RuntimeAttackTests {
     #expect(results[1].contains("committed\n[exit status 0]"), "\(results[1])")
   }
 
+  /// `.git/config` and `.git/hooks` are protected, but git reads both from elsewhere too: a
+  /// `.git/commondir` naming another directory makes that directory's config and hooks the
+  /// repository's (its `core.fsmonitor` runs on the person's next `git status`, unconfined),
+  /// as does a linked worktree's `commondir`, a `config.worktree`, or a submodule's own config
+  /// in `.git/modules`. None may be planted by the file tools or the shell, in either sandbox
+  /// mode; git keeps working.
+  @Test(arguments: ["namespaces", "landlock"])
+  func gitCannotBeRedirectedToPlantedConfig(mode: String) throws {
+    let planted = "/tmp/yoi-planted-\(UUID().uuidString)"
+    let calls = [
+      RuntimeShellTests.shell(
+        "echo \(planted) > .git/commondir; echo x > .git/config.worktree; mkdir -p .git/modules/sub/hooks; echo y > .git/modules/sub/config"),
+      RuntimeShellTests.shell(
+        "git worktree add -q side 2>&1 && echo \(planted) > .git/worktrees/side/commondir; echo z > .git/worktrees/side/config.worktree; git status --short >/dev/null && echo git-works"
+      ),
+      (name: "write_file", arguments: #"{"path": ".git/commondir", "content": "\#(planted)\n"}"#),
+      (name: "write_file", arguments: #"{"path": ".git/modules/other/config", "content": "[core]\n"}"#),
+    ]
+    let (results, fixture) = try RuntimeScopeTests.toolResults(calls, environment: mode == "landlock" ? ["YOI_SANDBOX": "landlock"] : [:]) { fixture in
+      try fixture.home.write("repo/a.txt", "a\n")
+      for arguments in [["init", "-q"], ["add", "a.txt"], ["-c", "user.email=a@b", "-c", "user.name=n", "commit", "-qm", "a"]] {
+        #expect(try WorktreeTests.git(arguments, in: fixture.workspace.path).status == 0)
+      }
+    }
+    let git = fixture.workspace.path + "/.git"
+    try #require(results.count == 4)
+    #expect(results[1].contains("git-works"), "\(results[1])")
+    for path in ["commondir", "config.worktree", "modules/sub/config", "worktrees/side/config.worktree", "modules/other/config"] {
+      #expect(!FileManager.default.fileExists(atPath: git + "/" + path), "\(mode): .git/\(path) was planted\n\(results[0])\n\(results[1])")
+    }
+    let sideCommon = (try? String(contentsOfFile: git + "/worktrees/side/commondir", encoding: .utf8)) ?? ""
+    #expect(!sideCommon.contains(planted), "\(mode): the worktree's commondir names the planted directory")
+    #expect(results[2].contains("error") && results[3].contains("error"), "\(results[2]) \(results[3])")
+    #expect(try WorktreeTests.git(["status", "--short"], in: fixture.workspace.path).status == 0)
+  }
+
   /// Where namespaces are unavailable (here: refused by YOI_SANDBOX=landlock), the shell runs
   /// under Landlock alone and the run says once which guarantees are weaker.
   @Test func theLandlockOnlyFallbackRunsAndSaysSo() throws {
