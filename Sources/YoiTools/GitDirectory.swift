@@ -45,8 +45,8 @@ enum GitDirectory {
   }
 
   /// After a shell command in the workspace holding `git`: removes each guarded file the
-  /// command created (`existedBefore` lists those that were there, protected, before it), a
-  /// symlink put in place of `.git/worktrees` or of one of its entries, and sets each linked
+  /// command created (`existedBefore` lists those that were there, protected, before it) and
+  /// a symlink put in place of `.git/worktrees` or of one of its entries, and sets each linked
   /// worktree's `commondir` back to git's own value. Returns what it undid, for the tool's
   /// output.
   static func undoPlanted(_ git: String, existedBefore: Set<String>) -> [String] {
@@ -55,13 +55,16 @@ enum GitDirectory {
     func relative(_ path: String) -> String { ".git" + path.dropFirst(git.count) }
     let links = [git + "/worktrees"] + (FileSystem.entries(git + "/worktrees") ?? []).map { git + "/worktrees/" + $0 }
     for link in links where FileSystem.kind(link) == .symlink && unlink(link) == 0 { undone.append(relative(link)) }
-    for path in fileGuarded(git) where !existedBefore.contains(path) && FileSystem.kind(path) != nil {
+    for path in fileGuarded(git) where FileSystem.kind(path) != nil {
       if path.hasSuffix("/commondir"), path != git + "/commondir" {
-        // A worktree made by this command: its commondir is git's own unless rewritten.
+        // A linked worktree's commondir is git's own `../..` unless something rewrote it (even
+        // one there before the command: a process that outlived an earlier one may have).
         if FileSystem.kind(path) == .file, (try? FileSystem.read(path, limit: 64))?.bytes == Array(worktreeCommonDirectory.utf8) { continue }
         unlink(path)
         let written = try? FileSystem.writeAtomically(Array(worktreeCommonDirectory.utf8), directory: PathLexer.dirname(path), name: "commondir")
         undone.append(relative(path) + (written == nil ? " (the worktree is left without one)" : " (set back to ../..)"))
+      } else if existedBefore.contains(path) {
+        continue
       } else if (FileSystem.kind(path) == .directory ? rmdir(path) : unlink(path)) == 0 || FileSystem.kind(path) == nil {
         undone.append(relative(path))
       } else {
