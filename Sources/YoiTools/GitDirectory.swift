@@ -38,6 +38,16 @@ enum GitDirectory {
     ([git] + worktrees(git)).flatMap { [$0 + "/commondir", $0 + "/config.worktree"] }
   }
 
+  /// Whether `path` (canonical) is one of `fileGuarded`'s files by its place alone: the file
+  /// tools refuse a linked worktree's `commondir` even for a worktree made after the scope
+  /// was built (by the shell, mid-run), which no enumerated rule names.
+  static func isGuardedFile(_ path: String, git: String) -> Bool {
+    let name = PathLexer.basename(path)
+    guard name == "commondir" || name == "config.worktree" else { return false }
+    let parent = PathLexer.dirname(path)
+    return parent == git || PathLexer.dirname(parent) == git + "/worktrees"
+  }
+
   /// The linked worktrees' directories (`.git/worktrees/<name>`), real directories only.
   static func worktrees(_ git: String) -> [String] {
     guard FileSystem.kind(git + "/worktrees") == .directory else { return [] }

@@ -146,6 +146,7 @@ public struct ScopeChecker: Sendable {
       if inOpened, rule.permission == .read, unreachable.contains(rule.target) { continue }
       level = min(level, rule.permission == .read ? .none : .read)
     }
+    if level == .write, GitDirectory.isGuardedFile(canonical, git: workspace + "/.git") { level = .read }
     return level
   }
 

@@ -288,6 +288,8 @@ extension RuntimeAttackTests {
       ),
       (name: "write_file", arguments: #"{"path": ".git/commondir", "content": "\#(planted)\n"}"#),
       (name: "write_file", arguments: #"{"path": ".git/modules/other/config", "content": "[core]\n"}"#),
+      // The worktree the shell made after the run began: no rule was written for it then.
+      (name: "write_file", arguments: #"{"path": ".git/worktrees/side/commondir", "content": "\#(planted)\n"}"#),
     ]
     let (results, fixture) = try RuntimeScopeTests.toolResults(calls, environment: mode == "landlock" ? ["YOI_SANDBOX": "landlock"] : [:]) { fixture in
       try fixture.home.write("repo/a.txt", "a\n")
@@ -296,14 +298,14 @@ extension RuntimeAttackTests {
       }
     }
     let git = fixture.workspace.path + "/.git"
-    try #require(results.count == 4)
+    try #require(results.count == 5)
     #expect(results[1].contains("git-works"), "\(results[1])")
     for path in ["commondir", "config.worktree", "modules/sub/config", "worktrees/side/config.worktree", "modules/other/config"] {
       #expect(!FileManager.default.fileExists(atPath: git + "/" + path), "\(mode): .git/\(path) was planted\n\(results[0])\n\(results[1])")
     }
     let sideCommon = (try? String(contentsOfFile: git + "/worktrees/side/commondir", encoding: .utf8)) ?? ""
     #expect(!sideCommon.contains(planted), "\(mode): the worktree's commondir names the planted directory")
-    #expect(results[2].contains("error") && results[3].contains("error"), "\(results[2]) \(results[3])")
+    #expect(results[2...4].allSatisfy { $0.contains("error") }, "\(results[2...4])")
     #expect(try WorktreeTests.git(["status", "--short"], in: fixture.workspace.path).status == 0)
   }
 
