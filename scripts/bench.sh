@@ -142,4 +142,10 @@ python3 scripts/attach-bench.py "$yoi" >> "$out"
   echo
 } >> "$out"
 python3 scripts/ticket-bench.py "$yoi" >> "$out"
+{
+  echo
+  echo "## A Pod's age (scripts/history-bench.py: start to the first request, 3,000 events, with and without a /clear)"
+  echo
+} >> "$out"
+python3 scripts/history-bench.py "$yoi" >> "$out"
 echo "wrote $out"

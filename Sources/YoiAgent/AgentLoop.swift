@@ -61,7 +61,7 @@ public struct AgentLoop: Sendable {
   /// Runs one task. Errors are recorded as `error` events, then thrown.
   public func run(prompt: String, observer: any RunObserver) async throws -> RunOutcome {
     try provider.checkCredential()
-    let history = History(try store.transcript(of: podName).map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) })
+    let history = try loadHistory()
     for event in startEvents { try record(event, observer, history) }
     try record(.user(text: prompt), observer, history)
     var turnsWithoutTaskCall = 0
@@ -133,7 +133,20 @@ public struct AgentLoop: Sendable {
     }
   }
 
-  /// The events of this Pod, as stored, kept in step with every record.
+  /// What a run needs of the transcript: the conversation the model now sees (from the
+  /// latest `/clear` or summary on) and, before it, only the compaction, clear and task-list
+  /// events the replay reads wherever they are. A long-lived Pod's older events, which it
+  /// would otherwise read and decode at every start, stay in the store.
+  private func loadHistory() throws(YoiError) -> History {
+    func decoded(_ rows: [TranscriptRow]) throws(YoiError) -> [(seq: Int64, event: TranscriptEvent)] {
+      try rows.map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) }
+    }
+    let markers = try decoded(store.transcript(of: podName, from: nil, orKinds: TranscriptReplay.markerKinds))
+    let start = TranscriptReplay.segmentStart(markers)
+    return History(try decoded(store.transcript(of: podName, from: start, orKinds: TranscriptReplay.markerKinds)))
+  }
+
+  /// The events of this Pod a run needs (`loadHistory`), kept in step with every record.
   final class History: @unchecked Sendable {
     var events: [(seq: Int64, event: TranscriptEvent)]
     init(_ events: [(seq: Int64, event: TranscriptEvent)]) { self.events = events }
@@ -152,7 +165,7 @@ public struct AgentLoop: Sendable {
   /// `/compact` (DESIGN.md §12.7 now): prunes and summarises whatever the thresholds say.
   public func compactNow(observer: any RunObserver) async throws -> CompactNow {
     guard let compactor else { return .noPolicy }
-    let history = History(try store.transcript(of: podName).map { row throws(YoiError) in (row.seq, try TranscriptEvent(row)) })
+    let history = try loadHistory()
     let count = history.events.count
     let before = TokenEstimate.tokens(request(TranscriptReplay.messages(history.events)))
     try await compact(compactor, history, observer, before: before, force: true)

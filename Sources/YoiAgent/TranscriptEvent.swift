@@ -181,6 +181,28 @@ public enum TranscriptReplay {
     messages(events.enumerated().map { (Int64($0.offset + 1), $0.element) })
   }
 
+  /// The kinds `messages` reads wherever they are in the transcript; of the others it reads
+  /// only those from `segmentStart` on.
+  public static let markerKinds = ["compaction", "clear", "tasks"]
+
+  /// Where the conversation the model sees begins: the latest `/clear`, or the first event the
+  /// latest summary keeps (0: the first event). Only `markerKinds` events decide it.
+  public static func segmentStart(_ events: [(seq: Int64, event: TranscriptEvent)]) -> Int64 {
+    var start: Int64 = 0
+    var cleared: Int64 = 0
+    for (seq, event) in events {
+      switch event {
+      case .compaction(let record):
+        if record.summary != nil, let from = record.retainedFromSeq, from > cleared { start = from }
+      case .clear:
+        cleared = seq
+        start = seq
+      default: break
+      }
+    }
+    return start
+  }
+
   /// The conversation from numbered events: the latest summary (if any) and what follows it.
   public static func messages(_ events: [(seq: Int64, event: TranscriptEvent)]) -> [Message] {
     var pruned = Set<String>()

@@ -414,6 +414,22 @@ public final class PodStore: Sendable {
     }
   }
 
+  /// The Pod's events from `seq` on, and, before it, those of `kinds`, in order: what a run
+  /// needs of a long transcript (`AgentLoop`), without reading and decoding the older rest.
+  /// With no `seq`, only the events of `kinds`.
+  public func transcript(of name: String, from seq: Int64?, orKinds kinds: [String]) throws(YoiError) -> [TranscriptRow] {
+    let pod = try pod(named: name)
+    return try read { db in
+      let marks = Array(repeating: "?", count: kinds.count).joined(separator: ", ")
+      var arguments: [any DatabaseValueConvertible] = [pod.id, seq ?? Int64.max]
+      arguments += kinds
+      return try Row.fetchAll(
+        db, sql: "SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? AND (seq >= ? OR kind IN (\(marks))) ORDER BY seq",
+        arguments: StatementArguments(arguments)
+      ).map { TranscriptRow(seq: $0[0], kind: $0[1], body: $0[2], createdAt: $0[3]) }
+    }
+  }
+
   /// The latest event of `kind` (the task list, the last extraction), without reading the
   /// whole transcript.
   public func lastEvent(of name: String, kind: String) throws(YoiError) -> TranscriptRow? {

@@ -80,6 +80,31 @@ struct RuntimeCompactionTests {
     #expect(Self.pairsIntact(resumed))
   }
 
+  /// A long-lived Pod's start reads only the conversation the model sees (from the latest
+  /// `/clear` or summary) and the marker events: an old event is never decoded again. Here one
+  /// before a `/clear` is unreadable; reading the whole transcript failed the run.
+  @Test("a run reads the transcript from the latest /clear on: an unreadable event before it does not stop the run, and the request holds only the new segment")
+  func runReadsFromTheSegment() throws {
+    let fixture = try RuntimeFixture(scheme: .openaiChat, turns: [.reply(text: "first answer"), .reply(text: "second answer")])
+    #expect(try fixture.run("the old question").status == 0)
+    let database = fixture.home.data.appendingPathComponent("yoi.sqlite").path
+    let sql = """
+      UPDATE transcript_event SET body = '{"unreadable": true}' WHERE kind = 'user';
+      INSERT INTO transcript_event (pod_id, seq, kind, body, created_at)
+        SELECT pod_id, max(seq) + 1, 'clear', '{}', '2026-12-03T00:00:00Z' FROM transcript_event;
+      """
+    let python = Process()
+    python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    python.arguments = ["python3", "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()", database, sql]
+    try python.run()
+    python.waitUntilExit()
+    try #require(python.terminationStatus == 0)
+    let second = try fixture.run("the new question")
+    #expect(second.status == 0, "\(second.stderr)")
+    let body = fixture.provider.requests.last?.body ?? ""
+    #expect(body.contains("the new question") && !body.contains("the old question") && !body.contains("first answer"), "\(body)")
+  }
+
   @Test("pruning old tool outputs without a summary when that is enough")
   func prunesOnly() throws {
     let fixture = try RuntimeFixture(

@@ -42,6 +42,19 @@ struct PodStoreTests {
     #expect(try store.pods().isEmpty)
   }
 
+  @Test("a run's part of the transcript: every event from a seq on, and before it only the marker kinds, in order")
+  func transcriptFromASegment() throws {
+    let store = try PodStore(dataDirectory: Self.temporaryDirectory())
+    _ = try store.spawn(.init(name: "long", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("long")), versions: versions)
+    let kinds = ["user", "compaction", "assistant", "tasks", "user", "clear", "user", "assistant"]
+    for kind in kinds { _ = try store.appendEvent(to: "long", kind: kind, body: "{}") }
+    let markers = ["compaction", "clear", "tasks"]
+    #expect(try store.transcript(of: "long", from: 6, orKinds: markers).map(\.seq) == [2, 4, 6, 7, 8])
+    #expect(try store.transcript(of: "long", from: nil, orKinds: markers).map(\.seq) == [2, 4, 6])
+    #expect(try store.transcript(of: "long", from: 0, orKinds: markers).map(\.seq) == Array(1...8))
+    #expect(try store.transcript(of: "long", from: 9, orKinds: []).isEmpty)
+  }
+
   @Test func takenNamesAreRefused() throws {
     let store = try PodStore(dataDirectory: Self.temporaryDirectory())
     _ = try store.spawn(.init(name: "dup", workspace: "/w", role: "normal", origin: origin, manifest: Self.manifest("dup")), versions: versions)
