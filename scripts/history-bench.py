@@ -9,7 +9,6 @@ Medians of 10 runs after 3 warm-ups; prints a Markdown table.
 """
 import json
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -49,19 +48,7 @@ def pod(name, copies, clear):
     os.makedirs(ws)
     subprocess.run([yoi, "pod", "spawn", "--profile", profile, "--workspace", ws, "--name", name, "--yes"], env=env, check=True, capture_output=True)
     subprocess.run([yoi, "pod", "run", name, "list the files"], env=env, check=True, capture_output=True)
-    db = sqlite3.connect(f"{root}/data/yoi.sqlite")
-    (pod_id,) = db.execute("SELECT id FROM pod WHERE name = ?", (name,)).fetchone()
-    rows = db.execute("SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? ORDER BY seq", (pod_id,)).fetchall()
-    n = len(rows)
-    db.executemany("INSERT INTO transcript_event (pod_id, seq, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
-                   [(pod_id, seq + k * n, kind, body, at) for k in range(1, copies) for (seq, kind, body, at) in rows])
-    if clear:
-        db.execute("INSERT INTO transcript_event (pod_id, seq, kind, body, created_at) VALUES (?, ?, 'clear', '{}', '2026-12-03T00:00:00Z')",
-                   (pod_id, n * copies + 1))
-    db.commit()
-    (total,) = db.execute("SELECT count(*) FROM transcript_event WHERE pod_id = ?", (pod_id,)).fetchone()
-    db.close()
-    return total
+    return loopback.copy_events(f"{root}/data/yoi.sqlite", name, copies, clear=clear)
 
 
 def start_to_first_byte(name):

@@ -40,3 +40,23 @@ class Server:
             if body is not None:
                 conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n" + self.reply(body))
             conn.close()
+
+
+def copy_events(database, pod, copies, clear=False):
+    """Grows `pod`'s transcript in the store at `database` to `copies` copies of its events (a
+    long-lived Pod, as one real run repeated), optionally ending with a `clear` event; returns
+    how many events it holds."""
+    import sqlite3
+    db = sqlite3.connect(database)
+    (pod_id,) = db.execute("SELECT id FROM pod WHERE name = ?", (pod,)).fetchone()
+    rows = db.execute("SELECT seq, kind, body, created_at FROM transcript_event WHERE pod_id = ? ORDER BY seq", (pod_id,)).fetchall()
+    n = len(rows)
+    db.executemany("INSERT INTO transcript_event (pod_id, seq, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                   [(pod_id, seq + k * n, kind, body, at) for k in range(1, copies) for (seq, kind, body, at) in rows])
+    if clear:
+        db.execute("INSERT INTO transcript_event (pod_id, seq, kind, body, created_at) VALUES (?, ?, 'clear', '{}', '2026-12-03T00:00:00Z')",
+                   (pod_id, n * copies + 1))
+    db.commit()
+    (total,) = db.execute("SELECT count(*) FROM transcript_event WHERE pod_id = ?", (pod_id,)).fetchone()
+    db.close()
+    return total
